@@ -1,0 +1,3 @@
+from soundon.cli import main
+
+raise SystemExit(main())

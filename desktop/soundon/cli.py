@@ -1,0 +1,76 @@
+"""The `soundon` command: headless verbs, and launching the app.
+
+Exit status: 0 success, 1 the work failed (one or two plain sentences on stderr say why and what to
+do), 2 bad usage. Set SOUNDON_DEBUG=1 to see a traceback for an unexpected failure.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sqlite3
+import sys
+
+from soundon import APP_NAME, __version__
+from soundon.commands.common import UserError, common_options
+
+# Verb modules under soundon.commands, in the order `soundon --help` lists them.
+VERBS = ("open_app", "import_batch", "list_takes", "review", "relink")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="soundon",
+        description=f"{APP_NAME}: screen AI-generated takes with sound on, pick, and swap in the post track. "
+                    "Without a verb, opens the app.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check every native part (libVLC, ffmpeg, Qt) and print diagnostics")
+    parser.add_argument("--library", metavar="PATH", default=None, help=argparse.SUPPRESS)
+    common = common_options()
+    subparsers = parser.add_subparsers(dest="verb", metavar="VERB")
+    for name in VERBS:
+        importlib.import_module(f"soundon.commands.{name}").register(subparsers, common)
+    return parser
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from soundon.media.batch_scan import BatchError
+    from soundon.media.probe import ProbeError
+    from soundon.media.tools import ToolMissing
+    from soundon.store.library import LibraryError
+    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.self_test:
+            from soundon.commands.self_test import run_self_test
+            return run_self_test()
+        if not args.verb:
+            from soundon.commands.open_app import launch
+            return launch([], args.library)
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except _expected_errors() as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as exc:
+        print(f"{APP_NAME} could not finish: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # last line of defence: never a traceback for the editor
+        if os.environ.get("SOUNDON_DEBUG"):
+            raise
+        print(f"{APP_NAME} hit an unexpected problem ({type(exc).__name__}: {exc}). "
+              "Run again with SOUNDON_DEBUG=1 and report the output.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""What every verb shares: the library option, JSON output, and plain-sentence errors."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from soundon.store.library import Library, default_library_path
+
+
+class UserError(RuntimeError):
+    """Work that failed for a reason the editor can act on; printed as is, exit status 1."""
+
+
+def common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--library", metavar="PATH", type=Path, default=None,
+                        help="library file (default: $SOUNDON_LIBRARY or the per-user data folder)")
+    parent.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    return parent
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    return Library(args.library or default_library_path())
+
+
+def emit_json(document) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def say(text: str = "") -> None:
+    print(text)
+
+
+def warn(text: str) -> None:
+    print(text, file=sys.stderr)

@@ -1,0 +1,43 @@
+"""soundon import PATH... [--name NAME]"""
+from __future__ import annotations
+
+import sys
+
+from soundon.commands.common import emit_json, open_library, say
+from soundon.jobs.importer import Importer
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("import", parents=[common], help="add batches (folders or manifests) to the library",
+                              description="Add batches to the library. A batch is a folder of takes or a "
+                                          "manifest (takes.json / takes.csv).")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--name", help="the batch's name (default: its folder's name)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    library = open_library(args)
+    show_progress = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int, _path: str) -> None:
+        if show_progress:
+            print(f"\rImporting {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = Importer(library).run(args.paths, name=args.name, progress=progress)
+    if show_progress:
+        print(file=sys.stderr)
+    if args.json:
+        emit_json(result.as_json())
+    else:
+        say(f"Added {len(result.added)} take(s) to {', '.join(result.batches) or 'no batch'}.")
+        for take in result.added:
+            say(f"  + {take['id']:>5}  {take['rel_path']}  ({take['model'] or 'model unknown'}, {take['duration']:.2f} s)")
+        if result.skipped:
+            say(f"Skipped {len(result.skipped)} already in the library.")
+        for refusal in result.refused:
+            say(f"  ! refused {refusal.path}: {refusal.reason}")
+    # Refused files don't fail the import: the good takes went in. Nothing usable at all does.
+    if not result.added and not result.skipped and result.refused:
+        return 1
+    return 0

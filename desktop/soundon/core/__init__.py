@@ -1,0 +1,1 @@
+"""Plain-Python domain: takes, batches, review decisions, profiles, targets. No Qt, no I/O."""

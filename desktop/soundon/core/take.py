@@ -1,0 +1,51 @@
+"""A take: one rendered clip of a prompt, with what we know about it."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm"})
+AUDIO_EXTENSIONS = frozenset({".wav", ".aiff", ".aif", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus"})
+
+# Sidecar / manifest keys we keep (all optional).
+METADATA_KEYS = ("model", "prompt", "seed", "variation", "generated_at")
+
+
+def prompt_group_key(prompt: str) -> str:
+    """Takes that share a prompt form a prompt group; whitespace and case don't split a group."""
+    normalised = " ".join(prompt.split()).casefold()
+    if not normalised:
+        return ""
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class TakeMetadata:
+    model: str = ""
+    prompt: str = ""
+    seed: str = ""
+    variation: str = ""
+    generated_at: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> "TakeMetadata":
+        values = {}
+        for key in METADATA_KEYS:
+            value = data.get(key)
+            values[key] = "" if value is None else str(value).strip()
+        return cls(**values)
+
+    def merged_over(self, fallback: "TakeMetadata") -> "TakeMetadata":
+        """These values where set, the fallback's elsewhere."""
+        return TakeMetadata(**{k: getattr(self, k) or getattr(fallback, k) for k in METADATA_KEYS})
+
+
+@dataclass
+class Refusal:
+    """A file that could not become a take, and why (in the editor's words)."""
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "reason": self.reason}

@@ -1,0 +1,1 @@
+"""Long work: import, analysis, swap, export. A job runs, reports progress, can be cancelled."""

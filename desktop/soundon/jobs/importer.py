@@ -1,0 +1,184 @@
+"""Importing batches into the library: scan, then fingerprint + probe + overview per take in a
+small thread pool (the work happens in ffprobe/ffmpeg processes, so threads are enough), with every
+take written to the library on the calling thread as soon as it is ready."""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from soundon.core.take import Refusal, prompt_group_key
+from soundon.media.batch_scan import BatchError, Candidate, scan
+from soundon.media.fingerprint import fingerprint
+from soundon.media.overview import OverviewError, make_overview
+from soundon.media.probe import ProbeError, probe
+from soundon.store.library import Library, LibraryError
+
+Progress = Callable[[int, int, str], None]  # done, total, file just finished
+
+
+@dataclass
+class ImportResult:
+    added: list[dict] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)
+    post_tracks: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "added": self.added,
+            "skipped": [r.as_dict() for r in self.skipped],
+            "refused": [r.as_dict() for r in self.refused],
+            "batches": self.batches,
+            "post_tracks": self.post_tracks,
+            "cancelled": self.cancelled,
+        }
+
+
+@dataclass
+class _Prepared:
+    candidate: Candidate
+    record: dict | None = None
+    refusal: str = ""
+
+
+def default_workers() -> int:
+    return max(2, min(8, os.cpu_count() or 2))
+
+
+class Importer:
+    def __init__(self, library: Library, workers: int | None = None):
+        self.library = library
+        self.workers = workers or default_workers()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self, paths: list[str | Path], name: str | None = None, progress: Progress | None = None) -> ImportResult:
+        result = ImportResult()
+        plans = []
+        for path in paths:
+            try:
+                plans.append(scan(path))
+            except BatchError as exc:
+                result.refused.append(Refusal(str(path), str(exc)))
+        if name and len(plans) > 1:
+            raise LibraryError("--name gives one batch a name; import several batches without it.")
+        total = sum(len(p.candidates) for p in plans)
+        done = 0
+        for plan in plans:
+            batch = self._batch_for(plan, name)
+            result.batches.append(batch["name"])
+            result.refused.extend(plan.refused)
+            result.post_tracks.extend(str(p) for p in plan.post_tracks)
+            for prepared in self._prepare_all(plan.candidates):
+                done += 1
+                self._store(batch, prepared, result)
+                if progress:
+                    progress(done, total, str(prepared.candidate.path))
+            if self._cancel.is_set():
+                result.cancelled = True
+                break
+        return result
+
+    def _batch_for(self, plan, name: str | None) -> dict:
+        existing = self.library.batch_for_root(plan.root, plan.source)
+        if existing and (not name or existing["name"] == name):
+            return existing
+        wanted = name or plan.default_name or "Batch"
+        if name:
+            return self.library.add_batch(wanted, plan.root, plan.source)
+        candidate, n = wanted, 2
+        while (other := self.library.batch_named(candidate)) and (
+                Path(other["root"]) != plan.root or other["source"] != plan.source):
+            candidate, n = f"{wanted} ({n})", n + 1
+        return self.library.add_batch(candidate, plan.root, plan.source)
+
+    def _prepare_all(self, candidates: list[Candidate]):
+        """Yield prepared takes as they finish, keeping at most a few in flight."""
+        if not candidates:
+            return
+        cache = self.library.cache_dir
+        # Workers check this snapshot instead of sharing the library's connection across threads.
+        self._known = self.library.fingerprints()
+        pending: set[Future] = set()
+        queue = iter(candidates)
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="import") as pool:
+            while True:
+                while len(pending) < self.workers * 2 and not self._cancel.is_set():
+                    candidate = next(queue, None)
+                    if candidate is None:
+                        break
+                    pending.add(pool.submit(self._prepare, candidate, cache))
+                if not pending:
+                    return
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+
+    def _prepare(self, candidate: Candidate, cache: Path) -> _Prepared:
+        prepared = _Prepared(candidate)
+        try:
+            size = candidate.path.stat().st_size
+            if size == 0:
+                prepared.refusal = "the file is empty (zero bytes)"
+                return prepared
+            print_ = fingerprint(candidate.path)
+            if print_ in self._known:
+                prepared.record = {"fingerprint": print_, "size": size}
+                return prepared
+            info = probe(candidate.path)
+            if not info.has_video:
+                prepared.refusal = "audio only: no video stream (put post tracks beside the takes, they are not takes)"
+                return prepared
+            try:
+                overview = make_overview(candidate.path, info, cache / f"{print_}.jpg", cache / f"{print_}.peaks.npy")
+                thumbnail = overview.thumbnail.name if overview.thumbnail else ""
+                waveform = overview.waveform.name if overview.waveform else ""
+            except OverviewError:
+                thumbnail = waveform = ""  # the take is still usable; the browser shows a placeholder
+        except ProbeError as exc:
+            prepared.refusal = str(exc)
+            return prepared
+        except OSError as exc:
+            prepared.refusal = f"it can't be read ({exc.strerror or exc})"
+            return prepared
+        meta = candidate.metadata
+        prepared.record = {
+            "rel_path": candidate.rel_path, "fingerprint": print_, "size": size,
+            "model": meta.model, "prompt": meta.prompt, "prompt_group": prompt_group_key(meta.prompt),
+            "seed": meta.seed, "variation": meta.variation, "generated_at": meta.generated_at,
+            "duration": info.duration, "width": info.width, "height": info.height,
+            "rotation": info.rotation, "display_width": info.display_width,
+            "display_height": info.display_height, "fps": info.fps,
+            "variable_frame_rate": int(info.variable_frame_rate), "video_codec": info.video_codec,
+            "audio_codec": info.audio_codec, "has_audio": int(info.has_audio),
+            "audio_channels": info.audio_channels, "channel_layout": info.channel_layout,
+            "sample_rate": info.sample_rate, "bit_rate": info.bit_rate,
+            "creation_time": info.creation_time, "container": info.container,
+            "thumbnail": thumbnail, "waveform": waveform,
+        }
+        return prepared
+
+    def _store(self, batch: dict, prepared: _Prepared, result: ImportResult) -> None:
+        path = str(prepared.candidate.path)
+        if prepared.refusal:
+            result.refused.append(Refusal(path, prepared.refusal))
+            return
+        record = prepared.record
+        existing = self.library.take_by_fingerprint(record["fingerprint"])
+        if existing:
+            where = "" if existing["path"] == path else f" as {existing['path']}"
+            result.skipped.append(Refusal(path, f"already in the library{where} (take {existing['id']})"))
+            return
+        if "rel_path" not in record:  # was in the library when prepared, removed since: rare, retry later
+            result.skipped.append(Refusal(path, "already in the library"))
+            return
+        take_id = self.library.add_take(batch["id"], record)
+        result.added.append(self.library.take(take_id))

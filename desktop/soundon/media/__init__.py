@@ -1,0 +1,1 @@
+"""Adapters for ffmpeg, ffprobe and libVLC. No Qt widgets here."""

@@ -1,0 +1,318 @@
+"""The take library: batches, takes, review decisions, notes, analysis results and swap specs.
+
+Every write is committed at once (the connection runs in autocommit mode and multi-statement
+changes use an explicit transaction), so a crash or kill never loses a decision already made.
+Listeners registered with `subscribe` hear about every change; the UI turns that into a Qt signal.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+
+from soundon import APP_NAME
+from soundon.core.review import AudioVerdict, Flag, Note, ReviewError, check_rating
+from soundon.store import migrations
+
+LIBRARY_ENV = "SOUNDON_LIBRARY"
+LIBRARY_FILE = "library.sqlite"
+
+ChangeListener = Callable[[str, list[int]], None]
+
+
+class LibraryError(RuntimeError):
+    """A library problem in the editor's terms (the message says what to do)."""
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_library_path() -> Path:
+    override = os.environ.get(LIBRARY_ENV)
+    return Path(override) if override else data_dir() / LIBRARY_FILE
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# Columns every take listing carries (take + review + analysis), in DESIGN.md's names.
+_TAKE_SELECT = """
+    SELECT t.*, b.name AS batch, b.root AS batch_root, b.target AS batch_target,
+           COALESCE(r.flag, 'none') AS flag, COALESCE(r.rating, 0) AS rating,
+           COALESCE(r.audio_verdict, 'undecided') AS audio_verdict,
+           a.integrated_lufs, a.true_peak_dbtp, a.lra, a.short_term_max_lufs, a.mono_loss_lu,
+           a.correlation_p5, a.low_freq_share, a.phone_loss_lu, a.flags AS analysis_flags,
+           a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec
+    FROM takes t
+    JOIN batches b ON b.id = t.batch_id
+    LEFT JOIN reviews r ON r.take_id = t.id
+    LEFT JOIN analyses a ON a.take_id = t.id
+    LEFT JOIN swap_specs s ON s.take_id = t.id
+"""
+
+
+class Library:
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path else default_library_path()
+        self._listeners: list[ChangeListener] = []
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=5000")
+            self.db = sqlite_utils.Database(conn)
+            migrations.migrate(self.db, self.path)
+        except migrations.NewerLibraryError as exc:
+            raise LibraryError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(_explain(exc, self.path)) from None
+        except OSError as exc:
+            raise LibraryError(f"The library folder {self.path.parent} can't be used ({exc.strerror}).") from None
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @property
+    def cache_dir(self) -> Path:
+        """Thumbnails and waveform peaks, beside the library file."""
+        folder = self.path.with_name(self.path.stem + ".cache")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self, kind: str, ids: list[int]) -> None:
+        for listener in list(self._listeners):
+            listener(kind, ids)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            conn = self.db.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise LibraryError(_explain(exc, self.path)) from None
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _write(self, sql: str, params=()) -> sqlite3.Cursor:
+        with self._lock:
+            try:
+                return self.db.execute(sql, params)
+            except sqlite3.OperationalError as exc:
+                raise LibraryError(_explain(exc, self.path)) from None
+
+    # -- batches ----------------------------------------------------------------------------------
+
+    def batch_named(self, name: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM batches WHERE name = ?", [name]))
+        return rows[0] if rows else None
+
+    def batch_for_root(self, root: Path, source: str = "") -> dict | None:
+        rows = list(self.db.query("SELECT * FROM batches WHERE root = ? AND source = ?",
+                                  [str(root), source]))
+        return rows[0] if rows else None
+
+    def batches(self) -> list[dict]:
+        return list(self.db.query(
+            "SELECT b.*, (SELECT COUNT(*) FROM takes t WHERE t.batch_id = b.id) AS take_count "
+            "FROM batches b ORDER BY b.name"))
+
+    def add_batch(self, name: str, root: Path, source: str = "") -> dict:
+        existing = self.batch_named(name)
+        if existing:
+            if Path(existing["root"]) != root or existing["source"] != source:
+                raise LibraryError(f"A batch named {name!r} already exists at {existing['root']}. "
+                                   "Choose another name with --name.")
+            return existing
+        self._write("INSERT INTO batches (name, root, source, created_at) VALUES (?, ?, ?, ?)",
+                    (name, str(root), source, now()))
+        self._changed("batches", [])
+        return self.batch_named(name)
+
+    def relink_batch(self, name: str, new_root: str | os.PathLike) -> dict:
+        """Point a moved batch at its new root. Refused when none of its takes are there."""
+        batch = self.batch_named(name)
+        if not batch:
+            raise LibraryError(f"There is no batch named {name!r}.")
+        root = Path(new_root).resolve()
+        rel_paths = [r["rel_path"] for r in self.db.query(
+            "SELECT rel_path FROM takes WHERE batch_id = ?", [batch["id"]])]
+        found = sum(1 for rel in rel_paths if (root / rel).is_file())
+        if rel_paths and found == 0:
+            raise LibraryError(f"None of the {len(rel_paths)} takes of {name!r} are in {root}; "
+                               "the batch was not re-linked.")
+        self._write("UPDATE batches SET root = ? WHERE id = ?", (str(root), batch["id"]))
+        self._changed("batches", [])
+        return {"batch": name, "root": str(root), "found": found, "missing": len(rel_paths) - found}
+
+    def set_batch_target(self, name: str, target: str) -> None:
+        self._write("UPDATE batches SET target = ? WHERE name = ?", (target, name))
+        self._changed("batches", [])
+
+    # -- takes ------------------------------------------------------------------------------------
+
+    def take_by_fingerprint(self, fingerprint: str) -> dict | None:
+        rows = list(self.db.query(_TAKE_SELECT + " WHERE t.fingerprint = ?", [fingerprint]))
+        return _take_row(rows[0]) if rows else None
+
+    def fingerprints(self) -> set[str]:
+        return {r["fingerprint"] for r in self.db.query("SELECT fingerprint FROM takes")}
+
+    def add_take(self, batch_id: int, record: dict) -> int:
+        """Insert a take (columns of the takes table) and its empty review. Returns its id."""
+        record = {**record, "batch_id": batch_id, "imported_at": now()}
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        with self.transaction():
+            cur = self.db.execute(f"INSERT INTO takes ({columns}) VALUES ({marks})", list(record.values()))
+            take_id = cur.lastrowid
+            self.db.execute("INSERT INTO reviews (take_id, updated_at) VALUES (?, ?)", (take_id, now()))
+        self._changed("takes", [take_id])
+        return take_id
+
+    def takes(self, batch: str | None = None) -> list[dict]:
+        if batch is None:
+            rows = self.db.query(_TAKE_SELECT + " ORDER BY b.name, t.rel_path")
+        else:
+            rows = self.db.query(_TAKE_SELECT + " WHERE b.name = ? ORDER BY t.rel_path", [batch])
+        return [_take_row(r) for r in rows]
+
+    def take(self, take_id: int) -> dict | None:
+        rows = list(self.db.query(_TAKE_SELECT + " WHERE t.id = ?", [take_id]))
+        return _take_row(rows[0]) if rows else None
+
+    def resolve_take(self, ref: str) -> dict:
+        """A TAKE on the command line: its library id, or its path."""
+        if ref.isdigit():
+            found = self.take(int(ref))
+            if found:
+                return found
+        path = Path(ref).expanduser().resolve()
+        for batch in self.db.query("SELECT id, root FROM batches"):
+            root = Path(batch["root"])
+            if path.is_relative_to(root):
+                rel = path.relative_to(root).as_posix()
+                rows = list(self.db.query(_TAKE_SELECT + " WHERE t.batch_id = ? AND t.rel_path = ?",
+                                          [batch["id"], rel]))
+                if rows:
+                    return _take_row(rows[0])
+        raise LibraryError(f"No take {ref!r} in the library. Use a take id from `soundon list` or the path "
+                           "of an imported file.")
+
+    # -- review decisions -------------------------------------------------------------------------
+
+    def set_flag(self, take_id: int, flag: Flag | str) -> None:
+        flag = Flag(flag)
+        self._review(take_id, "flag", flag.value)
+
+    def set_rating(self, take_id: int, rating: int) -> None:
+        self._review(take_id, "rating", check_rating(rating))
+
+    def set_audio_verdict(self, take_id: int, verdict: AudioVerdict | str) -> None:
+        self._review(take_id, "audio_verdict", AudioVerdict(verdict).value)
+
+    def review_state(self, take_id: int) -> dict:
+        rows = list(self.db.query("SELECT flag, rating, audio_verdict FROM reviews WHERE take_id = ?",
+                                  [take_id]))
+        return rows[0] if rows else {"flag": "none", "rating": 0, "audio_verdict": "undecided"}
+
+    def _review(self, take_id: int, column: str, value) -> None:
+        self._require_take(take_id)
+        self._write(
+            f"INSERT INTO reviews (take_id, {column}, updated_at) VALUES (?, ?, ?) "
+            f"ON CONFLICT(take_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
+            (take_id, value, now()))
+        self._changed("review", [take_id])
+
+    def add_note(self, take_id: int, note: Note, author: str = "") -> int:
+        self._require_take(take_id)
+        cur = self._write("INSERT INTO notes (take_id, text, start, end, author, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (take_id, note.text, note.start, note.end, author, now()))
+        self._changed("notes", [take_id])
+        return cur.lastrowid
+
+    def delete_note(self, note_id: int) -> None:
+        rows = list(self.db.query("SELECT take_id FROM notes WHERE id = ?", [note_id]))
+        self._write("DELETE FROM notes WHERE id = ?", (note_id,))
+        if rows:
+            self._changed("notes", [rows[0]["take_id"]])
+
+    def notes(self, take_id: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM notes WHERE take_id = ? ORDER BY COALESCE(start, 0), id",
+                                  [take_id]))
+
+    def _require_take(self, take_id: int) -> None:
+        if not list(self.db.query("SELECT 1 FROM takes WHERE id = ?", [take_id])):
+            raise LibraryError(f"There is no take with id {take_id}.")
+
+    # -- analysis and swap specs ------------------------------------------------------------------
+
+    def save_analysis(self, take_id: int, target: str, result: dict) -> None:
+        columns = ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs", "mono_loss_lu",
+                   "correlation_p5", "low_freq_share", "phone_loss_lu")
+        values = [result.get(c) for c in columns]
+        details = {k: v for k, v in result.items() if k not in columns and k not in ("flags", "file")}
+        self._write(
+            f"INSERT OR REPLACE INTO analyses (take_id, target, {', '.join(columns)}, flags, details, analyzed_at) "
+            f"VALUES (?, ?, {', '.join('?' for _ in columns)}, ?, ?, ?)",
+            (take_id, target, *values, json.dumps(result.get("flags", [])), json.dumps(details), now()))
+        self._changed("analysis", [take_id])
+
+    def save_swap_spec(self, take_id: int, track_path: str, spec: dict) -> None:
+        self._require_take(take_id)
+        self._write("INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, ?, ?, ?)",
+                    (take_id, str(track_path), json.dumps(spec, sort_keys=True), now()))
+        self._changed("swap", [take_id])
+
+    def swap_spec(self, take_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT track_path, spec FROM swap_specs WHERE take_id = ?", [take_id]))
+        if not rows:
+            return None
+        return {"track": rows[0]["track_path"], **json.loads(rows[0]["spec"])}
+
+
+def _take_row(row: dict) -> dict:
+    """A take as callers see it: absolute path, booleans and decoded JSON."""
+    row = dict(row)
+    row["path"] = str(Path(row["batch_root"]) / row["rel_path"])
+    row["has_audio"] = bool(row["has_audio"])
+    row["variable_frame_rate"] = bool(row["variable_frame_rate"])
+    flags = row.pop("analysis_flags", None)
+    row["analysis_flags"] = json.loads(flags) if flags else None
+    spec = row.pop("swap_spec", None)
+    row["swap_spec"] = json.loads(spec) if spec else None
+    return row
+
+
+def _explain(exc: sqlite3.Error, path: Path) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"The library {path} is busy in another Sound-On; close it there and try again."
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"The disk holding the library {path} is full; free some space and try again."
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"The library {path} can't be written; check the folder's permissions."
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a Sound-On library (or it is damaged); point --library at another file."
+    return f"The library {path} could not be used ({exc})."

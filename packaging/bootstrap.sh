@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Developer set-up for Debian/Ubuntu: installs what is missing, and nothing else.
+#   - system packages (ffmpeg, libVLC with its base plugins, the Qt xcb libraries, Xvfb for tests)
+#   - a virtual environment in .venv with the project installed (editable) and its test tools
+# A second run finds everything in place and returns at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+STAMP="$VENV/.soundon-installed"
+
+SYSTEM_PACKAGES=(
+  ffmpeg
+  libvlc5 vlc-plugin-base libvlc-bin
+  # Qt 6's xcb platform plugin and what PySide6 wheels load at start
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
+  # a virtual display and keyboard driving for the UI and end-to-end tests
+  xvfb xauth xdotool
+  python3-venv
+)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+  done
+else
+  echo "This set-up script knows Debian and Ubuntu (apt-get). On another system install ffmpeg," >&2
+  echo "VLC (libVLC 3) and Python 3.11+ by hand; README.md lists them." >&2
+fi
+
+# python3-venv is only needed when the interpreter can't make a venv on its own
+if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing=("${missing[@]/python3-venv}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+
+if ((${#missing[@]})); then
+  echo "Installing system packages: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  echo "Creating $VENV"
+  python3 -m venv "$VENV"
+fi
+
+# Reinstall the project only when its declared dependencies changed.
+if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
+  echo "Installing Sound-On and its dependencies into $VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e '.[test]'
+  touch "$STAMP"
+fi

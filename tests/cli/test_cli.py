@@ -1,0 +1,95 @@
+import json
+
+from soundon import __version__
+
+TAKE_KEYS = {"id", "path", "batch", "model", "prompt", "duration", "width", "height", "fps", "video_codec",
+             "audio_codec", "has_audio", "audio_channels", "sample_rate", "flag", "rating", "audio_verdict"}
+
+
+def test_version(cli):
+    proc = cli("--version")
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_import_list_review_round_trip(cli, media):
+    media.clip("kling_a.mp4", duration=1)
+    media.clip("veo b.mov", duration=1, audio="sine=frequency=330")
+    (media.folder / "zero.mp4").write_bytes(b"")
+    added = cli.json("import", str(media.folder), "--name", "Shoot 1")
+    assert set(added) >= {"added", "skipped", "refused"}
+    assert len(added["added"]) == 2 and TAKE_KEYS <= set(added["added"][0])
+    assert added["refused"] == [{"path": str(media.folder / "zero.mp4"), "reason": "the file is empty (zero bytes)"}]
+
+    again = cli.json("import", str(media.folder), "--name", "Shoot 1")
+    assert again["added"] == [] and len(again["skipped"]) == 2
+    assert all(set(s) == {"path", "reason"} for s in again["skipped"])
+
+    takes = cli.json("list", "--batch", "Shoot 1")
+    assert len(takes) == 2 and all(TAKE_KEYS <= set(t) for t in takes)
+    kling = next(t for t in takes if t["model"] == "Kling")
+    assert (kling["flag"], kling["rating"], kling["audio_verdict"]) == ("none", 0, "undecided")
+    assert kling["width"] == 320 and kling["has_audio"] is True and kling["sample_rate"] == 48000
+
+    reviewed = cli.json("review", str(kling["id"]), "--pick", "--rating", "4", "--audio", "replace",
+                        "--note", "gull too loud", "--note-in", "0.2", "--note-out", "0.8")
+    assert (reviewed["flag"], reviewed["rating"], reviewed["audio_verdict"]) == ("pick", 4, "replace")
+    assert reviewed["notes"][0]["text"] == "gull too loud" and reviewed["notes"][0]["end"] == 0.8
+    by_path = cli.json("review", kling["path"], "--reject")
+    assert by_path["id"] == kling["id"] and by_path["flag"] == "reject" and by_path["rating"] == 4
+    listed = {t["id"]: t for t in cli.json("list")}
+    assert listed[kling["id"]]["flag"] == "reject"
+
+
+def test_library_from_environment(cli, media, tmp_path):
+    media.clip("a.mp4", duration=1)
+    env_lib = tmp_path / "env" / "lib.sqlite"
+    proc = cli("import", str(media.folder), "--json", env={"SOUNDON_LIBRARY": str(env_lib)})
+    assert proc.returncode == 0 and env_lib.is_file()
+    listed = cli("list", "--json", env={"SOUNDON_LIBRARY": str(env_lib)})
+    assert len(json.loads(listed.stdout)) == 1
+
+
+def test_errors_are_plain_sentences(cli, tmp_path):
+    lib = ["--library", str(cli.library)]
+    missing = cli("import", str(tmp_path / "nowhere"), *lib)
+    assert missing.returncode == 1 and "does not exist" in missing.stdout + missing.stderr
+    unknown = cli("review", "12345", "--pick", *lib)
+    assert unknown.returncode == 1 and unknown.stderr.count("\n") <= 2 and "No take" in unknown.stderr
+    usage = cli("review", "1", "--rating", "9", *lib)
+    assert usage.returncode == 2
+    no_batch = cli("list", "--batch", "Nope", *lib)
+    assert no_batch.returncode == 1 and "no batch named" in no_batch.stderr
+    bogus = tmp_path / "bogus.sqlite"
+    bogus.write_text("not a database" * 200)
+    broken = cli("list", "--library", str(bogus))
+    assert broken.returncode == 1 and "not a Sound-On library" in broken.stderr
+
+
+def test_missing_ffmpeg_says_how_to_install(cli, media, tmp_path):
+    media.clip("a.mp4", duration=1)
+    proc = cli("import", str(media.folder), "--library", str(cli.library),
+               env={"SOUNDON_FFPROBE": str(tmp_path / "no-ffprobe")})
+    assert proc.returncode == 1
+    assert "SOUNDON_FFPROBE" in proc.stderr
+
+
+def test_missing_ffmpeg_on_path(cli, media, tmp_path):
+    import os
+    import sys
+    media.clip("a.mp4", duration=1)
+    empty_path = str(tmp_path / "emptybin")
+    (tmp_path / "emptybin").mkdir()
+    proc = cli("import", str(media.folder), "--library", str(cli.library),
+               env={"PATH": os.path.dirname(sys.executable) + os.pathsep + empty_path})
+    assert proc.returncode == 1
+    assert "ffprobe" in proc.stderr and "install" in proc.stderr.lower()
+
+
+def test_relink(cli, media, tmp_path):
+    media.clip("a.mp4", duration=1)
+    cli.json("import", str(media.folder), "--name", "B")
+    moved = tmp_path / "moved"
+    media.folder.rename(moved)
+    outcome = cli.json("relink", "B", str(moved))
+    assert outcome["found"] == 1
+    assert cli.json("list")[0]["path"] == str(moved / "a.mp4")

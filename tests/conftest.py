@@ -1,0 +1,62 @@
+"""Shared fixtures: a fresh library per test, and tiny real media generated with ffmpeg.
+
+Generated media is cached per session (keyed by its spec) and copied into each test's folder, so a
+test may change its files freely and the suite stays fast.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from soundon.media.synth import ClipSpec, make_clip
+from soundon.store.library import Library
+
+
+@pytest.fixture(autouse=True)
+def _isolated_library(tmp_path, monkeypatch):
+    """No test ever touches the real per-user library."""
+    monkeypatch.setenv("SOUNDON_LIBRARY", str(tmp_path / "library" / "library.sqlite"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture
+def library(tmp_path) -> Library:
+    lib = Library(tmp_path / "library" / "library.sqlite")
+    yield lib
+    lib.close()
+
+
+class MediaFactory:
+    def __init__(self, cache: Path, folder: Path):
+        self.cache = cache
+        self.folder = folder
+
+    def clip(self, name: str, spec: ClipSpec | None = None, folder: Path | None = None, **fields) -> Path:
+        spec = spec or ClipSpec(**fields)
+        suffix = Path(name).suffix
+        key = hashlib.sha1(json.dumps(asdict(spec), sort_keys=True).encode() + suffix.encode()).hexdigest()[:16]
+        cached = self.cache / f"{key}{suffix}"
+        if not cached.exists():
+            make_clip(cached, spec)
+        target = (folder or self.folder) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def media_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media-cache")
+
+
+@pytest.fixture
+def media(media_cache, tmp_path) -> MediaFactory:
+    folder = tmp_path / "media"
+    folder.mkdir()
+    return MediaFactory(media_cache, folder)

@@ -1,0 +1,124 @@
+import json
+
+import numpy as np
+import pytest
+
+from soundon.jobs.importer import Importer
+from soundon.media.overview import load_peaks
+from soundon.media.synth import ClipSpec
+
+
+def test_folder_import_with_broken_files(media, library, tmp_path):
+    folder = media.folder
+    media.clip("kling_take1.mp4", duration=1)
+    media.clip("VEO-take2.mov", duration=1.2)
+    media.clip("seedance take 3.webm", duration=1, video_codec="vp9")
+    media.clip("sub/-dash name.mkv", duration=1)
+    (folder / "empty.mp4").write_bytes(b"")
+    (folder / "notes.mp4").write_text("not a video")
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    media.clip("post/music.wav", video="", duration=1)
+
+    result = Importer(library).run([folder])
+    added = {t["rel_path"]: t for t in result.added}
+    assert set(added) == {"kling_take1.mp4", "VEO-take2.mov", "seedance take 3.webm", "sub/-dash name.mkv"}
+    assert added["kling_take1.mp4"]["model"] == "Kling"
+    assert added["VEO-take2.mov"]["model"] == "Veo"
+    assert added["seedance take 3.webm"]["model"] == "Seedance"
+    refused = {r.path.split("/")[-1]: r.reason for r in result.refused}
+    assert "empty" in refused["empty.mp4"]
+    assert "not a video" in refused["notes.mp4"]
+    assert "photo.png" in refused
+    assert [p.split("/")[-1] for p in result.post_tracks] == ["music.wav"]
+    # Each take has a poster frame and waveform peaks in the library's cache.
+    take = added["kling_take1.mp4"]
+    assert (library.cache_dir / take["thumbnail"]).stat().st_size > 500
+    peaks = load_peaks(library.cache_dir / take["waveform"])
+    assert len(peaks) == pytest.approx(100, abs=2)  # 100 peaks a second over 1 s
+    assert 0.05 < float(peaks.max()) <= 1.0
+
+
+def test_reimport_adds_nothing_twice(media, library):
+    media.clip("a.mp4", duration=1)
+    media.clip("b.mp4", duration=1, audio="sine=frequency=300")
+    first = Importer(library).run([media.folder])
+    assert len(first.added) == 2
+    again = Importer(library).run([media.folder])
+    assert again.added == [] and len(again.skipped) == 2
+    assert len(library.takes()) == 2
+
+
+def test_same_content_under_two_names_is_one_take(media, library):
+    media.clip("a.mp4", duration=1)
+    media.clip("copy of a.mp4", duration=1)
+    result = Importer(library).run([media.folder])
+    assert len(result.added) == 1 and len(result.skipped) == 1
+
+
+def test_sidecar_metadata_and_prompt_groups(media, library):
+    folder = media.folder
+    prompt = "A red kite over  the  sea"
+    for i, (name, model) in enumerate([("x1.mp4", "Veo 3.1"), ("x2.mp4", "Kling 3.0")]):
+        media.clip(name, duration=1, audio=f"sine=frequency={300 + 100 * i}")
+        (folder / name).with_suffix(".json").write_text(json.dumps(
+            {"model": model, "prompt": prompt if i == 0 else prompt.lower(), "seed": 7 + i, "variation": "b"}))
+    media.clip("other.mp4", duration=1, audio="sine=frequency=900")
+    (folder / "other.mp4.json").write_text(json.dumps({"prompt": "Something else"}))
+    media.clip("broken_sidecar_kling.mp4", duration=1, audio="sine=frequency=1000")
+    (folder / "broken_sidecar_kling.json").write_text("{not json")
+
+    takes = {t["rel_path"]: t for t in Importer(library).run([folder]).added}
+    assert takes["x1.mp4"]["model"] == "Veo 3.1" and takes["x1.mp4"]["seed"] == "7"
+    assert takes["x1.mp4"]["prompt_group"] == takes["x2.mp4"]["prompt_group"] != ""
+    assert takes["other.mp4"]["prompt_group"] not in ("", takes["x1.mp4"]["prompt_group"])
+    assert takes["broken_sidecar_kling.mp4"]["model"] == "Kling"  # falls back to the name
+
+
+def test_json_manifest_refuses_paths_outside_its_folder(media, library, tmp_path):
+    batch = media.folder / "batch"
+    media.clip("batch/one.mp4", duration=1)
+    media.clip("batch/clips/two.mp4", duration=1, audio="sine=frequency=500")
+    outside = media.clip("secret.mp4", duration=1, audio="sine=frequency=700")
+    (batch / "takes.json").write_text(json.dumps([
+        {"file": "one.mp4", "model": "Bach", "prompt": "p"},
+        {"file": "clips/two.mp4", "model": "HappyHorse", "prompt": "p"},
+        {"file": "../secret.mp4"},
+        {"file": str(outside)},
+        {"file": "missing.mp4"},
+    ]))
+    result = Importer(library).run([batch / "takes.json"])
+    assert sorted(t["rel_path"] for t in result.added) == ["clips/two.mp4", "one.mp4"]
+    assert {t["model"] for t in result.added} == {"Bach", "HappyHorse"}
+    reasons = [r.reason for r in result.refused]
+    assert sum("outside the manifest" in r for r in reasons) == 2
+    assert any("not found" in r for r in reasons)
+    assert all(t["batch"] == "batch" for t in result.added)
+
+
+def test_csv_manifest(media, library):
+    batch = media.folder
+    media.clip("a b.mp4", duration=1)
+    (batch / "takes.csv").write_text("file,model,prompt,seed\na b.mp4,Veo 3.1,\"Hello, world\",3\n")
+    result = Importer(library).run([batch])  # a folder with a manifest uses the manifest
+    assert [t["prompt"] for t in result.added] == ["Hello, world"]
+
+
+def test_audio_only_file_in_manifest_is_refused(media, library):
+    media.clip("voice.mp4", video="", duration=1)
+    result = Importer(library).run([media.folder])
+    assert result.added == []
+    assert "audio only" in result.refused[0].reason
+
+
+def test_broken_manifest_is_refused_whole(tmp_path, library):
+    (tmp_path / "takes.json").write_text("[{]")
+    result = Importer(library).run([tmp_path / "takes.json"])
+    assert result.added == [] and "not valid JSON" in result.refused[0].reason
+
+
+def test_progress_reports_every_take(media, library):
+    for i in range(5):
+        media.clip(f"t{i}.mp4", duration=0.5, audio=f"sine=frequency={200 + 50 * i}")
+    seen = []
+    Importer(library, workers=2).run([media.folder], progress=lambda d, t, p: seen.append((d, t)))
+    assert seen == [(i, 5) for i in range(1, 6)]

@@ -1,0 +1,132 @@
+import shutil
+import sqlite3
+
+import pytest
+
+from soundon.core.review import Note
+from soundon.jobs.importer import Importer
+from soundon.store import migrations
+from soundon.store.library import Library, LibraryError
+
+
+def test_new_library_is_at_latest_version_in_wal(tmp_path):
+    lib = Library(tmp_path / "l.sqlite")
+    assert lib.db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
+    assert lib.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_library_is_refused_untouched(tmp_path):
+    path = tmp_path / "l.sqlite"
+    Library(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION + 5}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match="newer Sound-On"):
+        Library(path)
+    assert path.read_bytes() == before
+
+
+def test_migration_copies_the_file_first_and_runs_each_step_once(tmp_path, monkeypatch):
+    path = tmp_path / "l.sqlite"
+    Library(path).close()
+    steps_run = []
+
+    def v2(db):
+        steps_run.append(2)
+        db.execute("ALTER TABLE takes ADD COLUMN colour_label TEXT NOT NULL DEFAULT ''")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, v2])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    lib = Library(path)
+    assert steps_run == [2]
+    assert (tmp_path / "l.sqlite.before-v2.bak").is_file()
+    assert "colour_label" in lib.db["takes"].columns_dict
+    lib.close()
+    Library(path).close()
+    assert steps_run == [2]
+
+
+def test_failed_migration_rolls_back(tmp_path, monkeypatch):
+    path = tmp_path / "l.sqlite"
+    Library(path).close()
+
+    def broken(db):
+        db.execute("ALTER TABLE takes ADD COLUMN half_done TEXT")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    with pytest.raises(RuntimeError):
+        Library(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "half_done" not in [r[1] for r in conn.execute("PRAGMA table_info(takes)")]
+
+
+def test_not_a_library(tmp_path):
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"hello, this is not sqlite" * 100)
+    with pytest.raises(LibraryError, match="not a Sound-On library"):
+        Library(path)
+
+
+def test_review_state_survives_reopen(media, tmp_path):
+    path = tmp_path / "l.sqlite"
+    media.clip("a.mp4", duration=1)
+    lib = Library(path)
+    take_id = Importer(lib).run([media.folder]).added[0]["id"]
+    changes = []
+    lib.subscribe(lambda kind, ids: changes.append((kind, ids)))
+    lib.set_flag(take_id, "pick")
+    lib.set_rating(take_id, 4)
+    lib.set_audio_verdict(take_id, "replace")
+    lib.add_note(take_id, Note("hiss at the start", 0.5, 1.25))
+    assert changes == [("review", [take_id])] * 3 + [("notes", [take_id])]
+    lib.close()
+    # Simulate a crash: no clean close of a second connection; the WAL holds the commits.
+    reopened = Library(path)
+    take = reopened.take(take_id)
+    assert (take["flag"], take["rating"], take["audio_verdict"]) == ("pick", 4, "replace")
+    notes = reopened.notes(take_id)
+    assert [(n["text"], n["start"], n["end"]) for n in notes] == [("hiss at the start", 0.5, 1.25)]
+
+
+def test_bad_review_values_are_refused(media, library):
+    media.clip("a.mp4", duration=1)
+    take_id = Importer(library).run([media.folder]).added[0]["id"]
+    with pytest.raises(ValueError):
+        library.set_rating(take_id, 6)
+    with pytest.raises(ValueError):
+        library.set_flag(take_id, "maybe")
+    with pytest.raises(LibraryError):
+        library.set_flag(9999, "pick")
+    assert library.review_state(take_id) == {"flag": "none", "rating": 0, "audio_verdict": "undecided"}
+
+
+def test_moved_batch_is_relinked(media, library, tmp_path):
+    media.clip("a.mp4", duration=1)
+    media.clip("sub/b.mp4", duration=1, audio="sine=frequency=600")
+    takes = Importer(library).run([media.folder]).added
+    library.set_flag(takes[0]["id"], "pick")
+    moved = tmp_path / "elsewhere" / "batch"
+    moved.parent.mkdir()
+    shutil.move(media.folder, moved)
+    name = takes[0]["batch"]
+    with pytest.raises(LibraryError, match="None of the 2 takes"):
+        library.relink_batch(name, tmp_path)
+    outcome = library.relink_batch(name, moved)
+    assert outcome["found"] == 2 and outcome["missing"] == 0
+    relinked = library.take(takes[0]["id"])
+    assert relinked["path"] == str(moved / takes[0]["rel_path"]) and relinked["flag"] == "pick"
+    # Importing the moved folder again adds nothing.
+    assert Importer(library).run([moved]).added == []
+
+
+def test_resolve_take_by_id_and_path(media, library):
+    clip = media.clip("-odd name.mp4", duration=1)
+    take = Importer(library).run([media.folder]).added[0]
+    assert library.resolve_take(str(take["id"]))["id"] == take["id"]
+    assert library.resolve_take(str(clip))["id"] == take["id"]
+    with pytest.raises(LibraryError):
+        library.resolve_take("/no/such/take.mp4")
