@@ -1,0 +1,117 @@
+"""Listening profiles and noise environments, as data (DESIGN.md "Listening profiles").
+
+These are approximations of how a device and a place colour what an editor hears; the UI labels them
+so. The ffmpeg filter graph that renders them is built in soundon.media (one function), from here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class EqBand:
+    """A peaking or shelving correction, in dB relative to 1 kHz."""
+
+    kind: str          # 'highpass', 'lowpass', 'peak', 'highshelf', 'lowshelf'
+    frequency: float   # Hz
+    gain_db: float = 0.0
+    q: float = 0.707
+    poles: int = 2     # for high/low-pass
+
+
+@dataclass(frozen=True)
+class ListeningProfile:
+    name: str            # stable id used on the command line and in the library
+    label: str           # what the switch shows
+    description: str
+    mono: bool = False
+    crossfeed: float = 0.0         # share of the opposite channel mixed in (laptop speakers)
+    eq: tuple[EqBand, ...] = field(default_factory=tuple)
+    phone_dynamics: bool = False   # compressor (≈ −24 dB threshold, 3:1) + −1 dBFS limiter
+    takes_noise: bool = False      # environment noise applies (phone profiles)
+
+    @property
+    def is_reference(self) -> bool:
+        return self.name == "headphones"
+
+
+PROFILES: tuple[ListeningProfile, ...] = (
+    ListeningProfile("headphones", "Headphones", "Reference: stereo, untouched."),
+    ListeningProfile(
+        "phone", "Phone", "Flagship phone speaker (approximation): mono, no bass below ~300 Hz, "
+        "presence lift, device limiter.", mono=True,
+        eq=(EqBand("highpass", 300, poles=2), EqBand("highpass", 300, poles=2),
+            EqBand("peak", 3200, 3.5, q=1.0), EqBand("highshelf", 14000, -6.0)),
+        phone_dynamics=True, takes_noise=True),
+    ListeningProfile(
+        "phone-budget", "Budget phone", "Budget phone speaker (approximation): mono, thin below "
+        "~500 Hz, harsh upper mids, dull top.", mono=True,
+        eq=(EqBand("highpass", 500, poles=2), EqBand("highpass", 500, poles=2),
+            EqBand("peak", 2500, 4.0, q=0.9), EqBand("highshelf", 10000, -9.0)),
+        phone_dynamics=True, takes_noise=True),
+    ListeningProfile(
+        "laptop", "Laptop", "Laptop speakers (approximation): narrow stereo, little below 200 Hz.",
+        crossfeed=0.2,
+        eq=(EqBand("highpass", 200, poles=2), EqBand("peak", 4000, 2.0, q=0.8),
+            EqBand("highshelf", 16000, -4.6))),
+    ListeningProfile(
+        "earbuds", "Earbuds", "Unsealed earbuds (approximation): bass rolled off below ~75 Hz.",
+        eq=(EqBand("highpass", 75, poles=2), EqBand("peak", 3000, 3.7, q=1.0),
+            EqBand("highshelf", 16000, -3.4))),
+)
+PROFILE_NAMES = tuple(p.name for p in PROFILES)
+DEFAULT_PROFILE = "phone"
+
+
+@dataclass(frozen=True)
+class NoiseEnvironment:
+    name: str
+    label: str
+    level_dba: float
+    colour: str = "pink"   # 'pink' (80 Hz–8 kHz band-limited) or 'brown' (traffic rumble)
+
+
+NOISES: tuple[NoiseEnvironment, ...] = (
+    NoiseEnvironment("quiet-room", "Quiet room", 40),
+    NoiseEnvironment("office", "Office", 50),
+    NoiseEnvironment("cafe", "Café", 62),
+    NoiseEnvironment("street", "Street", 70, colour="brown"),
+    NoiseEnvironment("train", "Train", 78, colour="brown"),
+)
+NOISE_NAMES = tuple(n.name for n in NOISES)
+
+# Calibration: a phone at full volume plays programme at −18 LUFS as 75 dBA at the ear.
+REFERENCE_PROGRAMME_LUFS = -18.0
+REFERENCE_PROGRAMME_DBA = 75.0
+
+
+def noise_bed_lufs(environment_dba: float) -> float:
+    """Loudness of the noise bed for an environment of E dBA: −18 − (75 − E) LUFS."""
+    return REFERENCE_PROGRAMME_LUFS - (REFERENCE_PROGRAMME_DBA - environment_dba)
+
+
+def profile_named(name: str) -> ListeningProfile:
+    for profile in PROFILES:
+        if profile.name == name:
+            return profile
+    raise ValueError(f"Unknown listening profile {name!r}; choose one of {', '.join(PROFILE_NAMES)}.")
+
+
+def noise_named(name: str) -> NoiseEnvironment:
+    for noise in NOISES:
+        if noise.name == name:
+            return noise
+    raise ValueError(f"Unknown noise {name!r}; choose one of {', '.join(NOISE_NAMES)}.")
+
+
+def next_profile(current: str) -> str:
+    """M cycles headphones → phone → budget phone → laptop → earbuds → headphones."""
+    index = PROFILE_NAMES.index(current) if current in PROFILE_NAMES else -1
+    return PROFILE_NAMES[(index + 1) % len(PROFILE_NAMES)]
+
+
+def next_noise(current: str | None) -> str | None:
+    """N cycles off → quiet room → office → café → street → train → off."""
+    cycle = (None, *NOISE_NAMES)
+    index = cycle.index(current) if current in cycle else 0
+    return cycle[(index + 1) % len(cycle)]
