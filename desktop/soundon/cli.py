@@ -15,7 +15,7 @@ from soundon import APP_NAME, __version__
 from soundon.commands.common import UserError, common_options
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
-VERBS = ("open_app", "import_batch", "list_takes", "review", "relink")
+VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -93,3 +93,30 @@ def test_relink(cli, media, tmp_path):
     outcome = cli.json("relink", "B", str(moved))
     assert outcome["found"] == 1
     assert cli.json("list")[0]["path"] == str(moved / "a.mp4")
+
+
+def test_decisions_travel_between_libraries(cli, media, tmp_path):
+    from .conftest import Cli
+    media.clip("a.mp4", duration=1)
+    media.clip("b.mp4", duration=1, audio="sine=frequency=500")
+    other = Cli(tmp_path / "reviewer-2" / "library.sqlite")
+    for lib in (cli, other):
+        lib.json("import", str(media.folder))
+    a_id = {t["path"].rsplit("/", 1)[1]: t["id"] for t in other.json("list")}["a.mp4"]
+    other.json("review", str(a_id), "--pick", "--rating", "5", "--note", "best wave", "--note-in", "0.1")
+    exported = tmp_path / "reviewer-2.json"
+    assert other.json("decisions", "export", str(exported))["exported"] == 2
+    # Exporting over an existing file is refused.
+    again = other("decisions", "export", str(exported), "--library", str(other.library))
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+    merged = cli.json("decisions", "merge", str(exported))
+    assert merged["notes_added"] == 1 and merged["unknown_takes"] == []
+    mine = {t["path"].rsplit("/", 1)[1]: t for t in cli.json("list")}
+    assert (mine["a.mp4"]["flag"], mine["a.mp4"]["rating"]) == ("pick", 5)
+    # A second merge changes nothing (idempotent).
+    assert cli.json("decisions", "merge", str(exported)) == {"updated": 0, "notes_added": 0, "unknown_takes": []}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something-else"}')
+    refused = cli("decisions", "merge", str(bad), "--library", str(cli.library))
+    assert refused.returncode == 1 and "not a Sound-On decisions file" in refused.stderr

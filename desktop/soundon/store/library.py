@@ -42,7 +42,8 @@ def default_library_path() -> Path:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # Microseconds: decisions merged from several reviewers are ordered by this.
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 # Columns every take listing carries (take + review + analysis), in DESIGN.md's names.
@@ -187,7 +188,8 @@ class Library:
         with self.transaction():
             cur = self.db.execute(f"INSERT INTO takes ({columns}) VALUES ({marks})", list(record.values()))
             take_id = cur.lastrowid
-            self.db.execute("INSERT INTO reviews (take_id, updated_at) VALUES (?, ?)", (take_id, now()))
+            # An untouched review has no time, so it never wins a merge against a real decision.
+            self.db.execute("INSERT INTO reviews (take_id, updated_at) VALUES (?, '')", (take_id,))
         self._changed("takes", [take_id])
         return take_id
 
@@ -261,6 +263,27 @@ class Library:
     def notes(self, take_id: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM notes WHERE take_id = ? ORDER BY COALESCE(start, 0), id",
                                   [take_id]))
+
+    def apply_decision_if_newer(self, take_id: int, flag: str, rating: int, verdict: str, updated_at: str) -> bool:
+        """Take another reviewer's decision when it is newer than ours (merge of decisions files)."""
+        with self.transaction():
+            row = list(self.db.query("SELECT updated_at FROM reviews WHERE take_id = ?", [take_id]))
+            if row and row[0]["updated_at"] >= updated_at:
+                return False
+            self.db.execute(
+                "INSERT INTO reviews (take_id, flag, rating, audio_verdict, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(take_id) DO UPDATE SET flag = excluded.flag, rating = excluded.rating, "
+                "audio_verdict = excluded.audio_verdict, updated_at = excluded.updated_at",
+                (take_id, flag, rating, verdict, updated_at))
+        self._changed("review", [take_id])
+        return True
+
+    def insert_note_record(self, take_id: int, note: dict) -> None:
+        """A note from a decisions file, keeping its author and time."""
+        self._write("INSERT INTO notes (take_id, text, start, end, author, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (take_id, note["text"], note.get("start"), note.get("end"), note.get("author", ""),
+                     note.get("created_at") or now()))
+        self._changed("notes", [take_id])
 
     def _require_take(self, take_id: int) -> None:
         if not list(self.db.query("SELECT 1 FROM takes WHERE id = ?", [take_id])):
