@@ -1,4 +1,4 @@
-"""soundon swap VIDEO --audio TRACK --out FILE [swap options] [--audio-codec aac|pcm|opus] [--no-verify]
+"""soundon swap VIDEO --audio TRACK --out FILE [swap options] [--audio-codec aac|pcm] [--no-verify]
 
 Lays a post-production track under a take and writes a new file: the video stream copied, the
 audio conformed and encoded, the result verified before it takes its name (see jobs/swap_job.py).
@@ -19,10 +19,10 @@ def register(subparsers, common) -> None:
     p.add_argument("video", metavar="VIDEO", type=Path, help="the take")
     p.add_argument("--audio", required=True, type=Path, metavar="TRACK", help="the post-production track")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
-                   help="the new file (.mp4, .m4v, .mov, .mkv or .webm); an existing file is never overwritten")
+                   help="the new file (.mp4, .m4v or .mov); an existing file is never overwritten")
     add_swap_options(p)
-    p.add_argument("--audio-codec", choices=("aac", "pcm", "opus"),
-                   help="audio codec (default: AAC in mp4/m4v/mkv, 24-bit PCM in mov, Opus in webm)")
+    p.add_argument("--audio-codec", choices=("aac", "pcm"),
+                   help="audio codec (default: AAC in mp4/m4v, 24-bit PCM 48 kHz in mov; PCM only in mov)")
     p.add_argument("--no-verify", action="store_true",
                    help="skip the check after writing (faster; the video is still copied, never re-encoded)")
     p.set_defaults(run=run)

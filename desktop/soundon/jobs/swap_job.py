@@ -7,7 +7,7 @@ the final name only ever holds a complete, verified file; the source and the pos
 ever read.
 
 The same job writes a `keep` take for an export: no post track, the native audio copied when the
-container takes it as it is, re-encoded (to AAC/PCM/Opus, without a level change) when it doesn't,
+container takes it as it is, re-encoded (to AAC or PCM, without a level change) when it doesn't,
 or brought to a level when asked (`native_level`).
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ class SwapRequest:
     out: Path
     track: Path | None = None               # None: the take's native audio
     spec: SwapSpec = field(default_factory=SwapSpec)
-    audio_codec: str | None = None          # 'aac', 'pcm', 'opus'; None: the container's default
+    audio_codec: str | None = None          # 'aac' or 'pcm'; None: the container's default
     verify: bool = True
     native_level: Level | None = None       # keep takes only: bring the native audio to this level
     measure_native: bool = False            # keep takes only: report the native loudness (left as is)

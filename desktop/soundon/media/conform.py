@@ -7,8 +7,8 @@ whole track into Python and needs an extra encode; here every edit has an ffmpeg
 counts in samples, which is also what makes the offset exact.
 
 Channel mapping (the post track decides the delivery layout):
-- mono becomes dual-mono stereo at full level in both channels (`channelmap`, not an up-mix that
-  would lower it by 3 dB);
+- mono becomes dual-mono stereo at full level in both channels (`pan`, not an up-mix that would
+  lower it by 3 dB);
 - stereo stays stereo; 5.1 (either flavour) stays 5.1;
 - any other layout is folded down to stereo by ffmpeg's standard down-mix matrix.
 The bed (the take's native audio) is mapped to the same layout with the standard matrix.
@@ -54,7 +54,10 @@ def _resampled(stream, layout: Layout, source_channels: int, *, keep_timing: boo
     else:
         stream = stream.filter("aresample", 48000, resampler="soxr")
     if source_channels == 1 and layout.channels == 2:
-        stream = stream.filter("channelmap", map="0-0|0-1", channel_layout="stereo")
+        # pan, not channelmap: channelmap lets both output channels share one buffer, and a later
+        # in-place filter (volume) would then apply its gain twice. '<' (renormalised, here x1)
+        # instead of '=' keeps the argument free of characters ffmpeg-python would escape.
+        stream = stream.filter("pan", "stereo|c0<c0|c1<c0")
     return stream.filter("aformat", sample_fmts="fltp", channel_layouts=layout.name)
 
 
@@ -106,8 +109,9 @@ def apply_level(stream, gain_db: float, limiter_dbtp: float | None):
     return stream
 
 
-def place_at_video_start(stream, video_start_s: float):
-    """Timestamps that start where the video starts (almost always 0)."""
+def at_video_start(stream, video_start_s: float):
+    """Timestamps counted in samples (whatever the track's container said), starting where the
+    video starts in ffmpeg's timeline (almost always 0)."""
     if video_start_s > 0:
         return stream.filter("asetpts", f"N/SR/TB+{video_start_s:.6f}/TB")
     return stream.filter("asetpts", "N/SR/TB")

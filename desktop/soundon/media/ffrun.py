@@ -175,7 +175,7 @@ def explain_failure(stderr: str, what: str) -> Exception:
         return DiskFull("The destination disk is full; free some space or choose another folder, then try again.")
     if "not currently supported in container" in text or "could not find tag for codec" in text:
         return FFmpegFailed(f"{what}: a stream's codec can't be stored in this kind of file "
-                            "(choose another container, e.g. .mov or .mkv).")
+                            "(choose another container: .mov for ProRes, .mp4 for VP9 or AV1).")
     if "permission denied" in text:
         return FFmpegFailed(f"{what}: permission denied while reading or writing a file.")
     lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]

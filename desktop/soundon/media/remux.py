@@ -7,6 +7,7 @@ in an EBU R128 meter instead of an encoder, is the loudness pre-pass.
   (rotation display matrix, language, handler) and codec parameters (colour tags) come along with
   the copy; the file's creation time is set explicitly because ffmpeg drops it on purpose; an
   'hvc1'-tagged HEVC stream keeps its tag (Apple players need it).
+- The output starts at the video's first frame (see `output_ts_offset` below).
 - No `-shortest`: it cuts on whichever stream's packet arrives last and leaves the two streams
   ending up to a packet apart. The audio is made exactly as long as the video in the filter graph
   instead, so both streams end together.
@@ -24,7 +25,7 @@ import ffmpeg
 from soundon.core.swap_level import Loudness
 from soundon.core.swap_timing import Timing
 from soundon.media import tools
-from soundon.media.conform import Layout, apply_level, conform, measured, place_at_video_start
+from soundon.media.conform import Layout, apply_level, at_video_start, conform, measured
 from soundon.media.containers import AUDIO_ENCODERS, Container
 from soundon.media.ffrun import CancelToken, ProgressCallback, run_ffmpeg
 from soundon.media.safety import input_options, input_url, output_url
@@ -40,7 +41,7 @@ class RemuxPlan:
     container: Container
     route: str                              # 'post', 'native-encode', 'native-copy' or 'none'
     track: MediaStreams | None = None       # the post track ('post' route)
-    audio_codec: str | None = None          # 'aac', 'pcm' or 'opus' when encoding
+    audio_codec: str | None = None          # 'aac' or 'pcm' when encoding
     timing: Timing | None = None
     layout: Layout | None = None
     bed_db: float | None = None
@@ -60,8 +61,6 @@ class RemuxPlan:
         channels = self.layout.channels if self.layout else 2
         if self.audio_codec == "aac":
             return "448k" if channels > 2 else "192k"
-        if self.audio_codec == "opus":
-            return "320k" if channels > 2 else "160k"
         return None
 
     def describe_audio(self) -> str:
@@ -69,7 +68,7 @@ class RemuxPlan:
             return "no audio (the take has none)"
         if self.route == "native-copy":
             return f"native {self.take.audio.codec} audio copied (not re-encoded)"
-        codec = {"aac": "AAC", "pcm": "24-bit PCM", "opus": "Opus"}[self.audio_codec]
+        codec = {"aac": "AAC", "pcm": "24-bit PCM"}[self.audio_codec]
         rate = f" {self.audio_bitrate()}b/s" if self.audio_bitrate() else ""
         source = "post track" if self.route == "post" else "native audio"
         return f"{source} encoded to {codec} 48 kHz {self.layout.describe()}{rate}"
@@ -145,7 +144,13 @@ def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None
     options: dict[str, object] = {"f": plan.container.muxer, "c:v": "copy", "map_chapters": -1}
     if plan.encodes_audio:
         audio = apply_level(_audio(plan, take, track), plan.gain_db, plan.limiter_dbtp)
-        streams.append(place_at_video_start(audio, plan.take.video_start_in_output))
+        streams.append(at_video_start(audio, plan.take.video_start_in_output))
+        if plan.take.video_start_in_output > 0:
+            # The video starts late in the source's timeline (a WebM whose Opus pre-skip shifted
+            # everything, an edit list): shift the new file's timeline so both streams start at
+            # zero. A shift of the whole timeline leaves every video packet and its spacing as
+            # they were; the audio was stamped to begin with the video, so it starts at zero too.
+            options["output_ts_offset"] = f"{-plan.take.video_start_in_output:.6f}"
         options["c:a"] = AUDIO_ENCODERS[plan.audio_codec]
         options["ar"] = 48000
         if plan.audio_bitrate():

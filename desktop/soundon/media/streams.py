@@ -90,13 +90,16 @@ class MediaStreams:
 def _stream(s: dict) -> Stream:
     tags = s.get("tags") or {}
     duration = _float(s.get("duration"))
+    start = _float(s.get("start_time")) or 0.0
     if not duration or duration <= 0:
-        duration = _tag_duration(tags)
+        # Matroska's DURATION tag is where the stream ends, counted from zero, not its length.
+        end = _tag_duration(tags)
+        duration = (end - max(0.0, start)) if end else None
     return Stream(
         index=int(s.get("index", 0)),
         codec=s.get("codec_name", "") or "",
         codec_tag=s.get("codec_tag_string", "") or "",
-        start=_float(s.get("start_time")) or 0.0,
+        start=start,
         duration=duration,
         channels=int(s.get("channels") or 0),
         channel_layout=s.get("channel_layout", "") or "",
