@@ -126,10 +126,10 @@ class SwapJob:
         self._weights = {"measuring": WEIGHTS["measuring"] if measuring else 0.0, "writing": WEIGHTS["writing"],
                          "verifying": WEIGHTS["verifying"] if req.verify else 0.0}
 
-        destination.check_free_space(requested.parent, self._expected_size(plan))
-        temp = destination.create_temp(requested)
+        temp = destination.create_temp(requested)       # also proves the folder is writable
         work = Path(tempfile.mkdtemp(prefix="soundon-swap-"))
         try:
+            destination.check_free_space(requested.parent, self._expected_size(plan))
             level_plan = None
             t0 = time.perf_counter()
             if plan.encodes_audio:

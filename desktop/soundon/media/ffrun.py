@@ -144,7 +144,7 @@ def run_ffmpeg(args: list[str], *, duration_s: float | None = None, on_progress:
                 pass
     stderr = "".join(tail)
     token.check()
-    if proc.returncode != 0:
+    if proc.returncode != 0 or _failed_quietly(stderr):
         raise explain_failure(stderr, what)
     if on_progress and not capture_stdout:
         on_progress(1.0)
@@ -167,6 +167,16 @@ def _follow_progress(stream, duration_s: float | None, on_progress: ProgressCall
             except ValueError:
                 continue            # "N/A" before the first packet
             on_progress(min(1.0, max(0.0, seconds / duration_s)))
+
+
+# ffmpeg 5.1 exits with status 0 when writing the trailer fails (e.g. the +faststart pass on a
+# full disk), leaving a broken file: these lines mean failure whatever the exit status says.
+_QUIET_FAILURES = ("error writing trailer", "error closing file", "no space left on device")
+
+
+def _failed_quietly(stderr: str) -> bool:
+    text = stderr.lower()
+    return any(marker in text for marker in _QUIET_FAILURES)
 
 
 def explain_failure(stderr: str, what: str) -> Exception:
