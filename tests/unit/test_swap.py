@@ -159,10 +159,20 @@ def test_metadata_that_matters_is_kept(media, clicks, tmp_path):
     assert any(side.get("rotation") in (90, -90) for side in video.get("side_data_list", []))
 
 
-def test_faststart_puts_the_index_first(take, clicks, tmp_path):
+def test_the_index_comes_first(take, clicks, tmp_path):
     out = swap(take, clicks, tmp_path / "out.mp4").output
     head = out.read_bytes()[:64]
     assert head.index(b"moov") < 64 and b"mdat" not in head
+
+
+def test_too_little_room_for_the_index_falls_back_to_faststart(take, clicks, tmp_path, monkeypatch):
+    from soundon.media import remux
+    monkeypatch.setattr(remux, "INDEX_BASE_BYTES", 64)
+    monkeypatch.setattr(remux, "INDEX_BYTES_PER_PACKET", 1)
+    outcome = swap(take, clicks, tmp_path / "out.mp4")
+    head = outcome.output.read_bytes()[:64]
+    assert head.index(b"moov") < 64 and outcome.verification["ok"]
+    assert video_packets(take) == video_packets(outcome.output)
 
 
 def test_take_without_audio(media, clicks, tmp_path):

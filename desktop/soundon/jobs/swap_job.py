@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +109,7 @@ class SwapJob:
         token = self._token
         seconds: dict[str, float] = {}
         token.check()
-        take = read_take(req.video)
+        take, track = self._read_inputs(req)
         requested = Path(req.out).expanduser().absolute()
         container = container_for(requested)
         check_video_fits(container, take.video.codec, requested)
@@ -118,7 +119,7 @@ class SwapJob:
         if cleaned:
             notes.append(f"removed {len(cleaned)} unfinished file(s) left by an earlier run that was stopped")
 
-        plan = self._plan(take, container, req, notes)
+        plan = self._plan(take, track, container, req, notes)
         seconds["prepare"] = time.perf_counter() - started
         level = self._level(req, plan)
         measuring = (plan.encodes_audio and level is not None and level.needs_measurement) or (
@@ -127,7 +128,8 @@ class SwapJob:
                          "verifying": WEIGHTS["verifying"] if req.verify else 0.0}
 
         temp = destination.create_temp(requested)       # also proves the folder is writable
-        work = Path(tempfile.mkdtemp(prefix="soundon-swap-"))
+        # Packet hashes for the check go in a private temp folder (only when checking).
+        work = Path(tempfile.mkdtemp(prefix="soundon-swap-")) if req.verify else None
         try:
             destination.check_free_space(requested.parent, self._expected_size(plan))
             level_plan = None
@@ -165,15 +167,25 @@ class SwapJob:
             raise
         finally:
             destination.remove_quietly(temp)
-            shutil.rmtree(work, ignore_errors=True)
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
         if placement.renamed:
             notes.append(f"{requested.name} already exists, so the file was written as {placement.final.name}")
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
 
-    def _plan(self, take, container, req: SwapRequest, notes: list[str]) -> RemuxPlan:
-        if req.track is not None:
-            track = read_post_track(req.track)
+    @staticmethod
+    def _read_inputs(req: SwapRequest):
+        """Probe the take and the post track side by side (two ffprobe runs; it halves the wait)."""
+        if req.track is None:
+            return read_take(req.video), None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            track = pool.submit(read_post_track, req.track)
+            take = read_take(req.video)
+            return take, track.result()
+
+    def _plan(self, take, track, container, req: SwapRequest, notes: list[str]) -> RemuxPlan:
+        if track is not None:
             codec = audio_codec_for(container, req.audio_codec)
             timing = plan_timing(req.spec, take.video_duration, track.audio_duration)
             layout = output_layout(track.audio.channels, track.audio.channel_layout)

@@ -179,8 +179,14 @@ def _failed_quietly(stderr: str) -> bool:
     return any(marker in text for marker in _QUIET_FAILURES)
 
 
+class IndexRoomTooSmall(FFmpegFailed):
+    """The room reserved for the MP4 index at the start of the file was not enough."""
+
+
 def explain_failure(stderr: str, what: str) -> Exception:
     text = stderr.lower()
+    if "reserved_moov_size is too small" in text:
+        return IndexRoomTooSmall(f"{what}: the room reserved for the file's index was too small.")
     if "no space left on device" in text:
         return DiskFull("The destination disk is full; free some space or choose another folder, then try again.")
     if "not currently supported in container" in text or "could not find tag for codec" in text:

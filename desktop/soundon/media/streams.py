@@ -22,6 +22,14 @@ def _float(value) -> float | None:
     return number
 
 
+def _rate(text) -> float:
+    try:
+        num, _, den = str(text or "0").partition("/")
+        return float(num) / float(den or 1) if float(den or 1) else 0.0
+    except ValueError:
+        return 0.0
+
+
 def _tag_duration(tags: dict) -> float | None:
     """Matroska keeps a stream's length in a DURATION tag ('00:00:02.000000000')."""
     text = tags.get("DURATION") or tags.get("duration")
@@ -45,6 +53,8 @@ class Stream:
     channel_layout: str = ""
     sample_rate: int = 0
     language: str = ""
+    frames: int = 0                 # packets, where the container says (mp4/mov do)
+    fps: float = 0.0
     tags: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
 
@@ -105,6 +115,8 @@ def _stream(s: dict) -> Stream:
         channel_layout=s.get("channel_layout", "") or "",
         sample_rate=int(s.get("sample_rate") or 0),
         language=(tags.get("language") or "") if tags.get("language") not in (None, "und") else "",
+        frames=int(s.get("nb_frames") or 0) if str(s.get("nb_frames") or "").isdigit() else 0,
+        fps=_rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate")),
         tags=tags,
         raw=s,
     )

@@ -13,10 +13,11 @@
    not measurable rather than passed or failed.
 
 One ffmpeg run reads the output for all three (hashes to small text files, the correlation window
-to a pipe), and a second one decodes only the post track's window.
+to a pipe), and a second one, at the same time, decodes only the post track's window.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -259,7 +260,11 @@ def verify_output(plan: RemuxPlan, output: Path, source_hashes: Path, work_dir: 
         outputs.append(ffmpeg.output(win, "pipe:1", f="f32le"))
     args = ffmpeg.merge_outputs(*outputs).compile(cmd=tools.ffmpeg().path)
     args[1:1] = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-    data = run_ffmpeg(args, capture_stdout=True, cancel=cancel, what="Checking the written file").stdout
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The post track's window decodes while the output is read: two small ffmpeg runs at once.
+        reference = pool.submit(_reference, plan, window, cancel) if window is not None else None
+        data = run_ffmpeg(args, capture_stdout=True, cancel=cancel, what="Checking the written file").stdout
+        reference_audio = reference.result() if reference is not None else None
 
     source = read_framehash(source_hashes)
     written = read_framehash(video_hashes)
@@ -299,8 +304,7 @@ def verify_output(plan: RemuxPlan, output: Path, source_hashes: Path, work_dir: 
         if len(written_window) < window.length:
             written_window = np.concatenate(
                 (written_window, np.zeros(window.length - len(written_window), dtype="<f4")))
-        reference = _reference(plan, window, cancel)
-        result.offset = _judge_offset(plan, window, written_window[: window.length], reference)
+        result.offset = _judge_offset(plan, window, written_window[: window.length], reference_audio)
         if result.offset["ok"] is False:
             detail = (f"measured {result.offset['measured_s']:+.3f} s against {result.offset['expected_s']:+.3f} s"
                       if result.offset["measured_s"] is not None else result.offset["reason"])
