@@ -213,3 +213,18 @@ def test_source_and_track_are_never_modified(take, clicks, tmp_path):
     before = (take.read_bytes(), clicks.read_bytes())
     swap(take, clicks, tmp_path / "out.mp4", level=Level(target="social"), bed=-20)
     assert (take.read_bytes(), clicks.read_bytes()) == before
+
+
+def test_keep_take_native_audio_copied_or_re_encoded_to_fit(media, tmp_path):
+    aac_take = media.clip("keep.mp4", duration=1)
+    copied = SwapJob(SwapRequest(aac_take, tmp_path / "copied.mp4", None)).run()
+    assert copied.reencoded == [] and copied.verification["audio_packets_identical"]
+    opus_take = media.clip("keep.webm", duration=1, video_codec="vp9")
+    converted = SwapJob(SwapRequest(opus_take, tmp_path / "converted.mp4", None)).run()
+    assert converted.reencoded == ["audio"] and converted.audio["codec"] == "aac"
+    assert converted.verification["ok"] and abs(converted.verification["length_difference_ms"]) <= 21.4
+    assert any("re-encoded without a level change" in n for n in converted.notes)
+    assert video_packets(opus_take) == video_packets(converted.output)
+    mute = media.clip("mute.mp4", duration=1, audio="")
+    alone = SwapJob(SwapRequest(mute, tmp_path / "alone.mp4", None)).run()
+    assert [s["codec_type"] for s in ffprobe_streams(alone.output)] == ["video"] and alone.verification["ok"]

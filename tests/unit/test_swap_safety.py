@@ -128,6 +128,17 @@ def test_leftovers_of_a_killed_run_are_cleaned_next_time(take, track, tmp_path):
     assert outcome.cleaned_leftovers == [str(stale)] and (tmp_path / "out.mp4").is_file()
 
 
+def test_work_folders_of_killed_runs_are_removed(take, track, tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan = Path(destination.tempfile.gettempdir()) / f"{destination.WORK_PREFIX}{dead.pid}-test"
+    orphan.mkdir(exist_ok=True)
+    (orphan / "source.framehash").write_text("#format: frame checksums\n")
+    SwapJob(SwapRequest(take, tmp_path / "out.mp4", track)).run()
+    assert not orphan.exists()
+    assert not list(Path(destination.tempfile.gettempdir()).glob(f"{destination.WORK_PREFIX}{os.getpid()}-*"))
+
+
 def test_full_disk_before_and_while_writing(take, track, monkeypatch):
     with small_filesystem("256k") as folder:
         with pytest.raises(DiskFull, match="MB free"):

@@ -13,7 +13,6 @@ or brought to a level when asked (`native_level`).
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -115,6 +114,7 @@ class SwapJob:
         check_video_fits(container, take.video.codec, requested)
         destination.check_folder(requested.parent)
         cleaned = destination.clean_leftovers(requested.parent)
+        destination.clean_work_dirs()
         notes: list[str] = []
         if cleaned:
             notes.append(f"removed {len(cleaned)} unfinished file(s) left by an earlier run that was stopped")
@@ -129,7 +129,7 @@ class SwapJob:
 
         temp = destination.create_temp(requested)       # also proves the folder is writable
         # Packet hashes for the check go in a private temp folder (only when checking).
-        work = Path(tempfile.mkdtemp(prefix="soundon-swap-")) if req.verify else None
+        work = destination.make_work_dir() if req.verify else None
         try:
             destination.check_free_space(requested.parent, self._expected_size(plan))
             level_plan = None

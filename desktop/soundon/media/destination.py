@@ -6,8 +6,9 @@
   so even two exports racing for one name can't overwrite each other. Filesystems without hard
   links (FAT, exFAT, some network shares) fall back to a rename after a last existence check.
 - A name that is taken gets a suffix, `take (2).mp4`, `take (3).mp4`, …, and the caller says so.
-- A run that was killed leaves only a `.soundon-part` file. The next run in that folder removes
-  those whose process is gone (the pid is in the name) or that are over a day old.
+- A run that was killed leaves only a `.soundon-part` file (and a small work folder of packet
+  hashes in the system's temp folder). The next run removes those whose process is gone (the pid
+  is in the name) or, for part files, that are over a day old.
 - Free space is checked before starting (with the expected size); a disk that fills up anyway is
   reported by ffmpeg and turned into the same plain message.
 """
@@ -17,6 +18,7 @@ import errno
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +77,31 @@ def clean_leftovers(folder: Path) -> list[Path]:
                 removed.append(entry)
             except OSError:
                 pass
+    return removed
+
+
+WORK_PREFIX = "soundon-swap-"
+_WORK_NAME = re.compile(re.escape(WORK_PREFIX) + r"(?P<pid>\d+)-")
+
+
+def make_work_dir() -> Path:
+    """A private folder for a run's small files (packet hashes); the pid in its name lets a later
+    run remove it if this one is killed."""
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
+
+
+def clean_work_dirs() -> int:
+    """Remove work folders of runs whose process is gone. Returns how many."""
+    removed = 0
+    try:
+        entries = list(Path(tempfile.gettempdir()).iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _WORK_NAME.match(entry.name)
+        if match and entry.is_dir() and not _process_alive(int(match["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
     return removed
 
 
