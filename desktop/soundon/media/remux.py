@@ -62,9 +62,11 @@ class RemuxPlan:
         return round(self.take.video_start_in_output * 48000)
 
     def audio_bitrate(self) -> str | None:
+        # 256 kb/s stereo (the usual music-delivery rate): transparent for a deliverable, and
+        # ffmpeg's AAC encoder converges faster there than at 128–192 kb/s.
         channels = self.layout.channels if self.layout else 2
         if self.audio_codec == "aac":
-            return "448k" if channels > 2 else "192k"
+            return "640k" if channels > 2 else "256k"
         return None
 
     def describe_audio(self) -> str:
