@@ -2,9 +2,10 @@
                       [--track FILE [swap options]]
 
 `--track` stores the take's post-production track and its swap spec (the same record the app
-edits; `soundon export` uses it). Swap options without `--track` change the stored spec; options
-that are not given keep their stored values. Storing a track makes the audio verdict `replace`;
-switching the verdict back to `keep` keeps the stored track, so nothing the editor set is lost.
+edits; `soundon export` uses it). Swap options without `--track` change the stored spec (and not
+the verdict); options that are not given keep their stored values. Giving a track makes the audio
+verdict `replace`; switching the verdict back to `keep` keeps the stored track, so nothing the
+editor set is lost.
 """
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ def run(args) -> int:
     swap = _swap_record(library, take, args)
     if swap:
         library.save_swap_spec(take["id"], *swap)
-        if args.audio is None and take["audio_verdict"] != "replace":
-            args.audio = "replace"
+        if args.track is not None and args.audio is None:
+            args.audio = "replace"       # giving a post track is choosing to replace
     if args.flag:
         library.set_flag(take["id"], args.flag)
     if args.rating is not None:

@@ -28,7 +28,7 @@ from soundon.media.containers import LOSSY, audio_codec_for, check_video_fits, c
 from soundon.media.ffrun import CancelToken
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
 from soundon.media.streams import read_post_track, read_take
-from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, VerificationFailed
+from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
 from soundon.media.verify import verify_output
 
 JobProgress = Callable[[float, str], None]     # overall fraction 0…1, phase ('measuring', 'writing', …)
@@ -132,38 +132,11 @@ class SwapJob:
         work = destination.make_work_dir() if req.verify else None
         try:
             destination.check_free_space(requested.parent, self._expected_size(plan))
-            level_plan = None
-            t0 = time.perf_counter()
-            if plan.encodes_audio:
-                level_plan = self._apply_level(req, plan)
-            if level_plan is None and req.measure_native and plan.route in ("native-copy", "native-encode"):
-                level_plan = self._native_loudness(plan)
-            seconds["measure"] = time.perf_counter() - t0
-            token.check()
-            t0 = time.perf_counter()
-            source_hashes = work / "source.framehash" if req.verify else None
-            try:
-                remux(plan, temp, source_hashes=source_hashes, cancel=token,
-                      on_progress=lambda f: self._report("writing", f))
-            except DiskFull:
-                raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some space "
-                               "or choose another destination. Nothing was written.") from None
-            seconds["write"] = time.perf_counter() - t0
-            verification = None
-            if req.verify:
-                t0 = time.perf_counter()
-                self._report("verifying", 0.0)
-                verification = verify_output(plan, temp, source_hashes, work, cancel=token)
-                seconds["verify"] = time.perf_counter() - t0
-                self._report("verifying", 1.0)
-                if not verification.ok:
-                    raise VerificationFailed(
-                        f"The written file failed its check ({'; '.join(verification.problems)}), so it was "
-                        f"not kept and nothing was written to {requested.name}.")
+            level_plan, verification = self._produce(plan, temp, work, requested, notes, seconds)
             token.check()
             placement = destination.place(temp, requested)
         except KeyboardInterrupt:
-            self._token.cancel()
+            token.cancel()
             raise
         finally:
             destination.remove_quietly(temp)
@@ -173,6 +146,38 @@ class SwapJob:
             notes.append(f"{requested.name} already exists, so the file was written as {placement.final.name}")
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
+
+    def _produce(self, plan: RemuxPlan, temp: Path, work: Path | None, requested: Path, notes: list[str],
+                 seconds: dict[str, float]):
+        """Level, write and check the temporary file. Returns (level plan, verification)."""
+        req, token = self.request, self._token
+        t0 = time.perf_counter()
+        level_plan = self._apply_level(req, plan) if plan.encodes_audio else None
+        if level_plan is None and req.measure_native and plan.route in ("native-copy", "native-encode"):
+            level_plan = self._native_loudness(plan, notes)
+        seconds["measure"] = time.perf_counter() - t0
+        token.check()
+        t0 = time.perf_counter()
+        source_hashes = work / "source.framehash" if work is not None else None
+        try:
+            remux(plan, temp, source_hashes=source_hashes, cancel=token,
+                  on_progress=lambda f: self._report("writing", f))
+        except DiskFull:
+            raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some space "
+                           "or choose another destination. Nothing was written.") from None
+        seconds["write"] = time.perf_counter() - t0
+        if work is None:
+            return level_plan, None
+        t0 = time.perf_counter()
+        self._report("verifying", 0.0)
+        verification = verify_output(plan, temp, source_hashes, work, cancel=token)
+        seconds["verify"] = time.perf_counter() - t0
+        self._report("verifying", 1.0)
+        if not verification.ok:
+            raise VerificationFailed(
+                f"The written file failed its check ({'; '.join(verification.problems)}), so it was "
+                f"not kept and nothing was written to {requested.name}.")
+        return level_plan, verification
 
     @staticmethod
     def _read_inputs(req: SwapRequest):
@@ -238,14 +243,21 @@ class SwapJob:
         plan.gain_db, plan.limiter_dbtp = level_plan.gain_db, level_plan.limiter_dbtp
         return level_plan
 
-    def _native_loudness(self, plan: RemuxPlan) -> LevelPlan:
-        """The native audio's loudness, for the record: a keep take is delivered as it is."""
+    def _native_loudness(self, plan: RemuxPlan, notes: list[str]) -> LevelPlan | None:
+        """The native audio's loudness, for the record: a keep take is delivered as it is. A
+        measurement that fails costs the figure, never the file."""
         probe_plan = RemuxPlan(plan.take, plan.container, "native-encode",
                                timing=plan.timing or plan_timing(SwapSpec(), plan.take.video_duration,
                                                                  plan.take.audio_duration),
                                layout=plan.layout or output_layout(plan.take.audio.channels,
                                                                    plan.take.audio.channel_layout))
-        loudness = measure_loudness(probe_plan, cancel=self._token)
+        try:
+            loudness = measure_loudness(probe_plan, cancel=self._token)
+        except Cancelled:
+            raise
+        except SwapError:
+            notes.append("the native audio's loudness could not be measured")
+            return None
         return LevelPlan(0.0, None, measured=loudness)
 
     @staticmethod
