@@ -3,10 +3,15 @@
 Every result is measured from the outside (tests/swap_helpers.py: decoded audio, framemd5 of the
 video packets, pyloudnorm), not read back from the job's own report.
 """
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+with warnings.catch_warnings():          # pydub imports audioop, deprecated in Python 3.11+
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pydub import AudioSegment
 
 from soundon.core.swap_spec import Level, SwapSpec
 from soundon.jobs.swap_job import SwapJob, SwapRequest
@@ -71,9 +76,12 @@ def test_trim_cuts_at_the_video_end_with_a_fade(take, media, tmp_path):
 
 
 def test_loop_repeats_the_track_until_the_video_ends(take, tmp_path):
-    burst = np.zeros(int(0.4 * RATE))
-    burst[int(0.05 * RATE)] = 0.9
-    track = write_wav(tmp_path / "loop.wav", burst)
+    # A simple edit, where pydub is the clearest tool: 0.4 s of silence with a click at 50 ms.
+    click = AudioSegment(data=np.array([29491], dtype="<i2").tobytes(), sample_width=2, frame_rate=RATE,
+                         channels=1)
+    loop = AudioSegment.silent(duration=400, frame_rate=RATE).overlay(click, position=50)
+    track = tmp_path / "loop.wav"
+    loop.export(track, format="wav")
     outcome = swap(take, track, tmp_path / "out.mp4", fit="loop")
     mono = decode_audio(outcome.output, channels=1)[:, 0]
     assert abs(len(mono) / RATE - 2.0) <= 1024 / RATE
