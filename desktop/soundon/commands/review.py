@@ -1,9 +1,24 @@
-"""soundon review TAKE [--pick|--reject|--unflag] [--rating N] [--audio keep|replace] [--note TEXT]"""
+"""soundon review TAKE [--pick|--reject|--unflag] [--rating N] [--audio keep|replace] [--note TEXT]
+                      [--track FILE [swap options]]
+
+`--track` stores the take's post-production track and its swap spec (the same record the app
+edits; `soundon export` uses it). Swap options without `--track` change the stored spec (and not
+the verdict); options that are not given keep their stored values. Giving a track makes the audio
+verdict `replace`; switching the verdict back to `keep` keeps the stored track, so nothing the
+editor set is lost.
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 from soundon.commands.common import UserError, emit_json, open_library, say
 from soundon.commands.list_takes import take_summary
+from soundon.commands.swap_options import add_swap_options, spec_from_args, spec_options_given
 from soundon.core.review import Note, ReviewError
+from soundon.core.swap_spec import SwapSpec, SwapSpecError
+from soundon.core.swap_timing import plan_timing
+from soundon.media.streams import read_post_track
+from soundon.media.swap_errors import SourceError
 
 
 def register(subparsers, common) -> None:
@@ -18,6 +33,9 @@ def register(subparsers, common) -> None:
     p.add_argument("--note", metavar="TEXT", help="add a note")
     p.add_argument("--note-in", type=float, metavar="S", help="the note's in point (seconds)")
     p.add_argument("--note-out", type=float, metavar="S", help="the note's out point (seconds)")
+    p.add_argument("--track", type=Path, metavar="FILE",
+                   help="the post-production track for a replace verdict (with the swap options below)")
+    add_swap_options(p)
     p.set_defaults(run=run)
 
 
@@ -30,6 +48,11 @@ def run(args) -> int:
         note = Note(args.note, args.note_in, args.note_out) if args.note else None
     except ReviewError as exc:
         raise UserError(str(exc)) from None
+    swap = _swap_record(library, take, args)
+    if swap:
+        library.save_swap_spec(take["id"], *swap)
+        if args.track is not None and args.audio is None:
+            args.audio = "replace"       # giving a post track is choosing to replace
     if args.flag:
         library.set_flag(take["id"], args.flag)
     if args.rating is not None:
@@ -45,4 +68,30 @@ def run(args) -> int:
     else:
         say(f"Take {take['id']} ({take['rel_path']}): {take['flag']}, {take['rating']} star(s), "
             f"audio {take['audio_verdict']}, {len(notes)} note(s).")
+        if swap:
+            say(f"Post track: {take['post_track']} ({SwapSpec.from_dict(take['swap_spec']).describe()}).")
     return 0
+
+
+def _swap_record(library, take: dict, args) -> tuple[str, dict] | None:
+    """(track path, spec dict) to store, or None when no swap option was given."""
+    if args.track is None and not spec_options_given(args):
+        return None
+    if args.track is not None and args.audio in ("keep", "undecided"):
+        raise UserError("A post track goes with --audio replace (or leave --audio out).")
+    stored = library.swap_spec(take["id"])
+    track = args.track or (Path(stored["track"]) if stored else None)
+    if track is None:
+        raise UserError(f"Take {take['id']} has no post track yet; give it with --track FILE "
+                        "(the swap options describe how it is laid under the take).")
+    try:
+        base = SwapSpec.from_dict(stored) if stored else None
+    except SwapSpecError:
+        base = None         # a damaged stored spec is replaced by what is given now
+    spec = spec_from_args(args, base)
+    try:
+        info = read_post_track(track)
+        plan_timing(spec, float(take["duration"] or 0), info.audio_duration)
+    except (SourceError, SwapSpecError) as exc:
+        raise UserError(str(exc)) from None
+    return str(Path(track).expanduser().resolve()), spec.to_dict()

@@ -1,0 +1,296 @@
+"""Exporting a batch's selects: one swap job per take, a manifest of what was written.
+
+Which takes: every take of the batch that isn't rejected, or only the picks (`picked_only`).
+What each gets:
+- `replace`: its stored post track and swap spec (a spec without a level gets the batch's delivery
+  target). A `replace` take with no stored post track fails with a message saying how to set one.
+- `keep` (and `undecided`, which the manifest marks): the native audio, delivered as it is — copied
+  without re-encoding when the container takes its codec, re-encoded without any level change when
+  it doesn't. Loudness: a keep take's native audio is NOT normalised by default; it is the sound
+  the editor approved, and the NLE downstream is where a final mix happens. Its loudness is
+  measured and written in the manifest beside the batch's target so the editor sees which takes
+  are off. `normalize_keep` brings them to the batch's target instead (their audio is then
+  re-encoded).
+- A take whose video can't go in the chosen container (ProRes in MP4) is written as .mov, and said.
+One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
+was written, how it verified, and why anything failed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from soundon.core.swap_spec import Level, SwapSpec, SwapSpecError
+from soundon.core.targets import TARGETS
+from soundon.jobs.swap_job import SwapJob, SwapRequest
+from soundon.media import destination
+from soundon.media.containers import suffix_for_video
+from soundon.media.swap_errors import Cancelled, DestinationError, SwapError
+from soundon.media.probe import ProbeError
+from soundon.store.library import Library, LibraryError
+
+FORMATS = {"mp4": ".mp4", "mov": ".mov"}
+
+
+@dataclass
+class ExportRequest:
+    batch: str
+    to: Path
+    picked_only: bool = False
+    format: str = "mp4"
+    audio_codec: str | None = None
+    normalize_keep: bool = False
+    verify: bool = True
+
+
+@dataclass
+class ExportTick:
+    """Progress: the file being written (1-based), how far it is, and how far the whole export is."""
+    index: int
+    total: int
+    name: str
+    file_fraction: float
+    overall_fraction: float
+    phase: str
+
+
+@dataclass
+class ExportItem:
+    take_id: int
+    source: str
+    verdict: str
+    status: str = "pending"         # written, failed, cancelled
+    audio: str = ""                 # 'post track' or 'native'
+    output: str = ""
+    error: str = ""
+    outcome: dict | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"take_id": self.take_id, "source": self.source, "audio_verdict": self.verdict, "status": self.status,
+                "audio": self.audio, "output": self.output, "error": self.error, "notes": self.notes,
+                "result": self.outcome}
+
+
+@dataclass
+class ExportResult:
+    batch: str
+    destination: str
+    items: list[ExportItem]
+    manifest_json: str = ""
+    manifest_csv: str = ""
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def written(self) -> list[ExportItem]:
+        return [i for i in self.items if i.status == "written"]
+
+    @property
+    def failed(self) -> list[ExportItem]:
+        return [i for i in self.items if i.status == "failed"]
+
+    def as_dict(self) -> dict:
+        return {"batch": self.batch, "destination": self.destination, "manifest": {
+                "json": self.manifest_json, "csv": self.manifest_csv},
+                "written": len(self.written), "failed": len(self.failed), "cancelled": self.cancelled,
+                "seconds": round(self.seconds, 3), "files": [i.as_dict() for i in self.items]}
+
+
+class ExportJob:
+    def __init__(self, library: Library, request: ExportRequest,
+                 on_progress: Callable[[ExportTick], None] | None = None,
+                 on_item: Callable[[ExportItem], None] | None = None):
+        self.library = library
+        self.request = request
+        self.on_progress = on_progress
+        self.on_item = on_item
+        self._current: SwapJob | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        if self._current is not None:
+            self._current.cancel()
+
+    def takes(self) -> list[dict]:
+        req = self.request
+        if not self.library.batch_named(req.batch):
+            names = ", ".join(b["name"] for b in self.library.batches()) or "none yet"
+            raise LibraryError(f"There is no batch named {req.batch!r} (batches: {names}).")
+        takes = [t for t in self.library.takes(req.batch) if t["flag"] != "reject"]
+        if req.picked_only:
+            takes = [t for t in takes if t["flag"] == "pick"]
+        return takes
+
+    def run(self) -> ExportResult:
+        started = time.perf_counter()
+        req = self.request
+        if req.format not in FORMATS:
+            raise DestinationError(f"Export writes mp4 or mov, not {req.format!r}.")
+        takes = self.takes()
+        to = Path(req.to).expanduser().absolute()
+        try:
+            to.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise destination.describe_write_error(exc, to) from None
+        result = ExportResult(req.batch, str(to), [ExportItem(t["id"], t["path"], t["audio_verdict"]) for t in takes])
+        weights = [max(t.get("duration") or 0.0, 0.1) for t in takes]
+        total_weight = sum(weights) or 1.0
+        done_weight = 0.0
+        try:
+            for number, (take, item) in enumerate(zip(takes, result.items), start=1):
+                if self._cancelled:
+                    item.status, item.error = "cancelled", "the export was stopped before this take"
+                    continue
+                name = Path(take["rel_path"]).name
+
+                def tick(fraction: float, phase: str, _n=number, _name=name, _w=weights[number - 1], _d=done_weight):
+                    if self.on_progress:
+                        self.on_progress(ExportTick(_n, len(takes), _name, fraction,
+                                                    (_d + fraction * _w) / total_weight, phase))
+                tick(0.0, "starting")
+                self._export_one(take, item, to, tick)
+                done_weight += weights[number - 1]
+                tick(1.0, item.status)
+                if self.on_item:
+                    self.on_item(item)
+        except KeyboardInterrupt:
+            for item in result.items:
+                if item.status == "pending":
+                    item.status, item.error = "cancelled", "the export was stopped"
+            result.cancelled = True
+            self._write_manifest(result, to)
+            raise
+        result.cancelled = self._cancelled
+        result.seconds = time.perf_counter() - started
+        self._write_manifest(result, to)
+        return result
+
+    # -- one take ---------------------------------------------------------------------------------
+
+    def _export_one(self, take: dict, item: ExportItem, to: Path, tick) -> None:
+        req = self.request
+        try:
+            request = self._request_for(take, item, to)
+            job = SwapJob(request, on_progress=tick)
+            self._current = job
+            outcome = job.run()
+        except Cancelled:
+            item.status, item.error = "cancelled", "stopped; nothing was written for this take"
+            return
+        except (SwapError, ProbeError, LibraryError) as exc:
+            item.status, item.error = "failed", str(exc)
+            return
+        except OSError as exc:
+            item.status, item.error = "failed", f"{exc.strerror or exc} ({exc.filename or ''})".strip()
+            return
+        finally:
+            self._current = None
+        item.status = "written"
+        item.output = str(outcome.output)
+        item.outcome = outcome.as_dict()
+        item.notes.extend(outcome.notes)
+        if item.audio == "native" and outcome.level and outcome.level.get("measured_lufs") is not None \
+                and not req.normalize_keep:
+            target = TARGETS[take.get("batch_target") or "social"]
+            measured = outcome.level["measured_lufs"]
+            item.notes.append(f"native audio left as it is at {measured:.1f} LUFS "
+                              f"({measured - target.integrated_lufs:+.1f} LU from the batch's {target.name} target)")
+
+    def _request_for(self, take: dict, item: ExportItem, to: Path) -> SwapRequest:
+        req = self.request
+        source = Path(take["path"])
+        if not source.is_file():
+            raise SwapError(f"The take's file {source} is missing; if its batch moved, run "
+                            f"soundon relink {take['batch']!r} NEW_FOLDER.")
+        suffix, note = suffix_for_video(FORMATS[req.format], take.get("video_codec") or "")
+        if note:
+            item.notes.append(note)
+        out = to / (source.stem + suffix)
+        audio_codec = req.audio_codec if suffix == FORMATS[req.format] else None
+        target = take.get("batch_target") or "social"
+        if take["audio_verdict"] == "replace":
+            stored = self.library.swap_spec(take["id"])
+            if not stored or not stored.get("track"):
+                raise SwapError(f"Take {take['id']} is marked replace but has no post track; set one with: "
+                                f"soundon review {take['id']} --audio replace --track FILE")
+            try:
+                spec = SwapSpec.from_dict(stored).with_level_default(target)
+            except SwapSpecError as exc:
+                raise SwapError(f"Take {take['id']}'s stored swap spec can't be used ({exc}).") from None
+            item.audio = "post track"
+            return SwapRequest(video=source, out=out, track=Path(stored["track"]), spec=spec,
+                               audio_codec=audio_codec, verify=req.verify)
+        item.audio = "native"
+        if take["audio_verdict"] == "undecided":
+            item.notes.append("audio verdict undecided: the native audio was kept")
+        native_level = Level(target=target) if req.normalize_keep else None
+        return SwapRequest(video=source, out=out, track=None, audio_codec=audio_codec, verify=req.verify,
+                           native_level=native_level, measure_native=not req.normalize_keep)
+
+    # -- the manifest -----------------------------------------------------------------------------
+
+    def _write_manifest(self, result: ExportResult, to: Path) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", result.batch).strip("-") or "batch"
+        base = to / f"{slug}-export-{stamp}"
+        document = {"batch": result.batch, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "destination": str(to), "format": self.request.format, "picked_only": self.request.picked_only,
+                    "normalize_keep": self.request.normalize_keep, "verified": self.request.verify,
+                    "cancelled": result.cancelled, "written": len(result.written), "failed": len(result.failed),
+                    "files": [i.as_dict() for i in result.items]}
+        try:
+            result.manifest_json = str(_write_text(base.with_suffix(".json"),
+                                                   json.dumps(document, indent=2, ensure_ascii=False, default=str)))
+            result.manifest_csv = str(_write_text(base.with_suffix(".csv"), manifest_csv(result.items)))
+        except (OSError, DestinationError):
+            # The files themselves are written and verified; a manifest that can't be written is
+            # reported, not a reason to undo them.
+            result.manifest_json = result.manifest_csv = ""
+
+
+CSV_COLUMNS = ("take_id", "source", "audio_verdict", "status", "audio", "output", "post_track", "offset_s", "fit",
+               "level", "reencoded", "video_identical", "video_packets", "length_difference_ms",
+               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "error")
+
+
+def manifest_csv(items: list[ExportItem]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in items:
+        r = item.outcome or {}
+        spec = r.get("spec") or {}
+        verification = r.get("verification") or {}
+        level = r.get("level") or {}
+        offset = verification.get("offset") or {}
+        writer.writerow({
+            "take_id": item.take_id, "source": item.source, "audio_verdict": item.verdict, "status": item.status,
+            "audio": item.audio, "output": item.output, "post_track": (r.get("audio") or {}).get("post_track", ""),
+            "offset_s": spec.get("offset", ""), "fit": spec.get("fit", ""),
+            "level": json.dumps(level.get("level")) if level.get("level") else "",
+            "reencoded": "+".join(r.get("reencoded") or []) or ("none" if r else ""),
+            "video_identical": verification.get("video_identical", ""),
+            "video_packets": verification.get("video_packets", ""),
+            "length_difference_ms": verification.get("length_difference_ms", ""),
+            "offset_measured_s": offset.get("measured_s", "") if offset.get("measured_s") is not None else "",
+            "loudness_lufs": level.get("measured_lufs", ""), "gain_db": level.get("gain_db", ""),
+            "notes": " | ".join(item.notes), "error": item.error})
+    return buffer.getvalue()
+
+
+def _write_text(path: Path, text: str) -> Path:
+    temp = destination.create_temp(path)
+    try:
+        temp.write_text(text, encoding="utf-8")
+        return destination.place(temp, path).final
+    finally:
+        destination.remove_quietly(temp)

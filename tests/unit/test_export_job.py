@@ -1,0 +1,60 @@
+"""The export job on its own (as the app will run it): progress, cancel, keep/replace per take."""
+import json
+from pathlib import Path
+
+import pytest
+
+from soundon.jobs.export_job import ExportJob, ExportRequest
+from soundon.jobs.importer import Importer
+from soundon.media.destination import PART_SUFFIX
+
+
+@pytest.fixture
+def batch(library, media, tmp_path):
+    folder = tmp_path / "batch"
+    for number, name in enumerate(("kling_a.mp4", "veo_b.mp4", "seedance_c.mp4")):
+        media.clip(name, duration=1, folder=folder, audio=f"sine=frequency={300 + 100 * number}")
+    Importer(library).run([folder], name="B")
+    takes = library.takes("B")
+    for take in takes:
+        library.set_flag(take["id"], "pick")
+    track = media.clip("post.wav", video="", duration=1, audio="anoisesrc=color=pink:amplitude=0.1")
+    library.set_audio_verdict(takes[0]["id"], "replace")
+    library.save_swap_spec(takes[0]["id"], str(track), {"offset": 0.02, "level": {"gain": -2}})
+    return takes
+
+
+def test_progress_reports_overall_and_per_file(library, batch, tmp_path):
+    ticks = []
+    result = ExportJob(library, ExportRequest("B", tmp_path / "out", picked_only=True),
+                       on_progress=ticks.append).run()
+    assert [i.status for i in result.items] == ["written"] * 3
+    overall = [t.overall_fraction for t in ticks]
+    assert overall == sorted(overall) and overall[0] == 0.0 and overall[-1] == pytest.approx(1.0)
+    for index in (1, 2, 3):
+        mine = [t for t in ticks if t.index == index]
+        assert mine[0].file_fraction == 0.0 and mine[-1].file_fraction == 1.0 and mine[0].total == 3
+    assert {t.phase for t in ticks} >= {"writing", "verifying"}
+    first = result.items[0]
+    assert first.audio == "post track" and first.outcome["level"]["gain_db"] == -2
+    assert first.outcome["verification"]["offset"]["measured_s"] == pytest.approx(0.02, abs=0.001)
+
+
+def test_cancel_stops_the_export_and_records_what_happened(library, batch, tmp_path):
+    out = tmp_path / "out"
+    job = ExportJob(library, ExportRequest("B", out, picked_only=True))
+    job.on_progress = lambda t: job.cancel() if t.index == 2 and t.phase == "writing" else None
+    result = job.run()
+    assert [i.status for i in result.items] == ["written", "cancelled", "cancelled"]
+    assert result.cancelled
+    assert sorted(p.name for p in out.glob("*.mp4")) == ["kling_a.mp4"]
+    assert not list(out.glob(f".*{PART_SUFFIX}"))
+    manifest = json.loads(Path(result.manifest_json).read_text())
+    assert manifest["cancelled"] and [f["status"] for f in manifest["files"]] == ["written", "cancelled", "cancelled"]
+
+
+def test_a_missing_source_fails_that_take_only(library, batch, tmp_path):
+    Path(batch[1]["path"]).unlink()
+    result = ExportJob(library, ExportRequest("B", tmp_path / "out")).run()
+    assert [i.status for i in result.items] == ["written", "failed", "written"]
+    assert "missing" in result.items[1].error and "relink" in result.items[1].error
