@@ -103,7 +103,14 @@ def _version_steps(test: SelfTest) -> None:
 
 
 def _swap(clip: Path, track: Path, out: Path) -> str:
-    raise RuntimeError("the audio swap is not part of this build yet")
+    from soundon.jobs.swap_job import SwapJob, SwapRequest
+    outcome = SwapJob(SwapRequest(video=clip, out=out, track=track)).run()
+    checks = outcome.verification or {}
+    if not outcome.output.is_file() or not checks.get("ok") or not checks.get("video_identical"):
+        raise RuntimeError(f"the swapped file did not verify: {checks.get('problems') or 'no verification'}")
+    return (f"{checks['video_packets']} video packets identical, audio ends "
+            f"{checks['length_difference_ms']:+.1f} ms from the video's end; "
+            f"re-encoded: {', '.join(outcome.reencoded) or 'nothing'}")
 
 
 def _play(path: Path) -> str:
