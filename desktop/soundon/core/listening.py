@@ -35,29 +35,34 @@ class ListeningProfile:
         return self.name == "headphones"
 
 
+# Responses relative to 1 kHz, as measured through the rendered graph (tests/unit/test_listening_response.py):
+# phone -6 dB at 300 Hz, -39 dB at 100 Hz, +3.5 dB at 3-3.5 kHz, -6 dB at 14 kHz;
+# budget -6 dB at 500 Hz, +4 dB at 2-3 kHz, -9 dB at 10 kHz; laptop -6 dB at 200 Hz, +2 dB at 3-5 kHz,
+# -4.6 dB at 16 kHz; earbuds -6 dB at 75 Hz, +3.7 dB at 3 kHz, -3.4 dB at 16 kHz.
+# A 2-pole filter with Q 0.5 is -6 dB at its frequency, so the "-6 dB at" corners are Q 0.5 poles.
 PROFILES: tuple[ListeningProfile, ...] = (
     ListeningProfile("headphones", "Headphones", "Reference: stereo, untouched."),
     ListeningProfile(
         "phone", "Phone", "Flagship phone speaker (approximation): mono, no bass below ~300 Hz, "
         "presence lift, device limiter.", mono=True,
         eq=(EqBand("highpass", 300, poles=2), EqBand("highpass", 300, poles=2),
-            EqBand("peak", 3200, 3.5, q=1.0), EqBand("highshelf", 14000, -6.0)),
+            EqBand("peak", 3200, 4.0, q=1.0), EqBand("lowpass", 14000, q=0.5)),
         phone_dynamics=True, takes_noise=True),
     ListeningProfile(
         "phone-budget", "Budget phone", "Budget phone speaker (approximation): mono, thin below "
         "~500 Hz, harsh upper mids, dull top.", mono=True,
         eq=(EqBand("highpass", 500, poles=2), EqBand("highpass", 500, poles=2),
-            EqBand("peak", 2500, 4.0, q=0.9), EqBand("highshelf", 10000, -9.0)),
+            EqBand("peak", 2500, 6.0, q=0.9), EqBand("lowpass", 7900, q=0.5)),
         phone_dynamics=True, takes_noise=True),
     ListeningProfile(
         "laptop", "Laptop", "Laptop speakers (approximation): narrow stereo, little below 200 Hz.",
         crossfeed=0.2,
-        eq=(EqBand("highpass", 200, poles=2), EqBand("peak", 4000, 2.0, q=0.8),
-            EqBand("highshelf", 16000, -4.6))),
+        eq=(EqBand("highpass", 200, poles=2, q=0.5), EqBand("peak", 4000, 2.4, q=0.8),
+            EqBand("lowpass", 17000, q=0.5))),
     ListeningProfile(
         "earbuds", "Earbuds", "Unsealed earbuds (approximation): bass rolled off below ~75 Hz.",
-        eq=(EqBand("highpass", 75, poles=2), EqBand("peak", 3000, 3.7, q=1.0),
-            EqBand("highshelf", 16000, -3.4))),
+        eq=(EqBand("highpass", 75, poles=2, q=0.5), EqBand("peak", 3000, 4.2, q=1.0),
+            EqBand("highshelf", 16000, -6.2))),
 )
 PROFILE_NAMES = tuple(p.name for p in PROFILES)
 DEFAULT_PROFILE = "phone"
