@@ -18,8 +18,9 @@ Choices where the design is silent:
   limiter: those depend on playback level, and the figure is meant to show what the speaker removes.
 - A mono take reads as dual mono (see loudness.channel_weights); its mono loss is 0 and its
   correlation 1.
-- Clipping: three or more consecutive samples at or above −0.01 dBFS (a flat top), or decoded
-  samples beyond full scale (what a lossy codec makes of a clipped master).
+- Clipping: four or more equal samples in a row above −0.1 dBFS (a flat top: a clean sine's crest,
+  even a 50 Hz one at full scale, never holds that long), or decoded samples beyond full scale (what
+  a lossy codec makes of a clipped master: the flat tops come back as overshoots).
 - Correlation blocks where both channels are below −70 dBFS are left out (silence has no phase);
   a block with one silent channel counts as 0 (nothing to cancel).
 - Digital silence: every sample exactly zero.
@@ -46,8 +47,9 @@ from soundon.media.listening import SINGLE_THREAD, ListeningSetup, k_weighting_c
 from soundon.media.probe import MediaInfo, probe
 
 LOW_FREQ_SPLIT_HZ = 250
-CLIP_LEVEL = 10 ** (-0.01 / 20)
-CLIP_RUN = 3
+CLIP_LEVEL = 10 ** (-0.1 / 20)
+CLIP_FLAT = 1.5e-5                   # half a 16-bit step: "the same sample value"
+CLIP_RUN = 3                         # equal steps in a row, i.e. four equal samples
 SILENT_BLOCK_POWER = 1e-7            # −70 dBFS mean square
 MONO_LOSS_FLOOR_LU = -60.0           # the fold-down cancels (almost) everything
 CHUNK_FRAMES = 1 << 16
@@ -134,6 +136,7 @@ class _Accumulator:
         self.overs = 0
         self.clipped_runs = 0
         self._run = np.zeros(layout.channels, dtype=np.int64)
+        self._last = np.full(layout.channels, np.nan, np.float32)
         self.frames = 0
 
     def feed(self, data: np.ndarray) -> None:
@@ -146,7 +149,7 @@ class _Accumulator:
         magnitude = np.abs(raw)
         self.sample_peak = max(self.sample_peak, float(magnitude.max()))
         self.overs += int(np.count_nonzero(magnitude > 1.0 + 1e-6))
-        self._count_clips(magnitude >= CLIP_LEVEL)
+        self._count_clips(self._flat_tops(raw, magnitude))
         low = data[:, lay.low]
         self.energy += float(np.einsum("ij,ij->", raw, raw, dtype=np.float64))
         self.low_energy += float(np.einsum("ij,ij->", low, low, dtype=np.float64))
@@ -171,6 +174,12 @@ class _Accumulator:
         series[:, 4] = left * left
         series[:, 5] = right * right
         self.blocks.feed(series)
+
+    def _flat_tops(self, raw: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
+        """Per sample: it and the one before are the same value near full scale."""
+        previous = np.vstack((self._last[None, :], raw[:-1]))
+        self._last = raw[-1].copy()
+        return (magnitude >= CLIP_LEVEL) & (np.abs(previous) >= CLIP_LEVEL) & (np.abs(raw - previous) < CLIP_FLAT)
 
     def _count_clips(self, hot: np.ndarray) -> None:
         """Count runs of CLIP_RUN+ hot samples per channel, carrying a run across chunks."""
