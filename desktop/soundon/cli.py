@@ -15,7 +15,7 @@ from soundon import APP_NAME, __version__
 from soundon.commands.common import UserError, common_options
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
-VERBS = ("open_app", "import_batch", "list_takes", "review", "relink")
+VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "analyze", "preview")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,11 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
+    from soundon.media.analysis import AnalysisError
     from soundon.media.batch_scan import BatchError
+    from soundon.media.listening import ListeningError
     from soundon.media.probe import ProbeError
     from soundon.media.tools import ToolMissing
     from soundon.store.library import LibraryError
-    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError)
+    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError, AnalysisError, ListeningError)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ so. The ffmpeg filter graph that renders them is built in soundon.media (one fun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,97 @@ def next_profile(current: str) -> str:
     return PROFILE_NAMES[(index + 1) % len(PROFILE_NAMES)]
 
 
+# The phone-volume control moves in steps, like a phone's volume buttons (dB below full volume).
+VOLUME_STEPS: tuple[float, ...] = (0.0, -6.0, -12.0, -18.0, -24.0, -30.0)
+
+
+def nearest_volume_step(volume_db: float) -> float:
+    return min(VOLUME_STEPS, key=lambda step: abs(step - volume_db))
+
+
+def volume_step(current: float, direction: int) -> float:
+    """One step louder (direction +1) or quieter (−1), staying within the steps."""
+    index = VOLUME_STEPS.index(nearest_volume_step(current)) - direction
+    return VOLUME_STEPS[max(0, min(len(VOLUME_STEPS) - 1, index))]
+
+
 def next_noise(current: str | None) -> str | None:
     """N cycles off → quiet room → office → café → street → train → off."""
     cycle = (None, *NOISE_NAMES)
     index = cycle.index(current) if current in cycle else 0
     return cycle[(index + 1) % len(cycle)]
+
+
+MAX_PHONE_VOLUME_CUT_DB = 60.0
+
+
+@dataclass(frozen=True)
+class ListeningSetup:
+    """What the editor chose to hear: a profile, optionally a place and a phone volume."""
+
+    profile: str = DEFAULT_PROFILE
+    noise: str | None = None
+    volume_db: float = 0.0          # phone volume: 0 = full, −12 = twelve dB down
+    match_loudness: bool = False
+
+    def __post_init__(self):
+        profile_named(self.profile)
+        if self.noise is not None:
+            noise_named(self.noise)
+        if not -MAX_PHONE_VOLUME_CUT_DB <= self.volume_db <= 0:
+            raise ValueError(f"Phone volume is 0 dB (full) or lower, down to −{MAX_PHONE_VOLUME_CUT_DB:g} dB; "
+                             f"{self.volume_db:g} is outside that.")
+
+    @property
+    def effective(self) -> ListeningSetup:
+        """The setup with what this profile ignores removed (the key of a render)."""
+        profile = profile_named(self.profile)
+        if not profile.takes_noise:
+            return ListeningSetup(self.profile, None, 0.0, self.match_loudness and not profile.is_reference)
+        return ListeningSetup(self.profile, self.noise, float(self.volume_db), self.match_loudness)
+
+    def with_next_profile(self) -> ListeningSetup:
+        return replace(self, profile=next_profile(self.profile))
+
+    def with_next_noise(self) -> ListeningSetup:
+        return replace(self, noise=next_noise(self.noise))
+
+    def with_volume_step(self, direction: int) -> ListeningSetup:
+        return replace(self, volume_db=volume_step(self.volume_db, direction))
+
+    def with_match_loudness(self, on: bool) -> ListeningSetup:
+        return replace(self, match_loudness=on)
+
+    def label(self) -> str:
+        """What the switch shows: 'Phone · Café · −12 dB · matched'."""
+        setup = self.effective
+        parts = [profile_named(setup.profile).label]
+        if setup.noise:
+            parts.append(noise_named(setup.noise).label)
+        if setup.volume_db:
+            parts.append(f"{setup.volume_db:+.0f} dB".replace("-", "−"))
+        if setup.match_loudness:
+            parts.append("matched")
+        return " · ".join(parts)
+
+
+def renders_to_prepare(current: ListeningSetup) -> list[ListeningSetup]:
+    """The renders a take needs for instant switching from `current`, most urgent first.
+
+    What is heard now; every profile at the same place/volume (M); then what one press of N or of
+    the volume control reaches. Setups that render the same (a laptop ignores the noise) appear once.
+    """
+    wanted = [current]
+    wanted += [replace(current, profile=name) for name in PROFILE_NAMES]
+    phones = [name for name in PROFILE_NAMES if profile_named(name).takes_noise]
+    neighbours = [current.with_next_noise(), current.with_volume_step(+1), current.with_volume_step(-1)]
+    for step in neighbours:
+        wanted += [replace(step, profile=current.profile)] + [replace(step, profile=name) for name in phones]
+    seen: set[ListeningSetup] = set()
+    ordered = []
+    for setup in wanted:
+        key = setup.effective
+        if key not in seen:
+            seen.add(key)
+            ordered.append(key)
+    return ordered

@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from soundon.core.listening import DEFAULT_PROFILE
+from soundon.core.listening import DEFAULT_PROFILE, ListeningSetup
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
 from soundon.media import loudness, tools
-from soundon.media.listening import SINGLE_THREAD, ListeningSetup, k_weighting_chain, listening_graph, source_args
+from soundon.media.listening import SINGLE_THREAD, k_weighting_chain, listening_graph, source_args
 from soundon.media.probe import MediaInfo, probe
 
 LOW_FREQ_SPLIT_HZ = 250

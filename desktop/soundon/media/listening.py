@@ -29,19 +29,19 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-from dataclasses import dataclass
+import uuid
 from pathlib import Path
 
 import numpy as np
 
 from soundon.core.listening import (
-    DEFAULT_PROFILE, ListeningProfile, NoiseEnvironment, noise_bed_lufs, noise_named, profile_named,
+    ListeningProfile, ListeningSetup, NoiseEnvironment, noise_bed_lufs, noise_named,
+    profile_named,
 )
 from soundon.media import loudness, tools
 from soundon.media.safety import input_options, input_url, output_url
 
 PREVIEW_RATE = 48000
-MAX_PHONE_VOLUME_CUT_DB = 60.0
 # Phone dynamics (DESIGN.md): ≈ −24 dB threshold, 3:1, then a −1 dBFS limiter.
 COMPRESSOR = "acompressor=threshold=-24dB:ratio=3:attack=5:release=120:makeup=4dB:knee=2:detection=rms"
 LIMITER = "alimiter=limit=-1dB:attack=5:release=50:level=disabled:latency=1"
@@ -56,44 +56,6 @@ TIMEOUT_S = 600
 
 class ListeningError(RuntimeError):
     """A listening render or measurement failed; the message says why in plain words."""
-
-
-@dataclass(frozen=True)
-class ListeningSetup:
-    """What the editor chose to hear: a profile, optionally a place and a phone volume."""
-
-    profile: str = DEFAULT_PROFILE
-    noise: str | None = None
-    volume_db: float = 0.0          # phone volume: 0 = full, −12 = twelve dB down
-    match_loudness: bool = False
-
-    def __post_init__(self):
-        profile_named(self.profile)
-        if self.noise is not None:
-            noise_named(self.noise)
-        if not -MAX_PHONE_VOLUME_CUT_DB <= self.volume_db <= 0:
-            raise ValueError(f"Phone volume is 0 dB (full) or lower, down to −{MAX_PHONE_VOLUME_CUT_DB:g} dB; "
-                             f"{self.volume_db:g} is outside that.")
-
-    @property
-    def effective(self) -> ListeningSetup:
-        """The setup with what this profile ignores removed (the key of a render)."""
-        profile = profile_named(self.profile)
-        if not profile.takes_noise:
-            return ListeningSetup(self.profile, None, 0.0, self.match_loudness and not profile.is_reference)
-        return ListeningSetup(self.profile, self.noise, float(self.volume_db), self.match_loudness)
-
-    def label(self) -> str:
-        """What the switch shows: 'Phone · Café · −12 dB · matched'."""
-        setup = self.effective
-        parts = [profile_named(setup.profile).label]
-        if setup.noise:
-            parts.append(noise_named(setup.noise).label)
-        if setup.volume_db:
-            parts.append(f"{setup.volume_db:+.0f} dB".replace("-", "−"))
-        if setup.match_loudness:
-            parts.append("matched")
-        return " · ".join(parts)
 
 
 def _stereo(channels: int) -> str:
@@ -268,7 +230,7 @@ def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSe
                             source="placed" if placement else "0:a:0")
     if placement:
         graph = f"[0:a:0]{placement}[placed];" + graph
-    tmp = out.with_name(f".{out.stem}.partial{os.getpid()}.wav")
+    tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex[:8]}.partial.wav")  # unique per thread and process
     try:
         _ffmpeg([*source_args(source, offset_s=offset_s, loop=loop), "-filter_complex", graph,
                  "-map", "[out]", "-c:a", "pcm_s16le", "-ar", str(PREVIEW_RATE), "-f", "wav",

@@ -279,6 +279,16 @@ class Library:
             (take_id, target, *values, json.dumps(result.get("flags", [])), json.dumps(details), now()))
         self._changed("analysis", [take_id])
 
+    def analysis(self, take_id: int) -> dict | None:
+        """A take's stored translation report: the measured columns, flags and details merged."""
+        rows = list(self.db.query("SELECT * FROM analyses WHERE take_id = ?", [take_id]))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        details = json.loads(row.pop("details") or "{}")
+        row["flags"] = json.loads(row["flags"] or "[]")
+        return {**details, **row}
+
     def save_swap_spec(self, take_id: int, track_path: str, spec: dict) -> None:
         self._require_take(take_id)
         self._write("INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, ?, ?, ?)",
