@@ -96,6 +96,11 @@ class Library:
     def subscribe(self, listener: ChangeListener) -> None:
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: ChangeListener) -> None:
+        """Stop telling a listener (a window that closes while the library stays open)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _changed(self, kind: str, ids: list[int]) -> None:
         for listener in list(self._listeners):
             listener(kind, ids)

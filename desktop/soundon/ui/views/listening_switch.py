@@ -1,0 +1,54 @@
+"""The listening switch: a button that always names what the editor hears; its menu picks a
+profile or a noise environment (M and N cycle them)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+
+from soundon.core.listening import NOISES, PROFILES
+from soundon.ui.listening import ListeningState
+from soundon.ui.theme import icon
+
+
+class ListeningSwitch(QToolButton):
+    def __init__(self, state: ListeningState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("listeningSwitch")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.state = state
+        menu = QMenu(self)
+        menu.addSection("Listening profile (approximations)")
+        self._profiles = QActionGroup(self)
+        for profile in PROFILES:
+            action = QAction(profile.label, self, checkable=True)
+            action.setData(profile.name)
+            action.setToolTip(profile.description)
+            action.triggered.connect(lambda _=False, n=profile.name: state.set_profile(n))
+            self._profiles.addAction(action)
+            menu.addAction(action)
+        menu.addSection("Noise around the phone")
+        self._noises = QActionGroup(self)
+        for name, label in ((None, "No noise"), *((n.name, f"{n.label} ({n.level_dba:g} dBA)") for n in NOISES)):
+            action = QAction(label, self, checkable=True)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: state.set_noise(n))
+            self._noises.addAction(action)
+            menu.addAction(action)
+        self.setMenu(menu)
+        state.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.setText(self.state.label())
+        self.setToolTip(self.state.tooltip())
+        self.setIcon(icon("headphones" if self.state.profile in ("headphones", "earbuds") else "phone"))
+        self.setProperty("rendered", "true" if self.state.rendered() else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        for action in self._profiles.actions():
+            action.setChecked(action.data() == self.state.profile)
+        for action in self._noises.actions():
+            action.setChecked(action.data() == self.state.noise)
