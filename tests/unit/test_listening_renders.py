@@ -12,7 +12,7 @@ from soundon.jobs.listening_job import ListeningRenderJob
 from soundon.media import listening
 from soundon.media.listening_renders import RenderCache, RenderSource
 from soundon.media.fingerprint import fingerprint
-from tests.signals import RATE, sine, write_wav
+from tests.signals import RATE, write_wav
 from tests.unit.test_listening_response import read_wav
 
 
