@@ -20,7 +20,7 @@ from soundon.media.analysis import analyze
 from soundon.media.fingerprint import fingerprint
 from soundon.media.listening_renders import RenderCache, RenderSource
 from soundon.media.preview_tracks import mux_audio_tracks
-from tests.e2e.vlc_audio import CapturingPlayer, first_due_with, goertzel_level, take_audio_expression
+from tests.e2e.vlc_audio import CapturingPlayer, goertzel_level, take_audio_expression
 
 pytestmark = pytest.mark.bench
 SWITCHES = 12
