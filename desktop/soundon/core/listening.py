@@ -164,6 +164,19 @@ class ListeningSetup:
             return ListeningSetup(self.profile, None, 0.0, self.match_loudness and not profile.is_reference)
         return ListeningSetup(self.profile, self.noise, float(self.volume_db), self.match_loudness)
 
+    @property
+    def key(self) -> str:
+        """A short stable name for what this setup renders: 'phone+cafe-12=' (the player's track name)."""
+        setup = self.effective
+        key = setup.profile
+        if setup.noise:
+            key += f"+{setup.noise}"
+        if setup.volume_db:
+            key += f"{setup.volume_db:+.0f}"
+        if setup.match_loudness:
+            key += "="
+        return key
+
     def with_next_profile(self) -> ListeningSetup:
         return replace(self, profile=next_profile(self.profile))
 

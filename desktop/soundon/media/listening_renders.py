@@ -15,12 +15,13 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from soundon.core.listening import ListeningSetup, noise_named, profile_named
 from soundon.media import listening
 from soundon.media.fingerprint import fingerprint
+from soundon.media.probe import ProbeError, probe
 
 DEFAULT_MAX_BYTES = 2 * 1024 ** 3
 FOLDER = "listening"
@@ -46,12 +47,15 @@ class RenderSource:
         return cls(str(take["path"]), take["fingerprint"], max(1, take.get("audio_channels") or 2))
 
     @classmethod
-    def post_track(cls, take: dict, track: str | os.PathLike, channels: int, *, offset_s: float = 0.0,
+    def post_track(cls, take: dict, track: str | os.PathLike, channels: int = 0, *, offset_s: float = 0.0,
                    fit: str = "trim") -> RenderSource:
-        """A post track on the take's timeline: offset, then trimmed/padded (or looped) to the take."""
+        """A post track on the take's timeline: offset, then trimmed/padded (or looped) to the take.
+
+        channels=0: not known yet; the render probes the track first (off the GUI thread).
+        """
         placement = f"{offset_s:.6f}/{fit}/{take['duration']:.6f}"
         identity = f"{fingerprint(track)}@{placement}"
-        return cls(str(track), identity, max(1, channels), "post", offset_s, float(take["duration"]), fit == "loop")
+        return cls(str(track), identity, max(0, channels), "post", offset_s, float(take["duration"]), fit == "loop")
 
 
 class RenderCache:
@@ -88,10 +92,22 @@ class RenderCache:
                 os.utime(path)  # most recently used: the last to be trimmed
                 return path
             setup = setup.effective
+            if source.channels <= 0:
+                source = replace(source, channels=self._channels_of(source.path))
             gain = self.match_gain(source, setup.profile) if setup.match_loudness else None
             listening.render(source.path, path, setup, channels=source.channels, match_gain_db=gain,
                              offset_s=source.offset_s, duration_s=source.duration_s, loop=source.loop)
         return path
+
+    @staticmethod
+    def _channels_of(path: str) -> int:
+        try:
+            info = probe(path)
+        except ProbeError as exc:
+            raise listening.ListeningError(f"{Path(path).name} can't be read ({exc}).") from None
+        if not info.has_audio:
+            raise listening.ListeningError(f"{Path(path).name} has no audio.")
+        return max(1, info.audio_channels or 2)
 
     def match_gain(self, source: RenderSource, profile: str) -> float:
         key = (source.identity, profile)

@@ -10,6 +10,8 @@ Choices where the design is silent:
 - In Compare, 1–4 make that take the audible one (as the issue asks), so ratings there are Ctrl+0–5
   (also valid in the browser); 0 and 5 keep working as ratings.
 - Esc leaves Compare; Enter opens the note field for the In–Out range (or the current frame).
+- Phone volume is [ and ] (a step of 6 dB each), Shift+M plays every profile at the same loudness,
+  Shift+A hears the post track instead of the take's own audio (A decides keep ↔ replace).
 """
 from __future__ import annotations
 
@@ -64,6 +66,10 @@ KEYMAP: tuple[KeyBinding, ...] = (
     # Listening
     KeyBinding("cycle_profile", ("M",), "Next Listening Profile", "Listening", "headphones"),
     KeyBinding("cycle_noise", ("N",), "Next Noise Environment", "Listening"),
+    KeyBinding("volume_down", ("[",), "Phone Volume Down", "Listening"),
+    KeyBinding("volume_up", ("]",), "Phone Volume Up", "Listening"),
+    KeyBinding("match_loudness", ("Shift+M",), "Match Loudness", "Listening", checkable=True),
+    KeyBinding("hear_post", ("Shift+A",), "Hear the Post Track", "Listening", checkable=True),
     # View
     KeyBinding("compare", ("C",), "&Compare Selected Takes", "View", "compare", checkable=True),
     *(KeyBinding(f"audible_{n}", (str(n),), f"Hear Compared Take {n}", "View") for n in range(1, 5)),

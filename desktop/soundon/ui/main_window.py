@@ -20,6 +20,7 @@ from soundon.core.timecode import format_timecode, frame_duration
 from soundon.media.overview import load_peaks
 from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
+from soundon.ui.analysis_runner import AnalysisRunner
 from soundon.ui.compare import MAX_TAKES, CompareView
 from soundon.ui.export_action import export_picks
 from soundon.ui.importing import ImportController, batch_paths
@@ -38,6 +39,7 @@ from soundon.ui.undo import ReviewHistory
 from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
+from soundon.ui.views.phone_volume import PhoneVolume
 from soundon.ui.views.take_browser import TakeBrowser
 
 FIRST_RUN_SIZE = (1440, 900)
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.history = ReviewHistory(library, self.undo_stack)
         self.listening = ListeningState(self.settings, self)
         self.importer = ImportController(library, self.bridge, self)
+        self.analysis = AnalysisRunner(library, self.bridge, self)
         self.export_runner = None
         self.actions = build_actions(self)
         self._scope = ALL_TAKES
@@ -109,6 +112,12 @@ class MainWindow(QMainWindow):
             self.transport.add_action_button(self.actions[name])
         self.listening_switch = ListeningSwitch(self.listening, self)
         self.transport.extra.addWidget(self.listening_switch)
+        self.phone_volume = PhoneVolume(self.listening, self)
+        self.transport.extra.addWidget(self.phone_volume)
+        self.renders = None
+        if self.deck is not None:
+            from soundon.ui.listening_renders import ListeningRenders  # noqa: PLC0415 — with the player
+            self.renders = ListeningRenders(self.library.cache_dir, self.deck, self.listening, self)
         self.compare = CompareView(self) if problem is None else None
 
     def _build_browser(self) -> None:
@@ -171,8 +180,8 @@ class MainWindow(QMainWindow):
                      *(f"rate_{n}" for n in range(6)), None, "audio_verdict"):
             review.addSeparator() if name is None else review.addAction(a[name])
         listening = bar.addMenu("&Listening")
-        listening.addAction(a["cycle_profile"])
-        listening.addAction(a["cycle_noise"])
+        for name in ("cycle_profile", "cycle_noise", "volume_down", "volume_up", "match_loudness", "hear_post"):
+            listening.addAction(a[name])
         view = bar.addMenu("&View")
         for name in ("compare", *(f"audible_{n}" for n in COMPARE_DIGITS), "leave_compare", None, "toggle_grid"):
             view.addSeparator() if name is None else view.addAction(a[name])
@@ -226,6 +235,8 @@ class MainWindow(QMainWindow):
             "pick": lambda: self.review("flag", "pick"), "reject": lambda: self.review("flag", "reject"),
             "unflag": lambda: self.review("flag", "none"), "audio_verdict": self.toggle_audio_verdict,
             "cycle_profile": self.listening.cycle_profile, "cycle_noise": self.listening.cycle_noise,
+            "volume_down": lambda: self.listening.step_volume(-1), "volume_up": lambda: self.listening.step_volume(+1),
+            "match_loudness": self.listening.toggle_match_loudness, "hear_post": self.listening.toggle_post,
             "leave_compare": self.leave_compare,
         }
         for name, handler in handlers.items():
@@ -258,6 +269,11 @@ class MainWindow(QMainWindow):
         self.bridge.changed.connect(self._library_changed)
 
         self.listening.changed.connect(self._listening_changed)
+        self.analysis.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.analysis.finished.connect(self._analysis_finished)
+        self.inspector.translation.target_chosen.connect(self.set_delivery_target)
+        if self.renders is not None:
+            self.renders.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.inspector.note_submitted.connect(self.save_note)
         self.inspector.note_cancelled.connect(self.end_note)
         self.inspector.note_delete_requested.connect(self.delete_note)
@@ -310,6 +326,8 @@ class MainWindow(QMainWindow):
         else:
             self.select_scope(ALL_TAKES)
         self._listening_changed()
+        # Takes imported earlier (or by `soundon import`) without a report get one in the background.
+        QTimer.singleShot(0, self.analysis.analyse_due)
 
     def _first_run_size(self) -> None:
         screen = QGuiApplication.primaryScreen()
@@ -414,6 +432,8 @@ class MainWindow(QMainWindow):
         self._show_notes(take["id"])
         if self.deck is not None:
             self.deck.show_take(take, autoplay=autoplay)
+            if self.renders is not None:
+                self.renders.show_take(take)
             self.deck.set_loop(self.actions["loop"].isChecked())
             neighbour = self.proxy.index(current.row() + self._direction, 0)
             if neighbour.isValid():
@@ -646,6 +666,13 @@ class MainWindow(QMainWindow):
     # -- listening ----------------------------------------------------------------------------------
 
     def _listening_changed(self) -> None:
+        if self.renders is not None:
+            self.renders.refresh()   # make (and attach) what this setting and its neighbours need
+        a = self.actions
+        for name, on in (("match_loudness", self.listening.match_loudness), ("hear_post", self.listening.post)):
+            if a[name].isChecked() != on:
+                a[name].setChecked(on)
+        a["hear_post"].setEnabled(self.listening.post_available)
         key = self.listening.render_key
         if self.deck is not None and getattr(self, "_selected_audio", None) != key:
             self._selected_audio = key
@@ -759,10 +786,32 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{done} / {total}")
         self.progress_label.setText(f"Importing {Path(file).name}")
 
+    # -- translation analysis -------------------------------------------------------------------------
+
+    def _analysis_finished(self, analysed: int, failed: int) -> None:
+        if failed:
+            self.statusBar().showMessage(f"{failed} take(s) could not be analysed; the others were.", 8000)
+
+    def set_delivery_target(self, batch: str, target: str) -> None:
+        """The batch's delivery target changed: its takes are analysed again against it."""
+        try:
+            self.library.set_batch_target(batch, target)
+        except LibraryError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        take = self.current_take()
+        if take is not None:
+            fresh = self.library.take(take["id"])
+            if fresh is not None:
+                self.inspector.show_take(fresh)
+        self.analysis.analyse_due()
+
     def _import_finished(self, result) -> None:
         for widget in (self.progress_label, self.progress, self.stop_import):
             widget.hide()
         self.import_panel.show_result(result)
+        if result.added:
+            self.analysis.analyse_due()   # the new takes get their translation report in the background
         if result.refused or result.skipped:
             self.import_dock.show()
         self.statusBar().showMessage(self.import_panel.summary.text(), 8000)
@@ -802,6 +851,10 @@ class MainWindow(QMainWindow):
         if self.importer.is_running():
             self.importer.cancel()
             self.importer.wait(10)
+        self.analysis.cancel()
+        self.analysis.wait(10)
+        if self.renders is not None:
+            self.renders.shutdown()
         self.save_settings()
         if self.compare is not None:
             self.compare.close_takes()

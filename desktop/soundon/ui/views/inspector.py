@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEd
 
 from soundon.core.timecode import format_duration, format_timecode
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, analysis_summary, take_name
+from soundon.ui.views.translation_panel import TranslationPanel
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NOTE_START_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -67,6 +68,9 @@ class Inspector(QScrollArea):
             self.fields[key] = value
         layout.addLayout(form)
 
+        self.translation = TranslationPanel(body)
+        layout.addWidget(self.translation)
+
         layout.addWidget(self._section("Prompt", body))
         self.prompt = QPlainTextEdit(body)
         self.prompt.setReadOnly(True)   # read-only: the window's keys keep working when it has focus
@@ -112,6 +116,7 @@ class Inspector(QScrollArea):
                 value.setText("")
             self.prompt.setPlainText("")
             self.notes.clear()
+            self.translation.show_take(None)
             return
         self._fps = take["fps"] or 25.0
         self.title.setText(take_name(take).replace("_", "_\u200b"))
@@ -143,6 +148,7 @@ class Inspector(QScrollArea):
         # Paths have no spaces to wrap at: let the label break after each folder.
         f["path"].setText(take["path"].replace("/", "/\u200b").replace("\\", "\\\u200b"))
         self.prompt.setPlainText(take["prompt"] or "(no prompt)")
+        self.translation.show_take(take)
 
     def show_notes(self, notes: list[dict]) -> None:
         self.notes.clear()

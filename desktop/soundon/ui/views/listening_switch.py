@@ -1,12 +1,13 @@
 """The listening switch: a button that always names what the editor hears; its menu picks a
-profile or a noise environment (M and N cycle them)."""
+profile, a noise environment, the phone volume, match loudness, and native audio or the post track
+(M, N, [ ], Shift+M and Shift+A do the same from the keyboard)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from soundon.core.listening import NOISES, PROFILES
+from soundon.core.listening import NOISES, PROFILES, VOLUME_STEPS
 from soundon.ui.listening import ListeningState
 from soundon.ui.theme import icon
 
@@ -37,6 +38,21 @@ class ListeningSwitch(QToolButton):
             action.triggered.connect(lambda _=False, n=name: state.set_noise(n))
             self._noises.addAction(action)
             menu.addAction(action)
+        menu.addSection("Phone volume")
+        self._volumes = QActionGroup(self)
+        for step in VOLUME_STEPS:
+            action = QAction("Full volume" if step == 0 else f"{step:+.0f} dB".replace("-", "−"), self, checkable=True)
+            action.setData(step)
+            action.triggered.connect(lambda _=False, v=step: state.set_volume(v))
+            self._volumes.addAction(action)
+            menu.addAction(action)
+        menu.addSeparator()
+        self._match = QAction("Match loudness (every profile as loud as headphones)", self, checkable=True)
+        self._match.triggered.connect(state.set_match_loudness)
+        menu.addAction(self._match)
+        self._post = QAction("Hear the post track", self, checkable=True)
+        self._post.triggered.connect(state.set_post)
+        menu.addAction(self._post)
         self.setMenu(menu)
         state.changed.connect(self.refresh)
         self.refresh()
@@ -52,3 +68,8 @@ class ListeningSwitch(QToolButton):
             action.setChecked(action.data() == self.state.profile)
         for action in self._noises.actions():
             action.setChecked(action.data() == self.state.noise)
+        for action in self._volumes.actions():
+            action.setChecked(action.data() == self.state.volume_db)
+        self._match.setChecked(self.state.match_loudness)
+        self._post.setChecked(self.state.post)
+        self._post.setEnabled(self.state.post_available)

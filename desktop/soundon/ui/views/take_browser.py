@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QToolButton, QVBoxLayout, QWidget)
 
 from soundon.core.timecode import format_duration
+from soundon.core.translation import verdict as translation_verdict
 from soundon.ui.models.roles import TakeRole
 from soundon.ui.models.take_filter import SORT_KEYS, TakeFilterProxy
 from soundon.ui.models.take_model import ANALYSIS_TEXT
@@ -26,6 +27,13 @@ REJECT = QColor("#f85149")
 STAR = QColor("#e3b341")
 VERDICT = {"keep": ("KEEP AUDIO", QColor("#3fb950")), "replace": ("REPLACE AUDIO", QColor("#d29922"))}
 SEVERE = {"no_audio", "silent", "clipping", "mono_incompatible", "peak_over"}
+TRANSLATION_BADGE = {"ok": "TRANSLATES", "level": "LEVEL", "problem": "WON'T TRANSLATE", "silent": "SILENT",
+                     "no_audio": "NO AUDIO"}
+TRANSLATION_COLOURS = {
+    "ok": (QColor("#1f4d2b"), QColor("#7ee2a0")), "level": (QColor("#4d3b12"), QColor("#f2cc60")),
+    "problem": (QColor("#5a1d1d"), QColor("#ffb4ab")), "silent": (QColor("#3a3e45"), QColor("#e6e9ed")),
+    "no_audio": (QColor("#3a3e45"), QColor("#e6e9ed")),
+}
 
 FLAG_FILTERS = (("All flags", None), ("Picks", "pick"), ("Rejects", "reject"), ("Unflagged", "none"))
 RATING_FILTERS = (("Any rating", 0), *((f"{'★' * n} or more", n) for n in range(1, 6)))
@@ -101,11 +109,22 @@ class TakeCardDelegate(QStyledItemDelegate):
             painter.setFont(_font(7, bold=True))
             painter.setPen(verdict[1])
             painter.drawText(QRect(x + 80, y + 33, width - 80, 14), Qt.AlignmentFlag.AlignRight, verdict[0])
-        flags = index.data(TakeRole.ANALYSIS_FLAGS) or []
-        if flags:
+        flags = index.data(TakeRole.ANALYSIS_FLAGS)
+        if flags is not None:
             painter.setFont(_font(7, bold=True))
             chip_x = x
-            for name in flags[:3]:
+            # The translation verdict first (green when the take translates), then what earned it.
+            state = translation_verdict(flags)
+            text = TRANSLATION_BADGE[state]
+            chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+            chip = QRect(chip_x, y + 49, chip_w, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(TRANSLATION_COLOURS[state][0])
+            painter.drawRoundedRect(chip, 2, 2)
+            painter.setPen(TRANSLATION_COLOURS[state][1])
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+            chip_x += chip_w + 4
+            for name in [f for f in flags if f not in ("no_audio", "silent")][:3]:
                 text = ANALYSIS_TEXT.get(name, name).upper()
                 chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
                 if chip_x + chip_w > x + width:
