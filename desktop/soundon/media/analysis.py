@@ -140,51 +140,53 @@ class _Accumulator:
         self.frames = 0
 
     def feed(self, data: np.ndarray) -> None:
+        # Channel-major copy first: every measure below then runs over contiguous rows.
         # float32 products, float64 sums: plenty for loudness (errors far below 0.01 LU), and fast.
         lay = self.layout
-        raw = data[:, lay.raw]
-        k = data[:, lay.k]
-        self.frames += len(data)
-        self.true_peak.feed(raw)
+        rows = np.ascontiguousarray(data.T)
+        raw = rows[lay.raw]
+        k = rows[lay.k]
+        self.frames += rows.shape[1]
+        self.true_peak.feed_channels(raw)
         magnitude = np.abs(raw)
         self.sample_peak = max(self.sample_peak, float(magnitude.max()))
         self.overs += int(np.count_nonzero(magnitude > 1.0 + 1e-6))
         self._count_clips(self._flat_tops(raw, magnitude))
-        low = data[:, lay.low]
+        low = rows[lay.low]
         self.energy += float(np.einsum("ij,ij->", raw, raw, dtype=np.float64))
         self.low_energy += float(np.einsum("ij,ij->", low, low, dtype=np.float64))
-        series = np.empty((len(data), len(self.SERIES)), np.float32)
-        np.matmul(k * k, self.weights, out=series[:, 0])
-        if not lay.stereo_k:
-            series[:, 6] = series[:, 0]
+        series = np.empty((len(self.SERIES), rows.shape[1]), np.float32)
+        np.matmul(self.weights, k * k, out=series[0])
         if lay.channels == 1:
-            series[:, 1] = series[:, 0]
-            left = right = raw[:, 0]
+            series[1] = series[0]
+            left = right = raw[0]
         else:
-            stereo_k = data[:, lay.stereo_k] if lay.stereo_k else k[:, :2]
-            stereo_raw = data[:, lay.stereo_raw] if lay.stereo_raw else raw[:, :2]
-            folded = stereo_k[:, 0] + stereo_k[:, 1]
-            series[:, 1] = folded * folded * 0.5          # (L+R)/2 on both speakers
-            left, right = stereo_raw[:, 0], stereo_raw[:, 1]
-            if lay.stereo_k:
-                series[:, 6] = stereo_k[:, 0] * stereo_k[:, 0] + stereo_k[:, 1] * stereo_k[:, 1]
-        phone = data[:, lay.phone]
-        series[:, 2] = phone * phone * 2
-        series[:, 3] = left * right
-        series[:, 4] = left * left
-        series[:, 5] = right * right
-        self.blocks.feed(series)
+            stereo_k = rows[lay.stereo_k] if lay.stereo_k else k[:2]
+            stereo_raw = rows[lay.stereo_raw] if lay.stereo_raw else raw[:2]
+            folded = stereo_k[0] + stereo_k[1]
+            np.multiply(folded, folded * 0.5, out=series[1])      # (L+R)/2 on both speakers
+            left, right = stereo_raw[0], stereo_raw[1]
+        if lay.stereo_k:
+            series[6] = stereo_k[0] * stereo_k[0] + stereo_k[1] * stereo_k[1]
+        else:
+            series[6] = series[0]
+        phone = rows[lay.phone]
+        np.multiply(phone, phone * 2, out=series[2])
+        np.multiply(left, right, out=series[3])
+        np.multiply(left, left, out=series[4])
+        np.multiply(right, right, out=series[5])
+        self.blocks.feed(series.T)
 
     def _flat_tops(self, raw: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
-        """Per sample: it and the one before are the same value near full scale."""
-        previous = np.vstack((self._last[None, :], raw[:-1]))
-        self._last = raw[-1].copy()
+        """Per sample (channels × frames): it and the one before are the same value near full scale."""
+        previous = np.concatenate((self._last[:, None], raw[:, :-1]), axis=1)
+        self._last = raw[:, -1].copy()
         return (magnitude >= CLIP_LEVEL) & (np.abs(previous) >= CLIP_LEVEL) & (np.abs(raw - previous) < CLIP_FLAT)
 
     def _count_clips(self, hot: np.ndarray) -> None:
         """Count runs of CLIP_RUN+ hot samples per channel, carrying a run across chunks."""
-        for channel in range(hot.shape[1]):
-            column = hot[:, channel]
+        for channel in range(hot.shape[0]):
+            column = hot[channel]
             if not column.any():
                 self.clipped_runs += int(self._run[channel] >= CLIP_RUN)
                 self._run[channel] = 0

@@ -225,33 +225,38 @@ class TruePeakMeter:
 
     def __init__(self, channels: int):
         self.taps = TRUE_PEAK_PHASES.shape[1]
-        self.history = np.zeros((self.taps - 1, channels), np.float32)
+        self.history = np.zeros((channels, self.taps - 1), np.float32)
         self.best = 0.0
         self._phases = TRUE_PEAK_PHASES[:, ::-1].astype(np.float32).T  # (taps, 4); newest sample last
 
     def feed(self, samples: np.ndarray) -> None:
-        x = np.asarray(samples, dtype=np.float32)
-        if len(x) == 0:
+        """samples: frames × channels."""
+        self.feed_channels(np.ascontiguousarray(np.asarray(samples, dtype=np.float32).T))
+
+    def feed_channels(self, channels: np.ndarray) -> None:
+        """channels: channels × frames (each row contiguous)."""
+        n, width = channels.shape[1], self.WINDOW
+        if n == 0:
             return
-        self.best = max(self.best, float(np.abs(x).max()))
-        padded = np.concatenate((self.history, x))
-        self.history = padded[-(self.taps - 1):]
-        n, width = len(x), self.WINDOW
         count = -(-n // width)
-        for channel in range(x.shape[1]):
-            column = np.abs(padded[:, channel])
-            block = np.zeros(count * width + width)
-            block[:len(column)] = column
+        padded_all = np.concatenate((self.history, channels), axis=1)
+        self.history = padded_all[:, -(self.taps - 1):].copy()
+        for padded in padded_all:
+            magnitude = np.abs(padded[self.taps - 1:])
+            block = np.zeros((count + 1) * width, np.float32)
+            block[:n] = magnitude
             peaks = block.reshape(-1, width).max(axis=1)
-            # Outputs [s, s+width) read inputs [s, s+width+taps-1): this block and the next.
-            bounds = np.maximum(peaks[:-1], peaks[1:])
+            self.best = max(self.best, float(peaks.max()))
+            # Outputs [s, s+width) read inputs [s-taps+1, s+width): this block and the one before;
+            # bound with both (and the next, for the history carried into the following chunk).
+            bounds = np.maximum(peaks[:-1], np.maximum(np.concatenate(([peaks[0]], peaks[:-2])), peaks[1:]))
+            bounds = np.maximum(bounds, float(np.abs(padded[:self.taps - 1]).max(initial=0.0)) * (np.arange(count) == 0))
             for index in np.argsort(-bounds):
                 if bounds[index] * _TRUE_PEAK_BOUND <= self.best:
                     break
                 start = index * width
                 stop = min(start + width, n)
-                segment = padded[start:stop + self.taps - 1, channel]
-                windows = np.lib.stride_tricks.sliding_window_view(segment, self.taps)
+                windows = np.lib.stride_tricks.sliding_window_view(padded[start:stop + self.taps - 1], self.taps)
                 self.best = max(self.best, float(np.abs(windows @ self._phases).max()))
 
 
