@@ -101,3 +101,60 @@ def test_analysis_speed(media, tmp_path, library):
     assert len(outcome.reports) == 10
     print(f"background analysis of a batch of 10 ten-second takes (job, {AnalysisJob(library, []).workers} "
           f"workers): {elapsed:.2f} s = {outcome.seconds_of_audio / elapsed:.0f}x real time")
+
+
+def test_two_player_alignment(media, tmp_path):
+    """The way to an instant switch that libVLC 3 leaves open: a second, audio-only player of the
+    same file, muted, already on the other profile's track — switching is then a mute swap, which
+    PulseAudio/CoreAudio apply at the mixer. It only works if the two players stay aligned; this
+    measures how closely (the 3 kHz time marks of both players, on libVLC's clock)."""
+    import vlc
+
+    from tests.e2e.vlc_audio import burst_onsets
+
+    take = media.clip("pair.mp4", duration=20, size="640x360", audio=take_audio_expression(20))
+    cache = RenderCache(tmp_path / "cache")
+    source = RenderSource(str(take), fingerprint(take), 2)
+    renders = [cache.ensure(source, ListeningSetup(name)) for name in ("headphones", "phone")]
+    container = str(mux_audio_tracks(take, renders, tmp_path / "preview"))
+    players = [CapturingPlayer(), CapturingPlayer()]
+    try:
+        for player, options in zip(players, ((":start-paused",), (":start-paused", ":no-video"))):
+            media_item = player.instance.media_new_path(container)
+            for option in options:
+                media_item.add_option(option)
+            player.player.set_media(media_item)
+            player.player.play()
+        for player in players:
+            player.wait_for(lambda p=player: p.player.get_state() == vlc.State.Paused)
+
+        def offset_ms(since: float) -> float:
+            marks = [burst_onsets(*p.timeline()) for p in players]
+            a, b = (m[m > since] for m in marks)
+            n = min(len(a), len(b))
+            return float(abs(a[:n] - b[:n]).max() * 1000) if n else float("nan")
+
+        figures = {}
+        started = players[0].now()
+        for p in players:
+            p.player.set_pause(0)
+        time.sleep(1.5)
+        figures["start"] = offset_ms(started)
+        for p in players:
+            p.player.set_pause(1)
+        time.sleep(0.4)
+        resumed = players[0].now()
+        for p in players:
+            p.player.set_pause(0)
+        time.sleep(1.5)
+        figures["pause/resume"] = offset_ms(resumed)
+        sought = players[0].now()
+        for p in players:
+            p.player.set_time(8000)
+        time.sleep(1.5)
+        figures["seek while playing"] = offset_ms(sought + 0.3)
+        print("\ntwo players of one take, worst offset between their time marks: "
+              + ", ".join(f"after {k} {v:.1f} ms" for k, v in figures.items()))
+    finally:
+        for player in players:
+            player.release()
