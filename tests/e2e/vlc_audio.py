@@ -141,13 +141,22 @@ def first_due_with(player: CapturingPlayer, after: float, predicate) -> float | 
 
 
 def burst_onsets(times: np.ndarray, samples: np.ndarray) -> np.ndarray:
-    """Due times where a 3 kHz time mark starts (the steady tones change far too slowly to trigger)."""
-    slope = np.abs(np.diff(samples, prepend=samples[:1]))
-    hot = slope > 0.06
-    onsets = np.flatnonzero(hot & ~np.roll(hot, 1))
+    """Due times where a 3 kHz time mark starts.
+
+    The second difference keeps 3 kHz (and drowns the 100 Hz / 1 kHz tones); a mark must then fill
+    most of a 5 ms window, so the single-sample step where one track's audio gives way to the
+    other's is not taken for a mark.
+    """
+    curvature = np.abs(np.diff(samples, n=2, prepend=samples[:2]))
+    hot = (curvature > 0.02).astype(np.float64)
+    width = int(0.005 * RATE)
+    density = np.convolve(hot, np.ones(width) / width, mode="full")[:len(hot)]
+    dense = density > 0.3
+    onsets = np.flatnonzero(dense & ~np.roll(dense, 1))
     marks, last = [], -1.0
     for index in onsets:
-        if times[index] - last > 0.25:
-            marks.append(times[index])
-            last = times[index]
+        start = max(0, index - width + 1)            # the window that just filled began here
+        if times[start] - last > 0.25:
+            marks.append(times[start])
+            last = times[start]
     return np.array(marks)
