@@ -103,8 +103,8 @@ class CapturingPlayer:
         self.player.audio_set_track(track)
         return called
 
-    def timeline(self) -> tuple[np.ndarray, np.ndarray]:
-        """(due time of every sample, samples) for the latest copy of each stretch of time.
+    def heard_blocks(self) -> list[Block]:
+        """The blocks that are heard, in time order.
 
         libVLC may deliver audio for a stretch twice (the old track's and the new one's); what is
         heard is the later delivery, so for overlapping blocks the later-arriving one wins.
@@ -116,7 +116,11 @@ class CapturingPlayer:
             start, end = block.due, block.due + len(block.left) / RATE
             kept = [k for k in kept if k.due + len(k.left) / RATE <= start + 1e-4 or k.due >= end - 1e-4]
             kept.append(block)
-        kept.sort(key=lambda b: b.due)
+        return sorted(kept, key=lambda b: b.due)
+
+    def timeline(self) -> tuple[np.ndarray, np.ndarray]:
+        """(due time of every heard sample, samples)."""
+        kept = self.heard_blocks()
         times = np.concatenate([b.due + np.arange(len(b.left)) / RATE for b in kept])
         return times, np.concatenate([b.left for b in kept])
 
@@ -127,9 +131,14 @@ class CapturingPlayer:
 
 
 def level_around(player: CapturingPlayer, start: float, stop: float, frequency: float) -> float:
-    times, samples = player.timeline()
-    part = samples[(times >= start) & (times < stop)]
-    return goertzel_level(part, frequency) if len(part) else float("nan")
+    """The tone's level in the heard blocks due between start and stop (block by block, so a seam
+    between two deliveries can't cancel the tone)."""
+    blocks = [b for b in player.heard_blocks() if start <= b.due < stop]
+    if not blocks:
+        return float("nan")
+    levels = np.array([goertzel_level(b.left, frequency) for b in blocks])
+    weights = np.array([len(b.left) for b in blocks], dtype=float)
+    return float(np.sqrt(np.sum(levels ** 2 * weights) / weights.sum()))
 
 
 def first_due_with(player: CapturingPlayer, after: float, predicate) -> float | None:
