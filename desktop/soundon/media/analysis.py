@@ -35,7 +35,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -76,7 +76,6 @@ class _Layout:
     stereo_raw: slice | None = None   # downmix, only for more than two channels
     stereo_k: slice | None = None
     total: int = 0
-    labels: list[str] = field(default_factory=list)
 
 
 def _layout(channels: int) -> _Layout:
@@ -367,15 +366,3 @@ def _drain(chunks: queue.Queue) -> None:
             chunks.get_nowait()
     except queue.Empty:
         pass
-
-
-def analyze_many(paths: list[str | os.PathLike], target: str = DEFAULT_TARGET) -> list[dict]:
-    """Reports for several files; a file that can't be analysed gets an `error` entry instead."""
-    from soundon.media.probe import ProbeError
-    reports = []
-    for path in paths:
-        try:
-            reports.append(analyze(path, target))
-        except (ProbeError, AnalysisError) as exc:
-            reports.append({"file": str(path), "error": str(exc)})
-    return reports

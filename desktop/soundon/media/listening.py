@@ -51,6 +51,9 @@ LIMITER_SAFETY = "alimiter=limit=-1dB:attack=2:release=50:level=disabled:latency
 NOISE_BAND = "highpass=f=80:p=2,lowpass=f=8000:p=2"
 RUMBLE_BAND = "highpass=f=30:p=2,lowpass=f=8000:p=2"
 NOISE_SEEDS = (1009, 2017, 3041, 4049)
+# Brown noise straight from anoisesrc is far louder than pink at the same amplitude; this brings the
+# rumble to the pink part's loudness, K-weighted (the bed as a whole is then calibrated by measurement).
+_RUMBLE_BALANCE_DB = -0.7
 TIMEOUT_S = 600
 
 
@@ -120,10 +123,6 @@ def _noise_sources(noise: NoiseEnvironment, rate: int, gain_db: float, tag: str)
                  f"volume={gain_db:.3f}dB:precision=double[{tag}]")
     return lines, f"[{tag}]"
 
-
-# Brown noise straight from anoisesrc is far louder than pink at the same amplitude; this brings the
-# rumble to about the pink part's loudness (checked by tests through the calibration, not assumed).
-_RUMBLE_BALANCE_DB = -16.0
 
 
 def listening_graph(setup: ListeningSetup, *, channels: int = 2, match_gain_db: float = 0.0,
