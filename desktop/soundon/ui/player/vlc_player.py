@@ -19,7 +19,7 @@ Why it looks the way it does:
 
 The libVLC instance arguments live in `instance_args()` only. SOUNDON_VIDEO_OUTPUT and
 SOUNDON_AUDIO_OUTPUT override libVLC's choice of output (the tests run on a virtual display with no
-GPU and no sound card: xcb_x11 and adummy).
+GPU and no sound card: xcb_x11 and adummy); setting the video output also turns off hardware decoding.
 """
 from __future__ import annotations
 
@@ -68,7 +68,12 @@ def instance_args() -> list[str]:
         "--quiet",
     ]
     if vout := os.environ.get("SOUNDON_VIDEO_OUTPUT"):
-        args.append(f"--vout={vout}")
+        # set_xwindow() resets libVLC's choice of video output to "any", so --vout alone doesn't
+        # stick: a non-OpenGL choice also switches the OpenGL outputs off (on a virtual display
+        # Mesa's software GL crashes now and then). Software output goes with software decoding.
+        args += [f"--vout={vout}", "--avcodec-hw=none"]
+        if vout not in ("gl", "gles2"):
+            args += ["--gl=none", "--gles2=none"]
     if aout := os.environ.get("SOUNDON_AUDIO_OUTPUT"):
         args.append(f"--aout={aout}")
     return args
@@ -481,10 +486,15 @@ class VlcPlayer(QObject):
                 self._set_state(PlayerState.STOPPED)
         elif name == "ended":
             self._ticker.stop()
-            self._held = self._length
-            self._set_state(PlayerState.ENDED)
+            if self._length <= 0:
+                # libVLC "plays" a file it can't read as an empty stream that ends at once.
+                self._fail(f"{Path(self._path or '?').name} could not be played: libVLC found no picture or sound in it.")
+                return
             if self._loop:
                 self._open(self._loop_range[0] if self._loop_range else 0.0, autoplay=True)
+                return
+            # The end came before the playhead guard caught it: show the last frame again, paused.
+            self._open(max(0.0, self._length - frame_duration(self._fps)), autoplay=False)
         elif name == "error":
             self._ticker.stop()
             self._fail(f"libVLC could not play {Path(self._path or '?').name}.")
