@@ -57,6 +57,7 @@ def window(qtbot, imported, ui_settings):
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # shortcuts go to the active window
     qtbot.waitUntil(lambda: win.current_take_id() is not None, timeout=3000)
     yield win
     win.close()

@@ -195,17 +195,17 @@ def test_listening_keys_cycle_and_are_remembered(qtbot, window, ui_settings):
     press(qtbot, window, K.Key_M)
     assert window.listening.profile == "phone-budget"
     assert ui_settings.value("listening/profile") == "phone-budget"
-    assert window.listening_switch.text().startswith("Budget phone")
+    assert window.listening_switch.full_text().startswith("Budget phone")
     press(qtbot, window, K.Key_N)
     assert window.listening.noise == "quiet-room"
     assert ui_settings.value("listening/noise") == "quiet-room"
-    assert "Quiet room 40 dBA" in window.listening_switch.text()
+    assert "Quiet room 40 dBA" in window.listening_switch.full_text()
     # No render exists for this take: the switch says the original audio is what is heard.
-    assert "original audio" in window.listening_switch.text()
+    assert "original audio" in window.listening_switch.full_text()
     for _ in range(3):
         press(qtbot, window, K.Key_M)
     assert window.listening.profile == "headphones"
-    assert window.listening_switch.text() == "Headphones"  # the original audio *is* the reference
+    assert window.listening_switch.full_text() == "Headphones"  # the original audio *is* the reference
 
 
 def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(qtbot, window):
@@ -284,8 +284,7 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
     def choose():
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, QFileDialog):
-            dialog.setDirectory(str(more.parent))
-            dialog.selectFile(str(more))
+            dialog.setDirectory(str(more))   # a folder dialog returns the folder it is in
             dialog.accept()
         else:
             QTimer.singleShot(50, choose)

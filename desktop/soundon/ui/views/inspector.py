@@ -37,7 +37,7 @@ class Inspector(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(self)
         self.setWidget(body)
