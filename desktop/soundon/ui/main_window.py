@@ -673,7 +673,7 @@ class MainWindow(QMainWindow):
     def open_compare(self, takes: list[dict] | None = None) -> bool:
         if self.compare is None:
             self.actions["compare"].setChecked(False)
-            QMessageBox.information(self, APP_NAME, self.playback_problem or "Playback is not available.")
+            self.statusBar().showMessage(self.playback_problem or "Playback is not available.", 10000)
             return False
         takes = takes if takes is not None else self.compare_candidates()
         if len(takes) < 2:
