@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         self.listening_switch = ListeningSwitch(self.listening, self)
         self.transport.extra.addWidget(self.listening_switch)
         self.compare = CompareView(self) if problem is None else None
+        if self.compare is not None:
+            for name in ("frame_back", "play_pause", "frame_forward", "add_note"):
+                self.compare.transport.add_action_button(self.actions[name])
 
     def _build_browser(self) -> None:
         self.browser = TakeBrowser(self.proxy, self)
@@ -770,7 +773,7 @@ class MainWindow(QMainWindow):
             self.tree_model.rebuild()
             self.select_scope((result.batches[-1], None))
             if result.added:
-                self.select_take(result.added[0]["id"])
+                self.select_row(0)   # the new batch from the top, in the browser's order
 
     def _import_failed(self, message: str) -> None:
         for widget in (self.progress_label, self.progress, self.stop_import):
