@@ -49,7 +49,7 @@ def test_preview_renders_and_never_overwrites(cli, media, tmp_path):
     out = tmp_path / "phone.wav"
     first = cli.json("preview", str(take), "--profile", "phone", "--noise", "cafe", "--volume", "-12",
                      "--match-loudness", "--out", str(out))
-    assert first["out"] == str(out) and first["label"] == "Phone · Café · −12 dB · matched"
+    assert first["out"] == str(out) and first["label"] == "Phone · Café 62 dBA · −12 dB · matched"
     assert isinstance(first["match_gain_db"], float)
     with wave.open(str(out)) as w:
         assert (w.getnchannels(), w.getframerate()) == (2, 48000)

@@ -190,11 +190,12 @@ class ListeningSetup:
         return replace(self, match_loudness=on)
 
     def label(self) -> str:
-        """What the switch shows: 'Phone · Café · −12 dB · matched'."""
+        """What the switch shows: 'Phone · Café 62 dBA · −12 dB · matched'."""
         setup = self.effective
         parts = [profile_named(setup.profile).label]
         if setup.noise:
-            parts.append(noise_named(setup.noise).label)
+            noise = noise_named(setup.noise)
+            parts.append(f"{noise.label} {noise.level_dba:g} dBA")
         if setup.volume_db:
             parts.append(f"{setup.volume_db:+.0f} dB".replace("-", "−"))
         if setup.match_loudness:

@@ -1,8 +1,9 @@
 """Timecode and frame arithmetic for a take (plain functions, no Qt).
 
 Takes are short renders without embedded timecode, so the timecode counts from 00:00:00:00 at the
-first frame. Non-integer rates (23.976, 29.97) are shown as non-drop-frame at the rounded rate, which
-is what NLEs show for such clips when drop-frame is off.
+first frame. Non-integer rates (23.976, 29.97) are counted as non-drop-frame at the rounded rate (24,
+30), which is what NLEs show for such clips when drop-frame is off; over a take of a few seconds the
+difference from wall-clock time is a fraction of a frame.
 """
 from __future__ import annotations
 
@@ -31,15 +32,12 @@ def snap_to_frame(seconds: float, fps: float | None) -> float:
 
 
 def format_timecode(seconds: float, fps: float | None) -> str:
-    """HH:MM:SS:FF for the frame shown at `seconds`."""
+    """HH:MM:SS:FF (non-drop-frame) for the frame shown at `seconds`."""
     rate = round(usable_fps(fps))
-    frames = frame_index(seconds, fps)
-    # Convert through the real rate so 29.97 fps timecode stays aligned with wall-clock seconds.
-    whole_seconds = int(frames / usable_fps(fps) + 1e-9)
-    ff = min(rate - 1, frames - round(whole_seconds * usable_fps(fps))) if rate else 0
+    whole_seconds, ff = divmod(frame_index(seconds, fps), rate)
     hh, rest = divmod(whole_seconds, 3600)
     mm, ss = divmod(rest, 60)
-    return f"{hh:02d}:{mm:02d}:{ss:02d}:{max(0, ff):02d}"
+    return f"{hh:02d}:{mm:02d}:{ss:02d}:{ff:02d}"
 
 
 def format_duration(seconds: float) -> str:

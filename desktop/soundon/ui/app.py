@@ -35,9 +35,10 @@ def create_application() -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     apply_theme(app)
-    guard = ShortcutGuard(app)
-    app.installEventFilter(guard)
-    app._soundon_guard = guard  # lives as long as the application
+    if not hasattr(app, "_soundon_guard"):
+        guard = ShortcutGuard(app)
+        app.installEventFilter(guard)
+        app._soundon_guard = guard  # lives as long as the application
     return app
 
 

@@ -19,6 +19,8 @@ from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, take_name
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
+from soundon.ui.theme import icon
+from soundon.ui.views.elided_label import ElidedLabel
 
 MAX_TAKES = 4
 SYNC_INTERVAL_MS = 200
@@ -34,7 +36,11 @@ class CompareCell(QFrame):
         super().__init__(parent)
         self.number = number
         self.setObjectName("compareCell")
-        self.title = QLabel(self)
+        self.speaker = QLabel(self)
+        self.speaker.setPixmap(icon("audio").pixmap(16, 16))
+        self.speaker.setToolTip("This take is the one you hear")
+        self.speaker.hide()
+        self.title = ElidedLabel("", self)
         self.title.setObjectName("compareTitle")
         self.badges = QLabel(self)
         self.badges.setObjectName("compareBadge")
@@ -42,6 +48,7 @@ class CompareCell(QFrame):
         self.player: VlcPlayer | None = None
         self.take: dict | None = None
         head = QHBoxLayout()
+        head.addWidget(self.speaker)
         head.addWidget(self.title, 1)
         head.addWidget(self.badges)
         layout = QVBoxLayout(self)
@@ -53,6 +60,7 @@ class CompareCell(QFrame):
     def show_take(self, take: dict) -> None:
         self.take = take
         self.title.setText(f"{self.number}  {take['model'] or 'unknown model'} — {take_name(take)}")
+        self.setToolTip(f"Press {self.number} or click to hear this take")
         self.title.setToolTip(take["path"])
         parts = [FLAG_TEXT.get(take["flag"]) or "", "★" * take["rating"], VERDICT_TEXT.get(take["audio_verdict"]) or ""]
         self.badges.setText("   ".join(p for p in parts if p))
@@ -61,9 +69,7 @@ class CompareCell(QFrame):
         self.setProperty("audible", "true" if audible else "false")
         self.style().unpolish(self)
         self.style().polish(self)
-        if self.take:
-            self.title.setText(("🔊 " if audible else "") + f"{self.number}  {self.take['model'] or 'unknown model'}"
-                               f" — {take_name(self.take)}")
+        self.speaker.setVisible(audible)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.clicked.emit(self.number - 1)
@@ -98,6 +104,10 @@ class CompareView(QWidget):
         self.close_takes()
         takes = takes[:MAX_TAKES]
         columns = 2 if len(takes) in (2, 4) else min(3, len(takes))
+        for column in range(4):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+        for row in range(2):
+            self._grid.setRowStretch(row, 1 if row < (len(takes) + columns - 1) // columns else 0)
         for n, take in enumerate(takes):
             cell = CompareCell(n + 1, self)
             cell.clicked.connect(self.set_audible)

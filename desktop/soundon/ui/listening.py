@@ -151,7 +151,7 @@ class ListeningState(QObject):
         if self.post:
             text = "Post track · " + text
         if not self.rendered():
-            text += " — original audio (rendering…)" if self._hearing == NATIVE_AUDIO else " — switching…"
+            text += " — original audio (no render yet)" if self._hearing == NATIVE_AUDIO else " — switching…"
         return text
 
     def tooltip(self) -> str:

@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
             from soundon.ui.listening_renders import ListeningRenders  # noqa: PLC0415 — with the player
             self.renders = ListeningRenders(self.library.cache_dir, self.deck, self.listening, self)
         self.compare = CompareView(self) if problem is None else None
+        if self.compare is not None:
+            for name in ("frame_back", "play_pause", "frame_forward", "add_note"):
+                self.compare.transport.add_action_button(self.actions[name])
 
     def _build_browser(self) -> None:
         self.browser = TakeBrowser(self.proxy, self)
@@ -700,7 +703,7 @@ class MainWindow(QMainWindow):
     def open_compare(self, takes: list[dict] | None = None) -> bool:
         if self.compare is None:
             self.actions["compare"].setChecked(False)
-            QMessageBox.information(self, APP_NAME, self.playback_problem or "Playback is not available.")
+            self.statusBar().showMessage(self.playback_problem or "Playback is not available.", 10000)
             return False
         takes = takes if takes is not None else self.compare_candidates()
         if len(takes) < 2:
@@ -819,7 +822,7 @@ class MainWindow(QMainWindow):
             self.tree_model.rebuild()
             self.select_scope((result.batches[-1], None))
             if result.added:
-                self.select_take(result.added[0]["id"])
+                self.select_row(0)   # the new batch from the top, in the browser's order
 
     def _import_failed(self, message: str) -> None:
         for widget in (self.progress_label, self.progress, self.stop_import):

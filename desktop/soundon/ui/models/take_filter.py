@@ -65,8 +65,13 @@ class TakeFilterProxy(QSortFilterProxyModel):
     def set_filter(self, take_filter: TakeFilter) -> None:
         if take_filter == self._filter:
             return
-        self._filter = take_filter
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: the non-deprecated way
+            self.beginFilterChange()
+            self._filter = take_filter
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._filter = take_filter
+            self.invalidateRowsFilter()
         self.filter_changed.emit()
 
     def update_filter(self, **changes) -> None:

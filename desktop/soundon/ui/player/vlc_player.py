@@ -19,10 +19,11 @@ Why it looks the way it does:
 
 The libVLC instance arguments live in `instance_args()` only. SOUNDON_VIDEO_OUTPUT and
 SOUNDON_AUDIO_OUTPUT override libVLC's choice of output (the tests run on a virtual display with no
-GPU and no sound card: xcb_x11 and adummy).
+GPU and no sound card: xcb_x11 and adummy); setting the video output also turns off hardware decoding.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -68,7 +69,12 @@ def instance_args() -> list[str]:
         "--quiet",
     ]
     if vout := os.environ.get("SOUNDON_VIDEO_OUTPUT"):
-        args.append(f"--vout={vout}")
+        # set_xwindow() resets libVLC's choice of video output to "any", so --vout alone doesn't
+        # stick: a non-OpenGL choice also switches the OpenGL outputs off (on a virtual display
+        # Mesa's software GL crashes now and then). Software output goes with software decoding.
+        args += [f"--vout={vout}", "--avcodec-hw=none"]
+        if vout not in ("gl", "gles2"):
+            args += ["--gl=none", "--gles2=none"]
     if aout := os.environ.get("SOUNDON_AUDIO_OUTPUT"):
         args.append(f"--aout={aout}")
     return args
@@ -117,6 +123,17 @@ def playback_problem() -> str | None:
     return None
 
 
+def _while_alive(method):
+    """libVLC must never be called on a released player: after release() these do nothing
+    (queued events and timers may still arrive for a player whose window has closed)."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if self._released:
+            return None
+        return method(self, *args, **kwargs)
+    return guarded
+
+
 def preview_folder() -> Path:
     """Where takes with their listening renders attached are kept (rebuilt when missing)."""
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "preview-tracks"
@@ -163,6 +180,7 @@ class VlcPlayer(QObject):
         self._audible = True
         self._current_audio = ""
         self._handle: int | None = None
+        self._released = False
         self._attach_events()
         self._event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         self._ticker = QTimer(self, interval=TICK_MS)
@@ -170,6 +188,7 @@ class VlcPlayer(QObject):
 
     # -- binding ------------------------------------------------------------------------------------
 
+    @_while_alive
     def bind(self, surface: QWidget) -> None:
         """Draw into this widget (made native so it has a platform window)."""
         handle = int(surface.winId())
@@ -183,6 +202,7 @@ class VlcPlayer(QObject):
 
     # -- loading ------------------------------------------------------------------------------------
 
+    @_while_alive
     def load(self, path: str | os.PathLike, fps: float | None = None, *, autoplay: bool = False,
              start: float = 0.0) -> None:
         """Open a take. Without autoplay it waits, opened and paused, for play() (preloading)."""
@@ -194,6 +214,7 @@ class VlcPlayer(QObject):
         self._current_audio = ""
         self._open(start, autoplay)
 
+    @_while_alive
     def _open(self, start: float, autoplay: bool) -> None:
         media = engine().media_new_path(self._source)
         if not autoplay:
@@ -212,6 +233,7 @@ class VlcPlayer(QObject):
         if self._player.play() != 0:
             self._fail(f"{Path(self._path).name} could not be opened for playback.")
 
+    @_while_alive
     def unload(self) -> None:
         self._ticker.stop()
         self._player.stop()
@@ -241,6 +263,7 @@ class VlcPlayer(QObject):
 
     # -- transport ----------------------------------------------------------------------------------
 
+    @_while_alive
     def play(self) -> None:
         if self._path is None:
             return
@@ -253,6 +276,7 @@ class VlcPlayer(QObject):
         self._set_anchor(self._held)
         self._player.set_pause(0)
 
+    @_while_alive
     def pause(self) -> None:
         self._intent_play = False
         if self._state != PlayerState.PLAYING:
@@ -270,11 +294,13 @@ class VlcPlayer(QObject):
     def toggle(self) -> None:
         self.pause() if self.is_playing() else self.play()
 
+    @_while_alive
     def stop(self) -> None:
         self._player.stop()
         self._held = 0.0
         self._set_state(PlayerState.STOPPED)
 
+    @_while_alive
     def seek(self, seconds: float) -> None:
         """Jump to a time; while paused it lands on the frame that holds that time."""
         if self._path is None:
@@ -304,6 +330,7 @@ class VlcPlayer(QObject):
         self.pause()
         self.seek(self.position() + frames * frame_duration(self._fps) + 1e-4)
 
+    @_while_alive
     def set_rate(self, rate: float) -> None:
         self._set_anchor(self.position())
         self._rate = rate
@@ -328,6 +355,7 @@ class VlcPlayer(QObject):
             return min(position, self._length) if self._length else position
         return self._held
 
+    @_while_alive
     def reported_time(self) -> float:
         """The time libVLC itself reports (coarse while playing; exact after a seek while paused)."""
         return max(0, self._player.get_time()) / 1000.0
@@ -338,6 +366,7 @@ class VlcPlayer(QObject):
 
     # -- audio --------------------------------------------------------------------------------------
 
+    @_while_alive
     def set_audio_renders(self, renders: dict[str, str]) -> None:
         """Attach listening-profile renders ({profile name: audio file}) as extra audio tracks.
 
@@ -365,6 +394,7 @@ class VlcPlayer(QObject):
         call_in_background(mux_audio_tracks, take, [renders[n] for n in names], preview_folder(),
                            on_done=ready, on_failed=self.error.emit, owner=self)
 
+    @_while_alive
     def _reopen(self, source: str) -> None:
         playing = self._intent_play
         position = self.position()
@@ -392,13 +422,16 @@ class VlcPlayer(QObject):
         """What the editor hears from this player: NATIVE_AUDIO, a render name, or '' for nothing."""
         return self._current_audio
 
+    @_while_alive
     def audio_track(self) -> int:
         return self._player.audio_get_track()
 
+    @_while_alive
     def _audio_tracks(self) -> list[int]:
         described = self._player.audio_get_track_description() or []
         return [track_id for track_id, _name in described if track_id >= 0]
 
+    @_while_alive
     def _apply_audio(self) -> None:
         tracks = self._audio_tracks()
         if not tracks:
@@ -435,6 +468,7 @@ class VlcPlayer(QObject):
             manager.event_attach(event_type, self._post, name)
         manager.event_attach(vlc.EventType.MediaPlayerTimeChanged, self._post_time)
         manager.event_attach(vlc.EventType.MediaPlayerLengthChanged, self._post_length)
+        self._attached = [*events, vlc.EventType.MediaPlayerTimeChanged, vlc.EventType.MediaPlayerLengthChanged]
 
     # These three run on libVLC's threads: post and return, never call libVLC here.
     def _post(self, event, name: str) -> None:
@@ -447,6 +481,7 @@ class VlcPlayer(QObject):
     def _post_length(self, event) -> None:
         self._event.emit("length", event.u.new_length / 1000.0, time.monotonic())
 
+    @_while_alive
     def _on_event(self, name: str, value: float, clock: float) -> None:
         if name == "time":
             if self._state == PlayerState.PLAYING and clock > self._seek_clock:
@@ -481,10 +516,15 @@ class VlcPlayer(QObject):
                 self._set_state(PlayerState.STOPPED)
         elif name == "ended":
             self._ticker.stop()
-            self._held = self._length
-            self._set_state(PlayerState.ENDED)
+            if self._length <= 0:
+                # libVLC "plays" a file it can't read as an empty stream that ends at once.
+                self._fail(f"{Path(self._path or '?').name} could not be played: libVLC found no picture or sound in it.")
+                return
             if self._loop:
                 self._open(self._loop_range[0] if self._loop_range else 0.0, autoplay=True)
+                return
+            # The end came before the playhead guard caught it: show the last frame again, paused.
+            self._open(max(0.0, self._length - frame_duration(self._fps)), autoplay=False)
         elif name == "error":
             self._ticker.stop()
             self._fail(f"libVLC could not play {Path(self._path or '?').name}.")
@@ -494,11 +534,13 @@ class VlcPlayer(QObject):
         elif name == "tracks":
             self._apply_audio()
 
+    @_while_alive
     def _apply_pending_seek(self) -> None:
         if self._pending_seek is not None:
             target, self._pending_seek = self._pending_seek, None
             self._player.set_time(self._frame_ms(snap_to_frame(target, self._fps)))
 
+    @_while_alive
     def _tick(self) -> None:
         position = self.position()
         if self._loop and self._loop_range and position >= self._loop_range[1]:
@@ -524,7 +566,13 @@ class VlcPlayer(QObject):
         self.error.emit(message)
 
     def release(self) -> None:
-        """Free libVLC's player (the window is closing)."""
+        """Free libVLC's player (the window is closing). Safe to call twice."""
+        if self._released:
+            return
+        self._released = True
         self._ticker.stop()
+        manager = self._player.event_manager()
+        for event_type in self._attached:
+            manager.event_detach(event_type)
         self._player.stop()
         self._player.release()

@@ -15,6 +15,13 @@ NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NOTE_START_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def _breakable(text: str) -> str:
+    """File names and paths have few spaces: allow a line break after / \\ _ - . too."""
+    for mark in ("/", "\\", "_", "-", "."):
+        text = text.replace(mark, mark + "\u200b")
+    return text
+
+
 class NoteField(QLineEdit):
     """The note being typed. Esc gives up (the window takes focus back)."""
 
@@ -38,7 +45,7 @@ class Inspector(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(self)
         self.setWidget(body)
@@ -119,7 +126,7 @@ class Inspector(QScrollArea):
             self.translation.show_take(None)
             return
         self._fps = take["fps"] or 25.0
-        self.title.setText(take_name(take).replace("_", "_\u200b"))
+        self.title.setText(_breakable(take_name(take)))
         f = self.fields
         f["model"].setText(take["model"] or "unknown")
         f["batch"].setText(take["batch"])
@@ -146,7 +153,7 @@ class Inspector(QScrollArea):
         else:
             f["loudness"].setText("—")
         # Paths have no spaces to wrap at: let the label break after each folder.
-        f["path"].setText(take["path"].replace("/", "/\u200b").replace("\\", "\\\u200b"))
+        f["path"].setText(_breakable(take["path"]))
         self.prompt.setPlainText(take["prompt"] or "(no prompt)")
         self.translation.show_take(take)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 from soundon.core.listening import NOISES, PROFILES, VOLUME_STEPS
 from soundon.ui.listening import ListeningState
 from soundon.ui.theme import icon
+
+
+MIN_WIDTH = 150
 
 
 class ListeningSwitch(QToolButton):
@@ -19,6 +22,7 @@ class ListeningSwitch(QToolButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # may shrink (elided)
         self.state = state
         menu = QMenu(self)
         menu.addSection("Listening profile (approximations)")
@@ -57,9 +61,12 @@ class ListeningSwitch(QToolButton):
         state.changed.connect(self.refresh)
         self.refresh()
 
+    def full_text(self) -> str:
+        return self.state.label()
+
     def refresh(self) -> None:
-        self.setText(self.state.label())
-        self.setToolTip(self.state.tooltip())
+        self._fit_text()
+        self.setToolTip(f"{self.full_text()}\n{self.state.tooltip()}")
         self.setIcon(icon("headphones" if self.state.profile in ("headphones", "earbuds") else "phone"))
         self.setProperty("rendered", "true" if self.state.rendered() else "false")
         self.style().unpolish(self)
@@ -73,3 +80,27 @@ class ListeningSwitch(QToolButton):
         self._match.setChecked(self.state.match_loudness)
         self._post.setChecked(self.state.post)
         self._post.setEnabled(self.state.post_available)
+        self.updateGeometry()
+
+    # The label can be long ("Budget phone · Train 78 dBA — original audio …"): it shrinks with an
+    # ellipsis rather than forcing the window wider than a laptop screen; the tooltip has it all.
+    def sizeHint(self):  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance(self.full_text()) + self.iconSize().width() + 40)
+        return hint
+
+    def minimumSizeHint(self):  # noqa: N802
+        hint = super().minimumSizeHint()
+        hint.setWidth(MIN_WIDTH)
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        room = max(40, self.width() - self.iconSize().width() - 40)
+        self.setText(self.fontMetrics().elidedText(self.full_text(), Qt.TextElideMode.ElideRight, room))
+
+    def text_shown(self) -> str:
+        return self.text()

@@ -243,7 +243,9 @@ class TakeBrowser(QWidget):
         combo = QComboBox(self)
         combo.setToolTip(tooltip)
         combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Narrow enough that the window fits a 1280-pixel laptop screen with both side panels open.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(9)
         for label, value in items:
             combo.addItem(label, value)
         return combo
