@@ -157,7 +157,7 @@ def burst_onsets(times: np.ndarray, samples: np.ndarray) -> np.ndarray:
     other's is not taken for a mark.
     """
     curvature = np.abs(np.diff(samples, n=2, prepend=samples[:2]))
-    hot = (curvature > 0.02).astype(np.float64)
+    hot = (curvature > 0.008).astype(np.float64)   # a mark through the phone (compressed) still clears it
     width = int(0.005 * RATE)
     density = np.convolve(hot, np.ones(width) / width, mode="full")[:len(hot)]
     dense = density > 0.3

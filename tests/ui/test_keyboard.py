@@ -200,12 +200,47 @@ def test_listening_keys_cycle_and_are_remembered(qtbot, window, ui_settings):
     assert window.listening.noise == "quiet-room"
     assert ui_settings.value("listening/noise") == "quiet-room"
     assert "Quiet room 40 dBA" in window.listening_switch.full_text()
-    # No render exists for this take: the switch says the original audio is what is heard.
-    assert "original audio" in window.listening_switch.full_text()
+    # Until this setting's render is attached the switch says the original audio is what is heard.
+    hearing_render = window.deck.player.current_audio() == window.listening.render_key
+    assert ("original audio" in window.listening_switch.full_text()) is not hearing_render
     for _ in range(3):
         press(qtbot, window, K.Key_M)
     assert window.listening.profile == "headphones"
     assert window.listening_switch.full_text() == "Headphones"  # the original audio *is* the reference
+
+
+def test_phone_volume_match_loudness_and_post_track_keys(qtbot, window, ui_settings, tmp_path):
+    import wave
+
+    import numpy as np
+    focus(qtbot, window, "grid")
+    listening = window.listening
+    press(qtbot, window, K.Key_BracketLeft)
+    assert listening.volume_db == -6.0 and float(ui_settings.value("listening/volume")) == -6.0
+    assert window.phone_volume.value.text() == "−6 dB"
+    press(qtbot, window, K.Key_BracketLeft)
+    press(qtbot, window, K.Key_BracketRight)
+    assert listening.volume_db == -6.0
+    press(qtbot, window, K.Key_M, SHIFT)
+    assert listening.match_loudness and window.actions["match_loudness"].isChecked()
+    assert "matched" in window.listening_switch.full_text()
+    # No post track on this take: Shift+A has nothing to switch to.
+    assert not window.actions["hear_post"].isEnabled()
+    take = current(window)
+    track = tmp_path / "post.wav"
+    with wave.open(str(track), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(np.zeros((48000, 2), "<i2").tobytes())
+    window.library.save_swap_spec(take["id"], str(track), {"offset": 0.0, "fit": "trim"})
+    press(qtbot, window, K.Key_Down)
+    press(qtbot, window, K.Key_Up)
+    qtbot.waitUntil(lambda: window.actions["hear_post"].isEnabled(), timeout=5000)
+    press(qtbot, window, K.Key_A, SHIFT)
+    assert listening.post and listening.render_key.startswith("post:")
+    assert window.listening_switch.full_text().startswith("Post track")
+    assert state(window, "audio_verdict") == "undecided"   # Shift+A listens; A alone decides
 
 
 def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(qtbot, window):
@@ -302,6 +337,7 @@ def test_every_key_in_the_map_is_covered():
     tested = {"open_batch", "export_picks", "quit", "undo", "redo", "play_pause", "shuttle_back", "shuttle_stop",
               "shuttle_forward", "frame_back", "frame_forward", "second_back", "second_forward", "loop", "mark_in",
               "mark_out", "clear_marks", "add_note", "previous_take", "next_take", "pick", "reject", "unflag",
-              *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "compare",
+              *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "volume_down",
+              "volume_up", "match_loudness", "hear_post", "compare",
               "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid"}
     assert {b.name for b in KEYMAP} == tested

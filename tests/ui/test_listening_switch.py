@@ -16,6 +16,7 @@ def tone(path, frequency):
 
 def test_the_label_follows_what_the_player_plays(qtbot, window, tmp_path):
     switch = window.listening_switch
+    window.renders.show_take(None)   # this test hands the player renders of its own
     assert window.listening.profile == "phone"
     qtbot.waitUntil(lambda: window.deck.player.state.value == "paused", timeout=5000)
     assert switch.full_text() == "Phone — original audio (no render yet)"

@@ -55,7 +55,7 @@ def test_profiles_switch_at_once_once_the_renders_are_attached(qtbot, window):
     state = window.listening
     qtbot.waitUntil(lambda: state.render_key in attached(window), timeout=30000)
     qtbot.waitUntil(lambda: window.deck.player.current_audio() == state.render_key, timeout=10000)
-    assert "original audio" not in window.listening_switch.text()
+    assert "original audio" not in window.listening_switch.full_text()
     # M, N and the volume land on renders that are already attached: the track switches within
     # the key press, with nothing to render or re-open.
     # (volume and match after a noise change may need one more render set: they are waited for.)
@@ -71,7 +71,7 @@ def test_profiles_switch_at_once_once_the_renders_are_attached(qtbot, window):
             assert window.deck.player.current_audio() == state.render_key
             assert attached(window) == before
         qtbot.waitUntil(lambda: window.deck.player.current_audio() == state.render_key, timeout=30000)
-        assert window.listening_switch.text().startswith(state.setup.label())
+        assert window.listening_switch.full_text().startswith(state.setup.label())
 
 
 def test_switching_while_paused_keeps_the_frame(qtbot, window):
@@ -102,7 +102,7 @@ def test_post_track_can_be_heard_through_each_profile(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.deck.player.current_audio() == key, timeout=30000)
     window.actions["cycle_profile"].trigger()
     assert window.deck.player.current_audio() == window.listening.render_key   # still instant
-    assert window.listening_switch.text().startswith("Post track · ")
+    assert window.listening_switch.full_text().startswith("Post track · ")
 
 
 def test_takes_get_a_translation_report_in_the_background(qtbot, window):

@@ -56,13 +56,14 @@ def _info_from_take(take: dict) -> MediaInfo:
 
 class AnalysisJob:
     def __init__(self, library: Library, take_ids: list[int], *, target: str | None = None,
-                 workers: int | None = None):
+                 workers: int | None = None, background: bool = False):
         if target is not None:
             target_named(target)  # refuse an unknown target before any work
         self.library = library
         self.take_ids = list(take_ids)
         self.target = target
         self.workers = workers or default_workers()
+        self.background = background      # the app's run: decode at a lower priority
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -121,6 +122,6 @@ class AnalysisJob:
         if not path.is_file():
             raise AnalysisError(f"the file {path} is missing (was the batch moved? re-link it with soundon relink)")
         target = self.target or take.get("batch_target") or DEFAULT_TARGET
-        report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel)
+        report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background)
         report["take_id"] = take["id"]
         return target, report

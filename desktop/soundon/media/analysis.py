@@ -42,7 +42,7 @@ import numpy as np
 from soundon.core.listening import DEFAULT_PROFILE, ListeningSetup
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
-from soundon.media import loudness, tools
+from soundon.media import loudness, priority, tools
 from soundon.media.listening import SINGLE_THREAD, k_weighting_chain, listening_graph, source_args
 from soundon.media.probe import MediaInfo, probe
 
@@ -268,8 +268,11 @@ def _round(value, digits):
 
 
 def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARGET, *,
-            info: MediaInfo | None = None, cancel: threading.Event | None = None) -> dict:
+            info: MediaInfo | None = None, cancel: threading.Event | None = None,
+            background: bool = False) -> dict:
     """The translation report of one file, in `soundon analyze --json`'s shape.
+
+    background=True decodes at a lower priority (the app's job; the CLI waits for its answer).
 
     Raises ProbeError (not media), AnalysisError (decoding failed) or AnalysisCancelled.
     """
@@ -287,7 +290,7 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
         if channels > MAX_CHANNELS:
             raise AnalysisError(f"the audio has {channels} channels; the analysis handles up to {MAX_CHANNELS}.")
         rate = info.sample_rate or 48000
-        report.update(_measure(path, channels, rate, cancel))
+        report.update(_measure(path, channels, rate, cancel, background))
         report["channels"], report["sample_rate"] = channels, rate
     flags = flags_for(report, target)
     report["flags"] = flags
@@ -297,7 +300,7 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
     return report
 
 
-def _measure(path, channels: int, rate: int, cancel: threading.Event | None) -> dict:
+def _measure(path, channels: int, rate: int, cancel: threading.Event | None, background: bool) -> dict:
     graph, layout = analysis_graph(channels, rate)
     args = [tools.ffmpeg().path, "-hide_banner", "-nostdin", "-v", "error", *SINGLE_THREAD, *source_args(path),
             "-filter_complex", graph, "-map", "[m]", "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]
@@ -305,7 +308,9 @@ def _measure(path, channels: int, rate: int, cancel: threading.Event | None) -> 
     frame_bytes = 4 * layout.total
     deadline = time.monotonic() + TIMEOUT_S
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
+                                **priority.popen_options(background))
+        priority.lower(proc, background)
         # A reader thread keeps ffmpeg busy while numpy works on the previous chunk (a pipe holds
         # only 64 KiB: read and compute in turn, they would run one after the other).
         chunks: queue.Queue = queue.Queue(maxsize=4)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from soundon.core.listening import (
     ListeningProfile, ListeningSetup, NoiseEnvironment, noise_bed_lufs, noise_named,
     profile_named,
 )
-from soundon.media import loudness, tools
+from soundon.media import loudness, priority, tools
 from soundon.media.safety import input_options, input_url, output_url
 
 PREVIEW_RATE = 48000
@@ -174,16 +175,23 @@ def listening_graph(setup: ListeningSetup, *, channels: int = 2, match_gain_db: 
 SINGLE_THREAD = ["-threads", "1", "-filter_complex_threads", "1"]
 
 
-def _ffmpeg(args: list[str], *, capture: bool, timeout: float = TIMEOUT_S) -> bytes:
+def _ffmpeg(args: list[str], *, capture: bool, timeout: float = TIMEOUT_S, background: bool = False) -> bytes:
     cmd = [tools.ffmpeg().path, "-hide_banner", "-nostdin", "-v", "error", "-y", *SINGLE_THREAD, *args]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise ListeningError(f"ffmpeg did not finish within {timeout:g} s.") from None
-    if proc.returncode != 0:
-        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ListeningError(f"ffmpeg could not render the audio ({(lines[-1] if lines else '?')[:300]}).")
-    return proc.stdout if capture else b""
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=errors,
+                                stdin=subprocess.DEVNULL, **priority.popen_options(background))
+        priority.lower(proc, background)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise ListeningError(f"ffmpeg did not finish within {timeout:g} s.") from None
+        if proc.returncode != 0:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise ListeningError(f"ffmpeg could not render the audio ({(lines[-1] if lines else '?')[:300]}).")
+    return out if capture else b""
 
 
 def source_args(path: str | os.PathLike, *, offset_s: float = 0.0, loop: bool = False) -> list[str]:
@@ -213,7 +221,7 @@ def _placement(offset_s: float, duration_s: float | None) -> str:
 
 def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSetup, *, channels: int,
            match_gain_db: float | None = None, offset_s: float = 0.0, duration_s: float | None = None,
-           loop: bool = False) -> Path:
+           loop: bool = False, background: bool = False) -> Path:
     """Render source through a listening setup into a 48 kHz 16-bit stereo WAV at `out`.
 
     Written beside `out` and renamed into place, so a reader never sees half a file. With
@@ -223,7 +231,7 @@ def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSe
     setup = setup.effective
     if setup.match_loudness and match_gain_db is None:
         match_gain_db = match_gain(source, setup.profile, channels=channels, offset_s=offset_s,
-                                   duration_s=duration_s, loop=loop)
+                                   duration_s=duration_s, loop=loop, background=background)
     placement = _placement(offset_s, duration_s)
     graph = listening_graph(setup, channels=channels, match_gain_db=match_gain_db or 0.0,
                             source="placed" if placement else "0:a:0")
@@ -233,7 +241,7 @@ def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSe
     try:
         _ffmpeg([*source_args(source, offset_s=offset_s, loop=loop), "-filter_complex", graph,
                  "-map", "[out]", "-c:a", "pcm_s16le", "-ar", str(PREVIEW_RATE), "-f", "wav",
-                 output_url(tmp)], capture=False)
+                 output_url(tmp)], capture=False, background=background)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -262,7 +270,7 @@ def _read_f32(raw: bytes, channels: int) -> np.ndarray:
 
 
 def match_gain(source: str | os.PathLike, profile: str, *, channels: int, offset_s: float = 0.0,
-               duration_s: float | None = None, loop: bool = False) -> float:
+               duration_s: float | None = None, loop: bool = False, background: bool = False) -> float:
     """dB that bring `profile` to the same integrated loudness as the headphones reference.
 
     One decode: the source is split into the reference and the profile render, both K-weighted and
@@ -279,7 +287,7 @@ def match_gain(source: str | os.PathLike, profile: str, *, channels: int, offset
     graph = (head + reference + ";" + device + f";[refo]{kw}[refk];[devo]{kw}[devk];"
              "[refk][devk]amerge=inputs=2,aformat=sample_fmts=flt[m]")
     raw = _ffmpeg([*source_args(source, offset_s=offset_s, loop=loop), "-filter_complex", graph, "-map", "[m]",
-                   "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"], capture=True)
+                   "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"], capture=True, background=background)
     data = _read_f32(raw, 4)
     ones = np.ones(2)
     ref = loudness.integrated_loudness(loudness.weighted_power(data[:, :2], ones), PREVIEW_RATE)

@@ -96,7 +96,8 @@ class RenderCache:
                 source = replace(source, channels=self._channels_of(source.path))
             gain = self.match_gain(source, setup.profile) if setup.match_loudness else None
             listening.render(source.path, path, setup, channels=source.channels, match_gain_db=gain,
-                             offset_s=source.offset_s, duration_s=source.duration_s, loop=source.loop)
+                             offset_s=source.offset_s, duration_s=source.duration_s, loop=source.loop,
+                             background=True)
         return path
 
     @staticmethod
@@ -114,7 +115,7 @@ class RenderCache:
         if key not in self._match_gains:
             self._match_gains[key] = listening.match_gain(
                 source.path, profile, channels=source.channels, offset_s=source.offset_s,
-                duration_s=source.duration_s, loop=source.loop)
+                duration_s=source.duration_s, loop=source.loop, background=True)
         return self._match_gains[key]
 
     def trim(self, keep: set[Path] | frozenset[Path] = frozenset()) -> int:

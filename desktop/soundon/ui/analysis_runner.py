@@ -7,12 +7,16 @@ at a time: a request while one runs is remembered and run next.
 """
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 
 from PySide6.QtCore import QObject, Signal
 
 from soundon.jobs.analysis_job import AnalysisJob, takes_due
+
+# One core is left to the window (and the player): the report can wait a moment, the UI can't.
+BACKGROUND_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 from soundon.store.library import Library, LibraryError
 from soundon.ui.library_bridge import LibraryBridge
 
@@ -72,7 +76,7 @@ class AnalysisRunner(QObject):
                         if self._stopping:
                             self._thread = None
                             return
-                        self._job = AnalysisJob(writer, due)
+                        self._job = AnalysisJob(writer, due, background=True, workers=BACKGROUND_WORKERS)
                     outcome = self._job.run(lambda done, total, _id: self.progress.emit(done, total))
                     self.finished.emit(len(outcome.reports), len(outcome.failed))
             except LibraryError as exc:
