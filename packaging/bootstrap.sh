@@ -12,6 +12,7 @@ STAMP="$VENV/.soundon-installed"
 SYSTEM_PACKAGES=(
   ffmpeg
   libvlc5 vlc-plugin-base libvlc-bin
+  vlc-plugin-video-output   # libVLC's X11/OpenGL video outputs: without it nothing can be drawn into the app's window
   # Qt 6's xcb platform plugin and what PySide6 wheels load at start
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1

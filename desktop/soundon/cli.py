@@ -15,7 +15,8 @@ from soundon import APP_NAME, __version__
 from soundon.commands.common import UserError, common_options
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
-VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "export")
+VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "export",
+         "analyze", "preview")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,12 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     from soundon.core.swap_spec import SwapSpecError
+    from soundon.media.analysis import AnalysisError
     from soundon.media.batch_scan import BatchError
+    from soundon.media.listening import ListeningError
     from soundon.media.probe import ProbeError
     from soundon.media.swap_errors import SwapError
     from soundon.media.tools import ToolMissing
     from soundon.store.library import LibraryError
-    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError, SwapError, SwapSpecError)
+    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError, SwapError, SwapSpecError, AnalysisError,
+            ListeningError)
 
 
 def main(argv: list[str] | None = None) -> int:

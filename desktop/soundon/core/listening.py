@@ -5,7 +5,7 @@ so. The ffmpeg filter graph that renders them is built in soundon.media (one fun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -35,29 +35,34 @@ class ListeningProfile:
         return self.name == "headphones"
 
 
+# Responses relative to 1 kHz, as measured through the rendered graph (tests/unit/test_listening_response.py):
+# phone -6 dB at 300 Hz, -39 dB at 100 Hz, +3.5 dB at 3-3.5 kHz, -6 dB at 14 kHz;
+# budget -6 dB at 500 Hz, +4 dB at 2-3 kHz, -9 dB at 10 kHz; laptop -6 dB at 200 Hz, +2 dB at 3-5 kHz,
+# -4.6 dB at 16 kHz; earbuds -6 dB at 75 Hz, +3.7 dB at 3 kHz, -3.4 dB at 16 kHz.
+# A 2-pole filter with Q 0.5 is -6 dB at its frequency, so the "-6 dB at" corners are Q 0.5 poles.
 PROFILES: tuple[ListeningProfile, ...] = (
     ListeningProfile("headphones", "Headphones", "Reference: stereo, untouched."),
     ListeningProfile(
         "phone", "Phone", "Flagship phone speaker (approximation): mono, no bass below ~300 Hz, "
         "presence lift, device limiter.", mono=True,
         eq=(EqBand("highpass", 300, poles=2), EqBand("highpass", 300, poles=2),
-            EqBand("peak", 3200, 3.5, q=1.0), EqBand("highshelf", 14000, -6.0)),
+            EqBand("peak", 3200, 4.0, q=1.0), EqBand("lowpass", 14000, q=0.5)),
         phone_dynamics=True, takes_noise=True),
     ListeningProfile(
         "phone-budget", "Budget phone", "Budget phone speaker (approximation): mono, thin below "
         "~500 Hz, harsh upper mids, dull top.", mono=True,
         eq=(EqBand("highpass", 500, poles=2), EqBand("highpass", 500, poles=2),
-            EqBand("peak", 2500, 4.0, q=0.9), EqBand("highshelf", 10000, -9.0)),
+            EqBand("peak", 2500, 6.0, q=0.9), EqBand("lowpass", 7900, q=0.5)),
         phone_dynamics=True, takes_noise=True),
     ListeningProfile(
         "laptop", "Laptop", "Laptop speakers (approximation): narrow stereo, little below 200 Hz.",
         crossfeed=0.2,
-        eq=(EqBand("highpass", 200, poles=2), EqBand("peak", 4000, 2.0, q=0.8),
-            EqBand("highshelf", 16000, -4.6))),
+        eq=(EqBand("highpass", 200, poles=2, q=0.5), EqBand("peak", 4000, 2.4, q=0.8),
+            EqBand("lowpass", 17000, q=0.5))),
     ListeningProfile(
         "earbuds", "Earbuds", "Unsealed earbuds (approximation): bass rolled off below ~75 Hz.",
-        eq=(EqBand("highpass", 75, poles=2), EqBand("peak", 3000, 3.7, q=1.0),
-            EqBand("highshelf", 16000, -3.4))),
+        eq=(EqBand("highpass", 75, poles=2, q=0.5), EqBand("peak", 3000, 4.2, q=1.0),
+            EqBand("highshelf", 16000, -6.2))),
 )
 PROFILE_NAMES = tuple(p.name for p in PROFILES)
 DEFAULT_PROFILE = "phone"
@@ -110,8 +115,111 @@ def next_profile(current: str) -> str:
     return PROFILE_NAMES[(index + 1) % len(PROFILE_NAMES)]
 
 
+# The phone-volume control moves in steps, like a phone's volume buttons (dB below full volume).
+VOLUME_STEPS: tuple[float, ...] = (0.0, -6.0, -12.0, -18.0, -24.0, -30.0)
+
+
+def nearest_volume_step(volume_db: float) -> float:
+    return min(VOLUME_STEPS, key=lambda step: abs(step - volume_db))
+
+
+def volume_step(current: float, direction: int) -> float:
+    """One step louder (direction +1) or quieter (−1), staying within the steps."""
+    index = VOLUME_STEPS.index(nearest_volume_step(current)) - direction
+    return VOLUME_STEPS[max(0, min(len(VOLUME_STEPS) - 1, index))]
+
+
 def next_noise(current: str | None) -> str | None:
     """N cycles off → quiet room → office → café → street → train → off."""
     cycle = (None, *NOISE_NAMES)
     index = cycle.index(current) if current in cycle else 0
     return cycle[(index + 1) % len(cycle)]
+
+
+MAX_PHONE_VOLUME_CUT_DB = 60.0
+
+
+@dataclass(frozen=True)
+class ListeningSetup:
+    """What the editor chose to hear: a profile, optionally a place and a phone volume."""
+
+    profile: str = DEFAULT_PROFILE
+    noise: str | None = None
+    volume_db: float = 0.0          # phone volume: 0 = full, −12 = twelve dB down
+    match_loudness: bool = False
+
+    def __post_init__(self):
+        profile_named(self.profile)
+        if self.noise is not None:
+            noise_named(self.noise)
+        if not -MAX_PHONE_VOLUME_CUT_DB <= self.volume_db <= 0:
+            raise ValueError(f"Phone volume is 0 dB (full) or lower, down to −{MAX_PHONE_VOLUME_CUT_DB:g} dB; "
+                             f"{self.volume_db:g} is outside that.")
+
+    @property
+    def effective(self) -> ListeningSetup:
+        """The setup with what this profile ignores removed (the key of a render)."""
+        profile = profile_named(self.profile)
+        if not profile.takes_noise:
+            return ListeningSetup(self.profile, None, 0.0, self.match_loudness and not profile.is_reference)
+        return ListeningSetup(self.profile, self.noise, float(self.volume_db), self.match_loudness)
+
+    @property
+    def key(self) -> str:
+        """A short stable name for what this setup renders: 'phone+cafe-12=' (the player's track name)."""
+        setup = self.effective
+        key = setup.profile
+        if setup.noise:
+            key += f"+{setup.noise}"
+        if setup.volume_db:
+            key += f"{setup.volume_db:+.0f}"
+        if setup.match_loudness:
+            key += "="
+        return key
+
+    def with_next_profile(self) -> ListeningSetup:
+        return replace(self, profile=next_profile(self.profile))
+
+    def with_next_noise(self) -> ListeningSetup:
+        return replace(self, noise=next_noise(self.noise))
+
+    def with_volume_step(self, direction: int) -> ListeningSetup:
+        return replace(self, volume_db=volume_step(self.volume_db, direction))
+
+    def with_match_loudness(self, on: bool) -> ListeningSetup:
+        return replace(self, match_loudness=on)
+
+    def label(self) -> str:
+        """What the switch shows: 'Phone · Café 62 dBA · −12 dB · matched'."""
+        setup = self.effective
+        parts = [profile_named(setup.profile).label]
+        if setup.noise:
+            noise = noise_named(setup.noise)
+            parts.append(f"{noise.label} {noise.level_dba:g} dBA")
+        if setup.volume_db:
+            parts.append(f"{setup.volume_db:+.0f} dB".replace("-", "−"))
+        if setup.match_loudness:
+            parts.append("matched")
+        return " · ".join(parts)
+
+
+def renders_to_prepare(current: ListeningSetup) -> list[ListeningSetup]:
+    """The renders a take needs for instant switching from `current`, most urgent first.
+
+    What is heard now; every profile at the same place/volume (M); then what one press of N or of
+    the volume control reaches. Setups that render the same (a laptop ignores the noise) appear once.
+    """
+    wanted = [current]
+    wanted += [replace(current, profile=name) for name in PROFILE_NAMES]
+    phones = [name for name in PROFILE_NAMES if profile_named(name).takes_noise]
+    neighbours = [current.with_next_noise(), current.with_volume_step(+1), current.with_volume_step(-1)]
+    for step in neighbours:
+        wanted += [replace(step, profile=current.profile)] + [replace(step, profile=name) for name in phones]
+    seen: set[ListeningSetup] = set()
+    ordered = []
+    for setup in wanted:
+        key = setup.effective
+        if key not in seen:
+            seen.add(key)
+            ordered.append(key)
+    return ordered

@@ -109,7 +109,9 @@ def libvlc_version() -> str:
     """Load libVLC (through python-vlc) and return its version, or raise ToolMissing."""
     try:
         import vlc  # noqa: PLC0415 — loading libVLC is the point of this call
-    except (ImportError, OSError) as exc:
+    # python-vlc raises NotImplementedError when libvlc is not found on Linux, and exits the
+    # process (SystemExit) when PYTHON_VLC_LIB_PATH names a file it can't load.
+    except (ImportError, OSError, NotImplementedError, SystemExit) as exc:
         raise ToolMissing(f"Sound-On needs libVLC 3 to play takes, and it could not be loaded ({exc}). "
                           f"{install_hint('libvlc')}") from None
     try:

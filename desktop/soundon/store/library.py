@@ -97,6 +97,11 @@ class Library:
     def subscribe(self, listener: ChangeListener) -> None:
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: ChangeListener) -> None:
+        """Stop telling a listener (a window that closes while the library stays open)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _changed(self, kind: str, ids: list[int]) -> None:
         for listener in list(self._listeners):
             listener(kind, ids)
@@ -301,6 +306,16 @@ class Library:
             f"VALUES (?, ?, {', '.join('?' for _ in columns)}, ?, ?, ?)",
             (take_id, target, *values, json.dumps(result.get("flags", [])), json.dumps(details), now()))
         self._changed("analysis", [take_id])
+
+    def analysis(self, take_id: int) -> dict | None:
+        """A take's stored translation report: the measured columns, flags and details merged."""
+        rows = list(self.db.query("SELECT * FROM analyses WHERE take_id = ?", [take_id]))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        details = json.loads(row.pop("details") or "{}")
+        row["flags"] = json.loads(row["flags"] or "[]")
+        return {**details, **row}
 
     def save_swap_spec(self, take_id: int, track_path: str, spec: dict) -> None:
         self._require_take(take_id)

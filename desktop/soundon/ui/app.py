@@ -1,44 +1,87 @@
-"""Starting the app: QApplication, the first window, and the library it shows."""
+"""Starting the app: QApplication, the theme, the check for ffmpeg and libVLC, the first window.
+
+The window opens at once; batches named on the command line (and, on first run, the generated
+demo batch) are imported in the background while it shows. A missing native part is explained in
+one dialog that says what to install: without ffmpeg/ffprobe the app can't read takes and stops
+there; without libVLC it still opens, for culling without playback.
+"""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTableView
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from soundon import APP_NAME, __version__
-from soundon.jobs.first_run import prepare_library
+from soundon.jobs.first_run import demo_folder
+from soundon.media.demo import ensure_demo_batch, recipe
 from soundon.media.tools import ToolMissing, ffmpeg, ffprobe
 from soundon.store.library import Library
-from soundon.ui.take_table import TakeTableModel
+from soundon.ui.keymap import ShortcutGuard
+from soundon.ui.theme import apply_theme
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, library: Library):
-        super().__init__()
-        self.library = library
-        batches = library.batches()
-        self.setWindowTitle(f"{APP_NAME} — {batches[0]['name']}" if len(batches) == 1 else APP_NAME)
-        self.model = TakeTableModel(library, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
-        self.setCentralWidget(self.table)
-        self.resize(1100, 700)
+def use_x11_on_wayland() -> None:
+    """libVLC embeds through an X11 window id on Linux; under Wayland, Qt runs through XWayland."""
+    if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+
+def create_application() -> QApplication:
+    use_x11_on_wayland()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    apply_theme(app)
+    if not hasattr(app, "_soundon_guard"):
+        guard = ShortcutGuard(app)
+        app.installEventFilter(guard)
+        app._soundon_guard = guard  # lives as long as the application
+    return app
+
+
+def missing_tools() -> tuple[list[str], str | None]:
+    """(problems that stop the app, the playback problem or None)."""
+    fatal = []
+    for find in (ffmpeg, ffprobe):
+        try:
+            find()
+        except ToolMissing as exc:
+            fatal.append(str(exc))
+    from soundon.ui.player.vlc_player import playback_problem  # noqa: PLC0415 — loads libVLC
+    return fatal, playback_problem()
+
+
+def tools_dialog(fatal: list[str], playback: str | None) -> QMessageBox:
+    box = QMessageBox()
+    box.setWindowTitle(APP_NAME)
+    box.setIcon(QMessageBox.Icon.Critical if fatal else QMessageBox.Icon.Warning)
+    if fatal:
+        box.setText(f"{APP_NAME} can't start: a part it needs is missing.")
+    else:
+        box.setText(f"{APP_NAME} will open without playback.")
+    box.setInformativeText("\n\n".join([*fatal, *([playback] if playback else [])]))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
 
 
 def run_app(library: Library, paths: list[Path]) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    try:
-        ffmpeg(), ffprobe()
-        prepare_library(library, paths)
-    except ToolMissing as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
-    window = MainWindow(library)
+    app = create_application()
+    fatal, playback = missing_tools()
+    if fatal or playback:
+        tools_dialog(fatal, playback).exec()
+        if fatal:
+            return 1
+    from soundon.ui.main_window import MainWindow  # noqa: PLC0415 — after the tool check
+
+    window = MainWindow(library, playback_problem=playback)
     window.show()
-    return app.exec()
+    if paths:
+        window.import_paths(paths)
+    elif not library.batches():
+        window.importer.start([], name=recipe()["name"],
+                              prepare=lambda lib: [ensure_demo_batch(demo_folder(lib))])
+    code = app.exec()
+    return code

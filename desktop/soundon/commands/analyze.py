@@ -1,0 +1,124 @@
+"""soundon analyze FILE...|--batch NAME [--target NAME] [--json]
+
+Loudness and translation report. With --batch, every take of the batch is analysed against the
+batch's delivery target (or --target) and the result stored in the library, where the app shows it.
+A FILE that is an imported take is stored too; any other file is only reported.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from soundon.commands.common import UserError, emit_json, open_library, say, warn
+from soundon.core.targets import DEFAULT_TARGET, TARGETS
+from soundon.core.translation import VERDICT_TEXT
+from soundon.jobs.analysis_job import AnalysisJob
+from soundon.media.analysis import AnalysisError, analyze
+from soundon.media.probe import ProbeError
+from soundon.store.library import LibraryError, default_library_path
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("analyze", parents=[common], help="loudness and translation report",
+                              description="Measure loudness (BS.1770 / EBU R128), true peak, loudness range, "
+                                          "mono compatibility, bass dependence and phone loss, and judge them "
+                                          "against a delivery target.")
+    p.add_argument("files", nargs="*", metavar="FILE", help="media files (takes or post tracks)")
+    p.add_argument("--batch", metavar="NAME", help="analyse every take of this batch and store the results")
+    p.add_argument("--target", choices=sorted(TARGETS), help="delivery target (default: the batch's, else social)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    if bool(args.files) == bool(args.batch):
+        raise UserError("Give either files to analyse or --batch NAME (not both).")
+    return _run_batch(args) if args.batch else _run_files(args)
+
+
+def _run_batch(args) -> int:
+    library = open_library(args)
+    if not library.batch_named(args.batch):
+        names = ", ".join(b["name"] for b in library.batches()) or "none yet"
+        raise UserError(f"There is no batch named {args.batch!r} (batches: {names}).")
+    takes = library.takes(args.batch)
+    show_progress = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int, _take: int) -> None:
+        if show_progress:
+            print(f"\rAnalysing {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    outcome = AnalysisJob(library, [t["id"] for t in takes], target=args.target).run(progress)
+    if show_progress:
+        print(file=sys.stderr)
+    reports = []
+    for take in takes:
+        if take["id"] in outcome.reports:
+            reports.append({**outcome.reports[take["id"]], "file": take["path"]})
+        elif take["id"] in outcome.failed:
+            reports.append({"file": take["path"], "take_id": take["id"], "error": outcome.failed[take["id"]]})
+    return _emit(args, reports)
+
+
+def _run_files(args) -> int:
+    library = _existing_library(args)
+    reports = []
+    for name in args.files:
+        take = _take_for(library, name)
+        target = args.target or (take.get("batch_target") if take else None) or DEFAULT_TARGET
+        try:
+            report = analyze(name, target)
+        except (ProbeError, AnalysisError) as exc:
+            reports.append({"file": name, "error": str(exc)})
+            continue
+        if take:
+            library.save_analysis(take["id"], target, report)
+            report["take_id"] = take["id"]
+        reports.append(report)
+    return _emit(args, reports)
+
+
+def _existing_library(args):
+    """The library, only if it already exists: analysing a loose file must not create one."""
+    path = args.library or default_library_path()
+    return open_library(args) if Path(path).is_file() else None
+
+
+def _take_for(library, name: str) -> dict | None:
+    if library is None:
+        return None
+    try:
+        return library.resolve_take(name)
+    except LibraryError:
+        return None
+
+
+def _emit(args, reports: list[dict]) -> int:
+    failures = [r for r in reports if "error" in r]
+    if args.json:
+        emit_json(reports)
+    else:
+        for report in reports:
+            if "error" in report:
+                continue
+            say(_line(report))
+    for failure in failures:
+        warn(f"{failure['file']} could not be analysed: {failure['error']}")
+    # Bad files don't stop the others; the exit status still says something failed.
+    return 1 if failures else 0
+
+
+def _number(value, unit: str, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f} {unit}"
+
+
+def _line(report: dict) -> str:
+    name = Path(report["file"]).name
+    if not report.get("has_audio", True):
+        return f"{name}: no audio stream."
+    verdict = VERDICT_TEXT[report["verdict"]]
+    flags = ", ".join(report["flags"]) or "no flags"
+    return (f"{name}: {verdict} ({report['target']}) — {_number(report['integrated_lufs'], 'LUFS')}, "
+            f"true peak {_number(report['true_peak_dbtp'], 'dBTP')}, LRA {_number(report['lra'], 'LU')}, "
+            f"mono loss {_number(report['mono_loss_lu'], 'LU')}, phone loss {_number(report['phone_loss_lu'], 'LU')}, "
+            f"bass {_number(None if report['low_freq_share'] is None else 100 * report['low_freq_share'], '%', 0)}"
+            f" — {flags}")

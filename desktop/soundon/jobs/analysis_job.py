@@ -1,0 +1,127 @@
+"""Analysing takes in the background: a translation report per take, stored in the library.
+
+A plain-Python job (run / cancel / progress), like the importer: the app runs `run()` on a worker
+thread and hears about each stored result through the library's change notification ("analysis");
+the CLI runs it in the foreground. Decoding happens in ffmpeg processes, so a small thread pool
+analyses takes side by side; results are written on the thread that called `run()`.
+
+Which target: the batch's delivery target unless one is given. A take is due when it has no
+analysis yet, or one made against another target (the batch's target changed).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from soundon.core.targets import DEFAULT_TARGET, target_named
+from soundon.media.analysis import AnalysisCancelled, AnalysisError, analyze
+from soundon.media.probe import MediaInfo, ProbeError
+from soundon.store.library import Library
+
+Progress = Callable[[int, int, int], None]  # done, total, take id just finished
+
+
+@dataclass
+class AnalysisOutcome:
+    reports: dict[int, dict] = field(default_factory=dict)     # take id → report
+    failed: dict[int, str] = field(default_factory=dict)       # take id → plain reason
+    cancelled: bool = False
+    seconds_of_audio: float = 0.0
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 2))
+
+
+def takes_due(library: Library, batch: str | None = None) -> list[int]:
+    """Takes without an analysis, or analysed against a target other than their batch's."""
+    due = []
+    for take in library.takes(batch):
+        wanted = take.get("batch_target") or DEFAULT_TARGET
+        if take.get("analysis_target") != wanted:
+            due.append(take["id"])
+    return due
+
+
+def _info_from_take(take: dict) -> MediaInfo:
+    """What import already probed: no need to run ffprobe again."""
+    return MediaInfo(duration=take.get("duration") or 0.0, has_video=True, has_audio=bool(take.get("has_audio")),
+                     audio_channels=take.get("audio_channels") or 0, sample_rate=take.get("sample_rate") or 0,
+                     channel_layout=take.get("channel_layout") or "", audio_codec=take.get("audio_codec") or "")
+
+
+class AnalysisJob:
+    def __init__(self, library: Library, take_ids: list[int], *, target: str | None = None,
+                 workers: int | None = None, background: bool = False):
+        if target is not None:
+            target_named(target)  # refuse an unknown target before any work
+        self.library = library
+        self.take_ids = list(take_ids)
+        self.target = target
+        self.workers = workers or default_workers()
+        self.background = background      # the app's run: decode at a lower priority
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self, progress: Progress | None = None) -> AnalysisOutcome:
+        outcome = AnalysisOutcome()
+        work = []
+        for take_id in self.take_ids:
+            take = self.library.take(take_id)
+            if take is None:
+                outcome.failed[take_id] = "it is no longer in the library"
+                continue
+            work.append(take)
+        total, done = len(work), 0
+        pending: set[Future] = set()
+        queue = iter(work)
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="analysis") as pool:
+            while True:
+                while len(pending) < self.workers and not self._cancel.is_set():
+                    take = next(queue, None)
+                    if take is None:
+                        break
+                    future = pool.submit(self._analyse, take)
+                    future.take = take
+                    pending.add(future)
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    take = future.take
+                    done += 1
+                    try:
+                        target, report = future.result()
+                    except AnalysisCancelled:
+                        continue
+                    except (ProbeError, AnalysisError, OSError) as exc:
+                        outcome.failed[take["id"]] = str(exc)
+                    else:
+                        self.library.save_analysis(take["id"], target, report)
+                        outcome.reports[take["id"]] = report
+                        outcome.seconds_of_audio += float(report.get("duration") or 0.0)
+                    if progress:
+                        progress(done, total, take["id"])
+        outcome.cancelled = self._cancel.is_set()
+        return outcome
+
+    def _analyse(self, take: dict) -> tuple[str, dict]:
+        if self._cancel.is_set():  # re-checked when the work actually starts
+            raise AnalysisCancelled()
+        path = Path(take["path"])
+        if not path.is_file():
+            raise AnalysisError(f"the file {path} is missing (was the batch moved? re-link it with soundon relink)")
+        target = self.target or take.get("batch_target") or DEFAULT_TARGET
+        report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background)
+        report["take_id"] = take["id"]
+        return target, report

@@ -1,0 +1,172 @@
+"""What the editor hears: listening profile (M), noise environment (N), phone volume, match
+loudness, and native audio or the post track.
+
+The state is remembered between sessions (QSettings). The player is asked for the audio render of
+the current setup by its render key; until renders exist for a take, the player plays the
+original audio, and the switch says so — the label always names what is actually heard.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from soundon.core.listening import (NOISE_NAMES, PROFILE_NAMES, ListeningSetup, nearest_volume_step, noise_named,
+                                    profile_named)
+from soundon.ui.player.vlc_player import NATIVE_AUDIO
+
+PROFILE_KEY = "listening/profile"
+NOISE_KEY = "listening/noise"
+VOLUME_KEY = "listening/volume"
+MATCH_KEY = "listening/match"
+POST_PREFIX = "post:"
+
+
+def render_key(setup: ListeningSetup, post: bool = False) -> str:
+    """The name a listening render is registered under in the player: 'phone+cafe-12', 'post:laptop'."""
+    return (POST_PREFIX if post else "") + setup.key
+
+
+class ListeningState(QObject):
+    changed = Signal()
+
+    def __init__(self, settings: QSettings, parent: QObject | None = None):
+        super().__init__(parent)
+        self._settings = settings
+        profile = str(settings.value(PROFILE_KEY, ListeningSetup().profile))
+        noise = settings.value(NOISE_KEY, "") or None
+        try:
+            volume = nearest_volume_step(float(settings.value(VOLUME_KEY, 0.0)))
+        except (TypeError, ValueError):
+            volume = 0.0
+        match = str(settings.value(MATCH_KEY, "false")).lower() == "true"
+        self._setup = ListeningSetup(profile if profile in PROFILE_NAMES else ListeningSetup().profile,
+                                     noise if noise in NOISE_NAMES else None, volume, match)
+        self._post = False          # the post track instead of the take's own audio (not remembered)
+        self._post_available = False
+        self._hearing = NATIVE_AUDIO
+
+    # -- the setup ------------------------------------------------------------------------------------
+
+    @property
+    def setup(self) -> ListeningSetup:
+        return self._setup
+
+    @property
+    def profile(self) -> str:
+        return self._setup.profile
+
+    @property
+    def noise(self) -> str | None:
+        return self._setup.noise
+
+    @property
+    def volume_db(self) -> float:
+        return self._setup.volume_db
+
+    @property
+    def match_loudness(self) -> bool:
+        return self._setup.match_loudness
+
+    @property
+    def post(self) -> bool:
+        """The post track is heard (only when the take on screen has one)."""
+        return self._post and self._post_available
+
+    @property
+    def render_key(self) -> str:
+        return render_key(self._setup, self.post)
+
+    def _set(self, setup: ListeningSetup) -> None:
+        if setup == self._setup:
+            return
+        self._setup = setup
+        self._settings.setValue(PROFILE_KEY, setup.profile)
+        self._settings.setValue(NOISE_KEY, setup.noise or "")
+        self._settings.setValue(VOLUME_KEY, setup.volume_db)
+        self._settings.setValue(MATCH_KEY, "true" if setup.match_loudness else "false")
+        self.changed.emit()
+
+    def set_profile(self, name: str) -> None:
+        profile_named(name)  # refuses an unknown name
+        self._set(replace(self._setup, profile=name))
+
+    def set_noise(self, name: str | None) -> None:
+        if name is not None:
+            noise_named(name)
+        self._set(replace(self._setup, noise=name))
+
+    def set_volume(self, volume_db: float) -> None:
+        self._set(replace(self._setup, volume_db=nearest_volume_step(volume_db)))
+
+    def set_match_loudness(self, on: bool) -> None:
+        self._set(self._setup.with_match_loudness(bool(on)))
+
+    def cycle_profile(self) -> None:
+        self._set(self._setup.with_next_profile())
+
+    def cycle_noise(self) -> None:
+        self._set(self._setup.with_next_noise())
+
+    def step_volume(self, direction: int) -> None:
+        self._set(self._setup.with_volume_step(direction))
+
+    def toggle_match_loudness(self) -> None:
+        self.set_match_loudness(not self._setup.match_loudness)
+
+    def set_post(self, on: bool) -> None:
+        if bool(on) != self._post:
+            self._post = bool(on)
+            self.changed.emit()
+
+    def toggle_post(self) -> None:
+        self.set_post(not self._post)
+
+    def set_post_available(self, available: bool) -> None:
+        """Whether the take on screen has a post track to hear."""
+        if bool(available) != self._post_available:
+            self._post_available = bool(available)
+            self.changed.emit()
+
+    @property
+    def post_available(self) -> bool:
+        return self._post_available
+
+    # -- what the player reports ----------------------------------------------------------------------
+
+    def set_hearing(self, audio: str) -> None:
+        """What the player reports it plays (NATIVE_AUDIO or a render key)."""
+        if audio != self._hearing:
+            self._hearing = audio
+            self.changed.emit()
+
+    def rendered(self) -> bool:
+        """True when what is heard is what the switch names (headphones = the original audio)."""
+        if self._hearing == self.render_key:
+            return True
+        return self._hearing == NATIVE_AUDIO and self._setup.effective.profile == "headphones" and not self.post
+
+    def label(self) -> str:
+        text = self._setup.label()
+        if self.post:
+            text = "Post track · " + text
+        if not self.rendered():
+            text += " — original audio (no render yet)" if self._hearing == NATIVE_AUDIO else " — switching…"
+        return text
+
+    def tooltip(self) -> str:
+        profile = profile_named(self._setup.profile)
+        lines = [profile.description, "Profiles are approximations of real devices.",
+                 "M: next profile · N: next noise · [ ]: phone volume · Shift+M: match loudness · "
+                 "Shift+A: native ↔ post track"]
+        if (self._setup.noise or self._setup.volume_db) and not profile.takes_noise:
+            lines.append("Noise and phone volume apply to the phone profiles only.")
+        if self._setup.noise:
+            noise = noise_named(self._setup.noise)
+            lines.append(f"{noise.label}: {noise.level_dba:g} dBA around the listener.")
+        if self._post and not self._post_available:
+            lines.append("This take has no post track: you hear its own audio.")
+        if not self.rendered():
+            lines.append("The render for this setting is being made; until it is attached you hear the "
+                         "take's original audio.")
+        return "\n".join(lines)

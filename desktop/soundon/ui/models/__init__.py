@@ -1,0 +1,1 @@
+"""Qt item models over the library: the batch / prompt-group tree and the takes."""

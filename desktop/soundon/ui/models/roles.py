@@ -1,0 +1,28 @@
+"""Custom item-data roles shared by the take models, views and delegates."""
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import Qt
+
+
+class TakeRole(IntEnum):
+    TAKE_ID = Qt.ItemDataRole.UserRole + 1
+    TAKE = Qt.ItemDataRole.UserRole + 2            # the whole take row (dict) as the library lists it
+    PATH = Qt.ItemDataRole.UserRole + 3
+    NAME = Qt.ItemDataRole.UserRole + 4
+    MODEL = Qt.ItemDataRole.UserRole + 5
+    DURATION = Qt.ItemDataRole.UserRole + 6        # seconds (float)
+    FLAG = Qt.ItemDataRole.UserRole + 7            # 'pick' | 'reject' | 'none'
+    RATING = Qt.ItemDataRole.UserRole + 8          # 0…5
+    AUDIO_VERDICT = Qt.ItemDataRole.UserRole + 9   # 'keep' | 'replace' | 'undecided'
+    ANALYSIS_FLAGS = Qt.ItemDataRole.UserRole + 10  # list of flag names, or None before analysis
+    PROMPT_GROUP = Qt.ItemDataRole.UserRole + 11
+    BATCH = Qt.ItemDataRole.UserRole + 12
+    FPS = Qt.ItemDataRole.UserRole + 13
+    WAVEFORM_PATH = Qt.ItemDataRole.UserRole + 14   # peaks file, '' when none
+    HAS_AUDIO = Qt.ItemDataRole.UserRole + 15
+
+
+class TreeRole(IntEnum):
+    SCOPE = Qt.ItemDataRole.UserRole + 101         # (batch name | None, prompt group | None)

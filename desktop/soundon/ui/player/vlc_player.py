@@ -1,0 +1,578 @@
+"""The one place that talks to libVLC: a QObject that plays a take into a widget.
+
+Why it looks the way it does:
+- libVLC calls its event callbacks on its own threads, and libVLC must not be called back from
+  there. Every event is turned into a queued Qt signal, so the rest of the app only ever sees it
+  on the GUI thread.
+- libVLC reports the play time only a few times a second. The player keeps an anchor (the last
+  reported time and the monotonic clock when it arrived) and interpolates, so the playhead moves
+  smoothly and two players can be compared to within a frame. When paused, the position is the
+  frame the player was told to show (pausing snaps to a frame start).
+- libVLC 3 closes the video at the end of a take; an editor expects the last frame to stay, so the
+  player stops itself on the last frame instead (or loops, when asked).
+- A take can carry extra audio files (listening-profile renders) as additional audio tracks; the
+  audible one is switched with libVLC's track selection, which neither seeks nor re-opens. libVLC 3
+  "slaves" (media.slaves_add / :input-slave) would be the obvious way, but with one attached a seek
+  resets libVLC's time to 0, so the renders are muxed with the take into one preview file instead
+  (media.preview_tracks, made in the background; the take re-opens once at the same frame).
+- The video output is bound per platform: an X11 window id, a Windows HWND, a macOS NSView.
+
+The libVLC instance arguments live in `instance_args()` only. SOUNDON_VIDEO_OUTPUT and
+SOUNDON_AUDIO_OUTPUT override libVLC's choice of output (the tests run on a virtual display with no
+GPU and no sound card: xcb_x11 and adummy); setting the video output also turns off hardware decoding.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+import platformdirs
+
+from soundon import APP_NAME
+from soundon.core.timecode import frame_duration, snap_to_frame
+from soundon.jobs.qt_jobs import call_in_background
+from soundon.media.preview_tracks import mux_audio_tracks
+from soundon.media.tools import ToolMissing, install_hint
+
+NATIVE_AUDIO = "native"   # the take's own audio track
+TICK_MS = 33              # playhead refresh while playing (≈30 Hz)
+END_GUARD_FRAMES = 1.5    # hold on the last frame when the playhead gets this close to the end
+
+
+class PlayerState(str, Enum):
+    EMPTY = "empty"
+    OPENING = "opening"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    ENDED = "ended"
+    ERROR = "error"
+
+
+def instance_args() -> list[str]:
+    """Every libVLC option Sound-On uses, in one place."""
+    args = [
+        "--no-video-title-show",    # no file name painted over the picture
+        "--no-osd",
+        "--no-snapshot-preview",
+        "--no-stats",
+        "--no-sub-autodetect-file",  # a stray .srt beside a take is not the take
+        "--no-metadata-network-access",
+        "--file-caching=150",        # local files: start sooner than the 300 ms default
+        "--quiet",
+    ]
+    if vout := os.environ.get("SOUNDON_VIDEO_OUTPUT"):
+        # set_xwindow() resets libVLC's choice of video output to "any", so --vout alone doesn't
+        # stick: a non-OpenGL choice also switches the OpenGL outputs off (on a virtual display
+        # Mesa's software GL crashes now and then). Software output goes with software decoding.
+        args += [f"--vout={vout}", "--avcodec-hw=none"]
+        if vout not in ("gl", "gles2"):
+            args += ["--gl=none", "--gles2=none"]
+    if aout := os.environ.get("SOUNDON_AUDIO_OUTPUT"):
+        args.append(f"--aout={aout}")
+    return args
+
+
+_vlc = None
+_instance = None
+
+
+def _load_vlc():
+    global _vlc
+    if _vlc is None:
+        try:
+            import vlc  # noqa: PLC0415 — loaded on first use so the app starts (and explains) without it
+        except (ImportError, OSError, NotImplementedError, SystemExit) as exc:
+            raise ToolMissing(f"Sound-On needs libVLC 3 to play takes, and it could not be loaded ({exc}). "
+                              f"{install_hint('libvlc')}") from None
+        _vlc = vlc
+    return _vlc
+
+
+def engine():
+    """The shared libVLC instance (one per process), or ToolMissing with what to install."""
+    global _instance
+    if _instance is None:
+        vlc = _load_vlc()
+        instance = vlc.Instance(instance_args())
+        if instance is None:
+            raise ToolMissing("libVLC was found but could not start (its plugins are missing or broken). "
+                              f"{install_hint('libvlc')}")
+        _instance = instance
+    return _instance
+
+
+def libvlc_version() -> str:
+    raw = _load_vlc().libvlc_get_version()
+    return raw.decode() if isinstance(raw, bytes) else str(raw)
+
+
+def playback_problem() -> str | None:
+    """None when takes can be played, else a sentence that says what to install."""
+    try:
+        engine()
+    except ToolMissing as exc:
+        return str(exc)
+    return None
+
+
+def _while_alive(method):
+    """libVLC must never be called on a released player: after release() these do nothing
+    (queued events and timers may still arrive for a player whose window has closed)."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if self._released:
+            return None
+        return method(self, *args, **kwargs)
+    return guarded
+
+
+def preview_folder() -> Path:
+    """Where takes with their listening renders attached are kept (rebuilt when missing)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "preview-tracks"
+
+
+class VlcPlayer(QObject):
+    state_changed = Signal(str)          # a PlayerState value
+    position_changed = Signal(float)     # seconds
+    length_changed = Signal(float)       # seconds
+    first_frame = Signal()               # the video output shows the take's first picture
+    audio_track_changed = Signal(str)    # NATIVE_AUDIO or the name of an audio render
+    audio_renders_ready = Signal(list)   # names of the renders now switchable
+    error = Signal(str)
+
+    # libVLC thread -> GUI thread (queued): event name, value, monotonic time it happened
+    _event = Signal(str, float, float)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        vlc = _load_vlc()
+        self._vlc = vlc
+        self._player = engine().media_player_new()
+        self._player.video_set_key_input(False)    # keys and clicks belong to the Qt window
+        self._player.video_set_mouse_input(False)
+        self._media = None
+        self._path: str | None = None
+        self._source: str | None = None   # what libVLC opens: the take, or its preview copy with renders
+        self._fps = 25.0
+        self._length = 0.0
+        self._state = PlayerState.EMPTY
+        self._rate = 1.0
+        self._anchor_time = 0.0        # seconds libVLC last reported …
+        self._anchor_clock = 0.0       # … and when (time.monotonic)
+        self._seek_clock = 0.0         # time reports from before the last seek are stale
+        self._held = 0.0               # position while not playing
+        self._intent_play = False      # what the editor asked for last (libVLC catches up)
+        self._pending_seek: float | None = None
+        self._show_first_frame = False
+        self._render_request = 0
+        self._loop = False
+        self._loop_range: tuple[float, float] | None = None
+        self._renders: dict[str, str] = {}
+        self._audio_choice = NATIVE_AUDIO
+        self._audible = True
+        self._current_audio = ""
+        self._handle: int | None = None
+        self._released = False
+        self._attach_events()
+        self._event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        self._ticker = QTimer(self, interval=TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+
+    # -- binding ------------------------------------------------------------------------------------
+
+    @_while_alive
+    def bind(self, surface: QWidget) -> None:
+        """Draw into this widget (made native so it has a platform window)."""
+        handle = int(surface.winId())
+        self._handle = handle
+        if sys.platform.startswith("linux"):
+            self._player.set_xwindow(handle)
+        elif sys.platform == "win32":
+            self._player.set_hwnd(handle)
+        elif sys.platform == "darwin":
+            self._player.set_nsobject(handle)
+
+    # -- loading ------------------------------------------------------------------------------------
+
+    @_while_alive
+    def load(self, path: str | os.PathLike, fps: float | None = None, *, autoplay: bool = False,
+             start: float = 0.0) -> None:
+        """Open a take. Without autoplay it waits, opened and paused, for play() (preloading)."""
+        self._path = self._source = str(path)
+        self._fps = 1.0 / frame_duration(fps)
+        self._renders = {}
+        self._render_request += 1
+        self._length = 0.0
+        self._current_audio = ""
+        self._open(start, autoplay)
+
+    @_while_alive
+    def _open(self, start: float, autoplay: bool) -> None:
+        media = engine().media_new_path(self._source)
+        if not autoplay:
+            media.add_option(":start-paused")
+        if start > 0:
+            media.add_option(f":start-time={start:.3f}")
+        self._media = media
+        self._player.set_media(media)
+        self._held = start
+        self._pending_seek = None
+        self._intent_play = autoplay
+        # Opened paused, libVLC shows nothing until asked for a frame: ask for the start frame.
+        self._show_first_frame = not autoplay
+        self._set_anchor(start)
+        self._set_state(PlayerState.OPENING)
+        if self._player.play() != 0:
+            self._fail(f"{Path(self._path).name} could not be opened for playback.")
+
+    @_while_alive
+    def unload(self) -> None:
+        self._ticker.stop()
+        self._player.stop()
+        self._player.set_media(None)
+        self._media = None
+        self._path = self._source = None
+        self._set_state(PlayerState.EMPTY)
+
+    @property
+    def path(self) -> str | None:
+        return self._path
+
+    @property
+    def fps(self) -> float:
+        return self._fps
+
+    @property
+    def length(self) -> float:
+        return self._length
+
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    def is_playing(self) -> bool:
+        return self._state == PlayerState.PLAYING
+
+    # -- transport ----------------------------------------------------------------------------------
+
+    @_while_alive
+    def play(self) -> None:
+        if self._path is None:
+            return
+        self._intent_play = True
+        if self._state in (PlayerState.ENDED, PlayerState.STOPPED, PlayerState.ERROR):
+            self._open(0.0 if self._state != PlayerState.STOPPED else self._held, autoplay=True)
+            return
+        if self._length and self._held >= self._length - frame_duration(self._fps) * END_GUARD_FRAMES:
+            self.seek(self._loop_range[0] if self._loop_range else 0.0)  # play from the top again
+        self._set_anchor(self._held)
+        self._player.set_pause(0)
+
+    @_while_alive
+    def pause(self) -> None:
+        self._intent_play = False
+        if self._state != PlayerState.PLAYING:
+            if self._state == PlayerState.OPENING:
+                self._player.set_pause(1)
+            return
+        self._player.set_pause(1)
+        # Show the exact frame the timecode names, so a note or a frame step starts from there.
+        self._held = snap_to_frame(self.position(), self._fps)
+        self._ticker.stop()
+        self._set_state(PlayerState.PAUSED)
+        self._player.set_time(self._frame_ms(self._held))
+        self.position_changed.emit(self._held)
+
+    def toggle(self) -> None:
+        self.pause() if self.is_playing() else self.play()
+
+    @_while_alive
+    def stop(self) -> None:
+        self._player.stop()
+        self._held = 0.0
+        self._set_state(PlayerState.STOPPED)
+
+    @_while_alive
+    def seek(self, seconds: float) -> None:
+        """Jump to a time; while paused it lands on the frame that holds that time."""
+        if self._path is None:
+            return
+        upper = max(0.0, self._length - frame_duration(self._fps)) if self._length else seconds
+        target = min(max(0.0, seconds), upper)
+        if not self.is_playing():
+            target = snap_to_frame(target, self._fps)
+            self._held = target
+        self._set_anchor(target)
+        self._seek_clock = time.monotonic()
+        if self._state in (PlayerState.ENDED, PlayerState.STOPPED):
+            self._open(target, autoplay=False)
+        elif self._state == PlayerState.OPENING:
+            self._pending_seek = target  # libVLC ignores a seek before the take is open
+        else:
+            self._player.set_time(self._frame_ms(target) if not self.is_playing() else int(round(target * 1000)))
+        self.position_changed.emit(target)
+
+    def _frame_ms(self, frame_start: float) -> int:
+        """Aim a paused seek at the middle of the frame: libVLC then shows that frame, not its
+        neighbour, whatever the rounding of the take's timestamps."""
+        return int(round((frame_start + frame_duration(self._fps) / 2) * 1000))
+
+    def step_frames(self, frames: int) -> None:
+        """Frame step (pauses first, as in an NLE)."""
+        self.pause()
+        self.seek(self.position() + frames * frame_duration(self._fps) + 1e-4)
+
+    @_while_alive
+    def set_rate(self, rate: float) -> None:
+        self._set_anchor(self.position())
+        self._rate = rate
+        self._player.set_rate(rate)
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    def set_loop(self, loop: bool, in_out: tuple[float, float] | None = None) -> None:
+        self._loop = loop
+        self._loop_range = in_out if loop and in_out and in_out[1] > in_out[0] else None
+
+    @property
+    def loop(self) -> bool:
+        return self._loop
+
+    def position(self) -> float:
+        if self._state == PlayerState.PLAYING:
+            moved = (time.monotonic() - self._anchor_clock) * self._rate
+            position = self._anchor_time + moved
+            return min(position, self._length) if self._length else position
+        return self._held
+
+    @_while_alive
+    def reported_time(self) -> float:
+        """The time libVLC itself reports (coarse while playing; exact after a seek while paused)."""
+        return max(0, self._player.get_time()) / 1000.0
+
+    def _set_anchor(self, seconds: float) -> None:
+        self._anchor_time = seconds
+        self._anchor_clock = time.monotonic()
+
+    # -- audio --------------------------------------------------------------------------------------
+
+    @_while_alive
+    def set_audio_renders(self, renders: dict[str, str]) -> None:
+        """Attach listening-profile renders ({profile name: audio file}) as extra audio tracks.
+
+        The preview copy is made in the background; then the take re-opens once, at the same frame
+        and in the same play state, and `audio_renders_ready` lists the names. From then on
+        select_audio() switches instantly. An empty mapping goes back to the plain take.
+        """
+        if self._path is None:
+            return
+        self._render_request += 1
+        request, take = self._render_request, self._path
+        if not renders:
+            self._renders = {}
+            self._reopen(take)
+            return
+        names = list(renders)
+
+        def ready(container) -> None:
+            if request != self._render_request or take != self._path:
+                return  # another take or another set of renders came since
+            self._renders = {name: renders[name] for name in names}
+            self._reopen(str(container))
+            self.audio_renders_ready.emit(names)
+
+        call_in_background(mux_audio_tracks, take, [renders[n] for n in names], preview_folder(),
+                           on_done=ready, on_failed=self.error.emit, owner=self)
+
+    @_while_alive
+    def _reopen(self, source: str) -> None:
+        playing = self._intent_play
+        position = self.position()
+        self._source = source
+        self._current_audio = ""
+        self._open(position, autoplay=playing)
+
+    def audio_renders(self) -> dict[str, str]:
+        return dict(self._renders)
+
+    def select_audio(self, name: str) -> None:
+        """Hear the native track or a render; a name without a render falls back to native."""
+        self._audio_choice = name
+        self._apply_audio()
+
+    def set_audible(self, audible: bool) -> None:
+        """Compare plays several takes and lets one be heard: the others have audio switched off."""
+        self._audible = audible
+        self._apply_audio()
+
+    def audible(self) -> bool:
+        return self._audible
+
+    def current_audio(self) -> str:
+        """What the editor hears from this player: NATIVE_AUDIO, a render name, or '' for nothing."""
+        return self._current_audio
+
+    @_while_alive
+    def audio_track(self) -> int:
+        return self._player.audio_get_track()
+
+    @_while_alive
+    def _audio_tracks(self) -> list[int]:
+        described = self._player.audio_get_track_description() or []
+        return [track_id for track_id, _name in described if track_id >= 0]
+
+    @_while_alive
+    def _apply_audio(self) -> None:
+        tracks = self._audio_tracks()
+        if not tracks:
+            return  # not opened yet: applied again when libVLC announces the tracks
+        wanted, name = -1, ""
+        if self._audible:
+            native_count = max(1, len(tracks) - len(self._renders))
+            names = list(self._renders)
+            if self._audio_choice in self._renders and native_count + names.index(self._audio_choice) < len(tracks):
+                wanted, name = tracks[native_count + names.index(self._audio_choice)], self._audio_choice
+            else:
+                wanted, name = tracks[0], NATIVE_AUDIO
+        if self._player.audio_get_track() != wanted:
+            self._player.audio_set_track(wanted)
+        if name != self._current_audio:
+            self._current_audio = name
+            self.audio_track_changed.emit(name)
+
+    # -- events -------------------------------------------------------------------------------------
+
+    def _attach_events(self) -> None:
+        vlc = self._vlc
+        manager = self._player.event_manager()
+        events = {
+            vlc.EventType.MediaPlayerPlaying: "playing",
+            vlc.EventType.MediaPlayerPaused: "paused",
+            vlc.EventType.MediaPlayerStopped: "stopped",
+            vlc.EventType.MediaPlayerEndReached: "ended",
+            vlc.EventType.MediaPlayerEncounteredError: "error",
+            vlc.EventType.MediaPlayerVout: "vout",
+            vlc.EventType.MediaPlayerESAdded: "tracks",
+        }
+        for event_type, name in events.items():
+            manager.event_attach(event_type, self._post, name)
+        manager.event_attach(vlc.EventType.MediaPlayerTimeChanged, self._post_time)
+        manager.event_attach(vlc.EventType.MediaPlayerLengthChanged, self._post_length)
+        self._attached = [*events, vlc.EventType.MediaPlayerTimeChanged, vlc.EventType.MediaPlayerLengthChanged]
+
+    # These three run on libVLC's threads: post and return, never call libVLC here.
+    def _post(self, event, name: str) -> None:
+        value = float(event.u.new_count) if name == "vout" else 0.0
+        self._event.emit(name, value, time.monotonic())
+
+    def _post_time(self, event) -> None:
+        self._event.emit("time", event.u.new_time / 1000.0, time.monotonic())
+
+    def _post_length(self, event) -> None:
+        self._event.emit("length", event.u.new_length / 1000.0, time.monotonic())
+
+    @_while_alive
+    def _on_event(self, name: str, value: float, clock: float) -> None:
+        if name == "time":
+            if self._state == PlayerState.PLAYING and clock > self._seek_clock:
+                self._anchor_time, self._anchor_clock = value, clock
+        elif name == "length":
+            if value > 0 and abs(value - self._length) > 1e-3:
+                self._length = value
+                self.length_changed.emit(value)
+        elif name == "playing":
+            self._apply_pending_seek()
+            if not self._intent_play:
+                self._player.set_pause(1)  # asked to wait (preload) or paused while it was opening
+                return
+            self._set_anchor(self._held)
+            self._set_state(PlayerState.PLAYING)
+            self._apply_audio()
+            self._ticker.start()
+        elif name == "paused":
+            if self._show_first_frame and self._pending_seek is None:
+                self._pending_seek = self._held
+            self._show_first_frame = False
+            self._apply_pending_seek()
+            if self._intent_play:
+                self._player.set_pause(0)  # play() came while the take was still opening
+                return
+            self._ticker.stop()
+            self._set_state(PlayerState.PAUSED)
+            self._apply_audio()
+        elif name == "stopped":
+            self._ticker.stop()
+            if self._state not in (PlayerState.ENDED, PlayerState.EMPTY, PlayerState.OPENING):
+                self._set_state(PlayerState.STOPPED)
+        elif name == "ended":
+            self._ticker.stop()
+            if self._length <= 0:
+                # libVLC "plays" a file it can't read as an empty stream that ends at once.
+                self._fail(f"{Path(self._path or '?').name} could not be played: libVLC found no picture or sound in it.")
+                return
+            if self._loop:
+                self._open(self._loop_range[0] if self._loop_range else 0.0, autoplay=True)
+                return
+            # The end came before the playhead guard caught it: show the last frame again, paused.
+            self._open(max(0.0, self._length - frame_duration(self._fps)), autoplay=False)
+        elif name == "error":
+            self._ticker.stop()
+            self._fail(f"libVLC could not play {Path(self._path or '?').name}.")
+        elif name == "vout":
+            if value > 0:
+                self.first_frame.emit()
+        elif name == "tracks":
+            self._apply_audio()
+
+    @_while_alive
+    def _apply_pending_seek(self) -> None:
+        if self._pending_seek is not None:
+            target, self._pending_seek = self._pending_seek, None
+            self._player.set_time(self._frame_ms(snap_to_frame(target, self._fps)))
+
+    @_while_alive
+    def _tick(self) -> None:
+        position = self.position()
+        if self._loop and self._loop_range and position >= self._loop_range[1]:
+            self.seek(self._loop_range[0])
+            return
+        guard = frame_duration(self._fps) * END_GUARD_FRAMES
+        if self._length and position >= self._length - guard:
+            if self._loop:
+                self.seek(self._loop_range[0] if self._loop_range else 0.0)
+                return
+            self.pause()
+            self.seek(self._length - frame_duration(self._fps))  # hold the last frame
+            return
+        self.position_changed.emit(position)
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state.value)
+
+    def _fail(self, message: str) -> None:
+        self._set_state(PlayerState.ERROR)
+        self.error.emit(message)
+
+    def release(self) -> None:
+        """Free libVLC's player (the window is closing). Safe to call twice."""
+        if self._released:
+            return
+        self._released = True
+        self._ticker.stop()
+        manager = self._player.event_manager()
+        for event_type in self._attached:
+            manager.event_detach(event_type)
+        self._player.stop()
+        self._player.release()

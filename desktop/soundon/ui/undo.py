@@ -1,0 +1,136 @@
+"""Review decisions as undoable commands (Ctrl+Z / Ctrl+Shift+Z).
+
+Every command writes to the library at once. The write happens before the command enters the
+stack, so a write that fails (library locked, disk full) leaves no undo entry behind and the editor
+is told why; undo and redo write again, so the library always holds what the screen shows.
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from soundon.core.review import Note
+from soundon.store.library import Library
+
+FIELD_LABEL = {"flag": "flag", "rating": "rating", "audio_verdict": "audio verdict"}
+VALUE_LABEL = {"pick": "Pick", "reject": "Reject", "none": "Unflag", "keep": "Keep native audio",
+               "replace": "Replace audio", "undecided": "Audio undecided"}
+
+
+def _describe(field: str, value, take_name: str) -> str:
+    if field == "rating":
+        return f"Rate {take_name} {value}★" if value else f"Clear rating of {take_name}"
+    return f"{VALUE_LABEL.get(value, value)} {take_name}"
+
+
+def _write(library: Library, take_id: int, field: str, value) -> None:
+    {"flag": library.set_flag, "rating": library.set_rating,
+     "audio_verdict": library.set_audio_verdict}[field](take_id, value)
+
+
+class ReviewCommand(QUndoCommand):
+    """One change of flag, rating or audio verdict of one take."""
+
+    def __init__(self, library: Library, take_id: int, field: str, old, new, take_name: str):
+        super().__init__(_describe(field, new, take_name))
+        self.library, self.take_id, self.field = library, take_id, field
+        self.old, self.new = old, new
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # already written by ReviewHistory.set before the push
+            self._first = False
+            return
+        _write(self.library, self.take_id, self.field, self.new)
+
+    def undo(self) -> None:
+        _write(self.library, self.take_id, self.field, self.old)
+
+
+class NoteRef:
+    """A note's current id: re-adding a note (undo of a delete) gives it a new id, and every command
+    that names the note must follow it."""
+
+    def __init__(self, note_id: int):
+        self.id = note_id
+
+
+class AddNoteCommand(QUndoCommand):
+    def __init__(self, library: Library, take_id: int, note: Note, ref: NoteRef, take_name: str):
+        super().__init__(f"Note on {take_name}")
+        self.library, self.take_id, self.note, self.ref = library, take_id, note, ref
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.ref.id = self.library.add_note(self.take_id, self.note)
+
+    def undo(self) -> None:
+        self.library.delete_note(self.ref.id)
+
+
+class DeleteNoteCommand(QUndoCommand):
+    def __init__(self, library: Library, take_id: int, note: Note, ref: NoteRef, take_name: str):
+        super().__init__(f"Delete note on {take_name}")
+        self.library, self.take_id, self.note, self.ref = library, take_id, note, ref
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.library.delete_note(self.ref.id)
+
+    def undo(self) -> None:
+        self.ref.id = self.library.add_note(self.take_id, self.note)
+
+
+class ReviewHistory:
+    """The window's review decisions: write now, remember for undo."""
+
+    def __init__(self, library: Library, stack: QUndoStack):
+        self.library = library
+        self.stack = stack
+        self._note_refs: dict[int, NoteRef] = {}
+
+    def _ref(self, note_id: int) -> NoteRef:
+        for ref in self._note_refs.values():
+            if ref.id == note_id:
+                return ref
+        ref = self._note_refs[note_id] = NoteRef(note_id)
+        return ref
+
+    def set(self, take_ids: list[int], field: str, value, names: dict[int, str] | None = None) -> int:
+        """Write one decision for each take (one undo step). Returns how many takes changed."""
+        names = names or {}
+        changes = []
+        for take_id in take_ids:
+            old = self.library.review_state(take_id)[field]
+            if old != value:
+                changes.append((take_id, old))
+        if not changes:
+            return 0
+        if len(changes) > 1:
+            self.stack.beginMacro(_describe(field, value, f"{len(changes)} takes"))
+        try:
+            for take_id, old in changes:
+                _write(self.library, take_id, field, value)  # raises before the entry is pushed
+                self.stack.push(ReviewCommand(self.library, take_id, field, old, value, names.get(take_id, "take")))
+        finally:
+            if len(changes) > 1:
+                self.stack.endMacro()
+        return len(changes)
+
+    def add_note(self, take_id: int, note: Note, take_name: str = "take") -> int:
+        note_id = self.library.add_note(take_id, note)
+        self.stack.push(AddNoteCommand(self.library, take_id, note, self._ref(note_id), take_name))
+        return note_id
+
+    def delete_note(self, take_id: int, note_id: int, take_name: str = "take") -> None:
+        rows = [n for n in self.library.notes(take_id) if n["id"] == note_id]
+        if not rows:
+            return
+        note = Note(rows[0]["text"], rows[0]["start"], rows[0]["end"])
+        self.library.delete_note(note_id)
+        self.stack.push(DeleteNoteCommand(self.library, take_id, note, self._ref(note_id), take_name))

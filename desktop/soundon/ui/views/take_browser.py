@@ -1,0 +1,293 @@
+"""The takes of the selection, as a thumbnail grid or a list (one model, one selection, two views),
+with the filter and sort bar above them.
+
+Grid cards show what a culling pass needs at a glance: the poster frame, the name, the model, the
+length, the flag (green pick / red reject, rejects dimmed), the stars, the audio verdict and the
+analysis warnings.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListView,
+                               QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from soundon.core.timecode import format_duration
+from soundon.core.translation import verdict as translation_verdict
+from soundon.ui.models.roles import TakeRole
+from soundon.ui.models.take_filter import SORT_KEYS, TakeFilterProxy
+from soundon.ui.models.take_model import ANALYSIS_TEXT
+from soundon.ui.theme import icon
+
+CARD = QSize(212, 196)
+THUMB = QSize(196, 110)
+PICK = QColor("#3fb950")
+REJECT = QColor("#f85149")
+STAR = QColor("#e3b341")
+VERDICT = {"keep": ("KEEP AUDIO", QColor("#3fb950")), "replace": ("REPLACE AUDIO", QColor("#d29922"))}
+SEVERE = {"no_audio", "silent", "clipping", "mono_incompatible", "peak_over"}
+TRANSLATION_BADGE = {"ok": "TRANSLATES", "level": "LEVEL", "problem": "WON'T TRANSLATE", "silent": "SILENT",
+                     "no_audio": "NO AUDIO"}
+TRANSLATION_COLOURS = {
+    "ok": (QColor("#1f4d2b"), QColor("#7ee2a0")), "level": (QColor("#4d3b12"), QColor("#f2cc60")),
+    "problem": (QColor("#5a1d1d"), QColor("#ffb4ab")), "silent": (QColor("#3a3e45"), QColor("#e6e9ed")),
+    "no_audio": (QColor("#3a3e45"), QColor("#e6e9ed")),
+}
+
+FLAG_FILTERS = (("All flags", None), ("Picks", "pick"), ("Rejects", "reject"), ("Unflagged", "none"))
+RATING_FILTERS = (("Any rating", 0), *((f"{'★' * n} or more", n) for n in range(1, 6)))
+VERDICT_FILTERS = (("Any audio verdict", None), ("Keep native audio", "keep"), ("Replace audio", "replace"),
+                   ("Undecided", "undecided"))
+
+
+class TakeCardDelegate(QStyledItemDelegate):
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt's name)
+        return CARD
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        current = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        flag = index.data(TakeRole.FLAG)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#2c4a6e") if selected else QColor("#24272c"))
+        painter.drawRoundedRect(rect, 4, 4)
+        if current:
+            painter.setPen(QPen(QColor("#7fb3ee"), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4)
+        # Poster frame, letterboxed into the card.
+        thumb_box = QRect(rect.left() + 4, rect.top() + 4, THUMB.width(), THUMB.height())
+        painter.fillRect(thumb_box, QColor("#000000"))
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if pixmap is not None and not pixmap.isNull():
+            scaled = pixmap.size().scaled(thumb_box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(thumb_box.center())
+            painter.setOpacity(0.35 if flag == "reject" else 1.0)
+            painter.drawPixmap(target, pixmap)
+            painter.setOpacity(1.0)
+        if flag in ("pick", "reject"):
+            colour = PICK if flag == "pick" else REJECT
+            painter.fillRect(QRect(thumb_box.left(), thumb_box.top(), thumb_box.width(), 4), colour)
+            badge = QRect(thumb_box.left() + 4, thumb_box.top() + 8, 58, 18)
+            painter.setBrush(colour)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(badge, 3, 3)
+            painter.setPen(QColor("#0d0f12"))
+            painter.setFont(_font(8, bold=True))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "PICK" if flag == "pick" else "REJECT")
+        # Duration in the corner of the picture, as in NLE bins.
+        duration = format_duration(index.data(TakeRole.DURATION) or 0)
+        painter.setFont(_font(8))
+        metrics = QFontMetrics(painter.font())
+        box = QRect(0, 0, metrics.horizontalAdvance(duration) + 8, 16)
+        box.moveBottomRight(thumb_box.bottomRight() - QPoint(4, 4))
+        painter.fillRect(box, QColor(0, 0, 0, 170))
+        painter.setPen(QColor("#e6e9ed"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, duration)
+        # Text lines under the picture.
+        x, y, width = rect.left() + 6, thumb_box.bottom() + 6, rect.width() - 12
+        painter.setFont(_font(9, bold=True))
+        painter.setPen(QColor("#e6e9ed"))
+        name = QFontMetrics(painter.font()).elidedText(index.data(TakeRole.NAME) or "", Qt.TextElideMode.ElideMiddle, width)
+        painter.drawText(QRect(x, y, width, 16), Qt.AlignmentFlag.AlignLeft, name)
+        painter.setFont(_font(8))
+        painter.setPen(QColor("#aab1bb"))
+        painter.drawText(QRect(x, y + 17, width, 14), Qt.AlignmentFlag.AlignLeft, index.data(TakeRole.MODEL) or "unknown model")
+        rating = index.data(TakeRole.RATING) or 0
+        painter.setFont(_font(10))
+        painter.setPen(STAR)
+        painter.drawText(QRect(x, y + 31, 90, 16), Qt.AlignmentFlag.AlignLeft, "★" * rating)
+        painter.setPen(QColor("#3a3e45"))
+        painter.drawText(QRect(x + 11 * rating, y + 31, 90, 16), Qt.AlignmentFlag.AlignLeft, "☆" * (5 - rating))
+        verdict = VERDICT.get(index.data(TakeRole.AUDIO_VERDICT) or "")
+        if verdict:
+            painter.setFont(_font(7, bold=True))
+            painter.setPen(verdict[1])
+            painter.drawText(QRect(x + 80, y + 33, width - 80, 14), Qt.AlignmentFlag.AlignRight, verdict[0])
+        flags = index.data(TakeRole.ANALYSIS_FLAGS)
+        if flags is not None:
+            painter.setFont(_font(7, bold=True))
+            chip_x = x
+            # The translation verdict first (green when the take translates), then what earned it.
+            state = translation_verdict(flags)
+            text = TRANSLATION_BADGE[state]
+            chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+            chip = QRect(chip_x, y + 49, chip_w, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(TRANSLATION_COLOURS[state][0])
+            painter.drawRoundedRect(chip, 2, 2)
+            painter.setPen(TRANSLATION_COLOURS[state][1])
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+            chip_x += chip_w + 4
+            for name in [f for f in flags if f not in ("no_audio", "silent")][:3]:
+                text = ANALYSIS_TEXT.get(name, name).upper()
+                chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+                if chip_x + chip_w > x + width:
+                    break
+                chip = QRect(chip_x, y + 49, chip_w, 14)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor("#5a1d1d") if name in SEVERE else QColor("#4d3b12"))
+                painter.drawRoundedRect(chip, 2, 2)
+                painter.setPen(QColor("#ffb4ab") if name in SEVERE else QColor("#f2cc60"))
+                painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+                chip_x += chip_w + 4
+        painter.restore()
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+class TakeGrid(QListView):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)   # thousands of takes: layout without asking every row
+        self.setSpacing(2)
+        self.setWrapping(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setItemDelegate(TakeCardDelegate(self))
+        self.setGridSize(CARD + QSize(4, 4))
+
+
+class TakeTable(QTableView):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.setIconSize(QSize(48, 27))
+        self.setSortingEnabled(False)  # the sort menu decides; header clicks would fight it
+
+
+class TakeBrowser(QWidget):
+    """Filter bar + grid/list of the visible takes."""
+
+    view_mode_changed = Signal(str)   # 'grid' | 'list'
+
+    def __init__(self, proxy: TakeFilterProxy, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.proxy = proxy
+        self.grid = TakeGrid(self)
+        self.table = TakeTable(self)
+        self.grid.setModel(proxy)
+        self.table.setModel(proxy)
+        self.table.setSelectionModel(self.grid.selectionModel())  # one selection for both views
+        self.table.setColumnWidth(0, 260)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.table)
+
+        self.model_filter = self._combo("Show takes of one model")
+        self.flag_filter = self._combo("Show picks, rejects or unflagged takes", FLAG_FILTERS)
+        self.rating_filter = self._combo("Show takes rated at least …", RATING_FILTERS)
+        self.verdict_filter = self._combo("Show takes by audio verdict", VERDICT_FILTERS)
+        self.sort_by = self._combo("Sort takes by", tuple((f"Sort: {label}", key) for key, label in SORT_KEYS.items()))
+        self.sort_order = QToolButton(self)
+        self.sort_order.setCheckable(True)
+        self.sort_order.setText("↑")
+        self.sort_order.setToolTip("Ascending / descending")
+        self.sort_order.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.count = QLabel(self)
+        self.count.setObjectName("fieldName")
+        self.view_toggle = QToolButton(self)   # the window gives it the Grid / List action
+        self.view_toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view_toggle.setAutoRaise(True)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        for widget in (self.model_filter, self.flag_filter, self.rating_filter, self.verdict_filter, self.sort_by):
+            bar.addWidget(widget)
+        bar.addWidget(self.sort_order)
+        bar.addStretch(1)
+        bar.addWidget(self.count)
+        bar.addWidget(self.view_toggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack)
+
+        self.model_filter.currentIndexChanged.connect(lambda *_: proxy.update_filter(model=self.model_filter.currentData()))
+        self.flag_filter.currentIndexChanged.connect(lambda *_: proxy.update_filter(flag=self.flag_filter.currentData()))
+        self.rating_filter.currentIndexChanged.connect(
+            lambda *_: proxy.update_filter(min_rating=self.rating_filter.currentData() or 0))
+        self.verdict_filter.currentIndexChanged.connect(
+            lambda *_: proxy.update_filter(audio_verdict=self.verdict_filter.currentData()))
+        self.sort_by.currentIndexChanged.connect(lambda *_: self._apply_sort())
+        self.sort_order.toggled.connect(lambda *_: self._apply_sort())
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged, proxy.filter_changed):
+            signal.connect(self._update_count)
+        proxy.sourceModel().modelReset.connect(self.refresh_models)
+        proxy.sourceModel().takes_added.connect(lambda *_: self.refresh_models())
+        self.refresh_models()
+        self._update_count()
+
+    def _combo(self, tooltip: str, items=()) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setToolTip(tooltip)
+        combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Narrow enough that the window fits a 1280-pixel laptop screen with both side panels open.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(9)
+        for label, value in items:
+            combo.addItem(label, value)
+        return combo
+
+    def refresh_models(self) -> None:
+        """The model filter lists the models in the library (kept selected across refreshes)."""
+        wanted = self.model_filter.currentData()
+        names = self.proxy.models()
+        if [self.model_filter.itemData(i) for i in range(1, self.model_filter.count())] == names:
+            return
+        self.model_filter.blockSignals(True)
+        self.model_filter.clear()
+        self.model_filter.addItem("All models", None)
+        for name in names:
+            self.model_filter.addItem(name, name)
+        self.model_filter.setCurrentIndex(max(0, self.model_filter.findData(wanted)) if wanted else 0)
+        self.model_filter.blockSignals(False)
+
+    def _apply_sort(self) -> None:
+        descending = self.sort_order.isChecked()
+        self.sort_order.setText("↓" if descending else "↑")
+        self.proxy.set_sort(self.sort_by.currentData(),
+                            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def _update_count(self, *_args) -> None:
+        shown, total = self.proxy.rowCount(), self.proxy.sourceModel().rowCount()
+        self.count.setText(f"{shown} of {total} takes" if shown != total else f"{total} takes")
+
+    # -- views --------------------------------------------------------------------------------------
+
+    def set_view_mode(self, mode: str) -> None:
+        self.stack.setCurrentWidget(self.grid if mode == "grid" else self.table)
+        self.view_toggle.setIcon(icon("list" if mode == "grid" else "grid"))
+        self.view_mode_changed.emit(mode)
+
+    def view_mode(self) -> str:
+        return "grid" if self.stack.currentWidget() is self.grid else "list"
+
+    @property
+    def view(self) -> QAbstractItemView:
+        return self.stack.currentWidget()
+
+    @property
+    def selection_model(self):
+        return self.grid.selectionModel()

@@ -1,0 +1,117 @@
+"""The inspector's translation report: will this take's audio survive a phone in a noisy place,
+and does it meet the batch's delivery target?
+
+Everything shown comes from the take row (the library stores the report with the take); the panel
+computes nothing but words. The batch's delivery target can be changed here: the takes of that
+batch are then analysed again in the background against the new target.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from soundon.core.targets import DEFAULT_TARGET, TARGETS, target_named
+from soundon.core.translation import FLAG_TEXT, VERDICT_TEXT, summary, verdict
+
+VERDICT_STYLE = {
+    "ok": "background:#1f4d2b; color:#7ee2a0;",
+    "level": "background:#4d3b12; color:#f2cc60;",
+    "problem": "background:#5a1d1d; color:#ffb4ab;",
+    "silent": "background:#3a3e45; color:#e6e9ed;",
+    "no_audio": "background:#3a3e45; color:#e6e9ed;",
+    "pending": "background:#2b2f36; color:#aab1bb;",
+}
+
+# (take column, label, unit, format, why it matters) — the report's figures in the editor's words.
+ROWS = (
+    ("integrated_lufs", "Loudness", "LUFS", "{:.1f}", "integrated loudness (EBU R128)"),
+    ("true_peak_dbtp", "True peak", "dBTP", "{:.1f}", "highest peak between samples"),
+    ("lra", "Loudness range", "LU", "{:.1f}", "how much the level moves (EBU Tech 3342)"),
+    ("short_term_max_lufs", "Loudest 3 s", "LUFS", "{:.1f}", "short-term maximum"),
+    ("mono_loss_lu", "Mono fold-down", "LU", "{:+.1f}", "loudness lost when L and R are summed (a phone)"),
+    ("correlation_p5", "L/R correlation", "", "{:+.2f}", "5th percentile over 400 ms blocks; below 0 cancels"),
+    ("low_freq_share", "Below 250 Hz", "", "{:.0%}", "share of the energy a phone speaker can't play"),
+    ("phone_loss_lu", "On a phone", "LU", "{:+.1f}", "loudness through the phone profile minus flat"),
+)
+
+
+def verdict_of(take: dict) -> str:
+    flags = take.get("analysis_flags")
+    return "pending" if flags is None else verdict(flags)
+
+
+class TranslationPanel(QWidget):
+    target_chosen = Signal(str, str)   # batch name, target name
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("translationPanel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        title = QLabel("Translation", self)
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+        self.badge = QLabel(self)
+        self.badge.setObjectName("verdictBadge")
+        self.badge.setWordWrap(True)
+        self.badge.setMargin(4)
+        layout.addWidget(self.badge)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Delivery target", self))
+        self.target = QComboBox(self)
+        self.target.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for name, target in TARGETS.items():
+            self.target.addItem(target.label, name)
+        self.target.setToolTip("The batch's delivery target: its takes are judged against it.\n"
+                               "Social is practice (platforms publish no figure); EBU R128 and ATSC A/85 "
+                               "are official.")
+        self.target.activated.connect(self._target_activated)
+        row.addWidget(self.target, 1)
+        layout.addLayout(row)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.values: dict[str, QLabel] = {}
+        for key, label, _unit, _fmt, why in ROWS:
+            name = QLabel(label, self)
+            name.setObjectName("fieldName")
+            name.setToolTip(why)
+            value = QLabel("—", self)
+            value.setToolTip(why)
+            form.addRow(name, value)
+            self.values[key] = value
+        layout.addLayout(form)
+        self._batch: str | None = None
+        self.show_take(None)
+
+    def show_take(self, take: dict | None) -> None:
+        self._batch = take["batch"] if take else None
+        self.target.setEnabled(take is not None)
+        target_name = (take or {}).get("batch_target") or DEFAULT_TARGET
+        self.target.blockSignals(True)
+        self.target.setCurrentIndex(max(0, self.target.findData(target_name)))
+        self.target.blockSignals(False)
+        state = verdict_of(take) if take else "pending"
+        if take is None:
+            text = ""
+        elif state == "pending":
+            text = "Not analysed yet (it runs in the background)."
+        else:
+            flags = take["analysis_flags"]
+            analysed_for = take.get("analysis_target") or target_name
+            text = summary(flags, target_named(analysed_for))
+            if analysed_for != target_name:
+                text += f" Being analysed again for {target_named(target_name).label}."
+        self.badge.setText(text)
+        self.badge.setStyleSheet(VERDICT_STYLE[state] + " border-radius: 3px;")
+        self.badge.setVisible(take is not None)
+        for key, _label, unit, fmt, _why in ROWS:
+            value = (take or {}).get(key)
+            self.values[key].setText("—" if value is None else f"{fmt.format(value)} {unit}".strip())
+        if take and take.get("analysis_flags"):
+            self.badge.setToolTip("\n".join(f"{f}: {FLAG_TEXT[f]}" for f in take["analysis_flags"]))
+        else:
+            self.badge.setToolTip(VERDICT_TEXT.get(state, ""))
+
+    def _target_activated(self, index: int) -> None:
+        if self._batch is not None:
+            self.target_chosen.emit(self._batch, self.target.itemData(index))

@@ -1,0 +1,160 @@
+"""make bench: the listening switch's latency during playback, and analysis speed.
+
+Switch latency is measured where it matters, at the ear: libVLC's audio callback gives each block
+the clock time it is due to be heard; the latency of a switch is the due time of the first block
+with the new profile's sound minus libVLC's clock when the track was switched. The delivery time
+(when that block reached the audio output) is reported too. Figures are printed; the budget (50 ms)
+is reported against, not asserted, because the machine is shared.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from soundon.core.listening import ListeningSetup
+from soundon.jobs.analysis_job import AnalysisJob
+from soundon.jobs.importer import Importer
+from soundon.media.analysis import analyze
+from soundon.media.fingerprint import fingerprint
+from soundon.media.listening_renders import RenderCache, RenderSource
+from soundon.media.preview_tracks import mux_audio_tracks
+from tests.e2e.vlc_audio import CapturingPlayer, goertzel_level, take_audio_expression
+
+pytestmark = pytest.mark.bench
+SWITCHES = 12
+
+
+def _switch_figures(container, extra_args=()) -> dict:
+    player = CapturingPlayer(extra_args)
+    try:
+        player.open(container)
+        native, headphones, phone = player.audio_tracks()[:3]
+        player.switch(headphones)
+        player.wait_until_heard(player.now() + 0.8)
+        heard, delivered = [], []
+        for n in range(SWITCHES):
+            to_phone = n % 2 == 0
+            called = player.switch(phone if to_phone else headphones)
+            player.wait_until_heard(called + 0.9)
+            is_new = (lambda x: goertzel_level(x, 100) < 0.05) if to_phone else (lambda x: goertzel_level(x, 100) > 0.2)
+            block = next(b for b in sorted(player.blocks_due_after(called), key=lambda b: b.due) if is_new(b.left))
+            heard.append((block.due - called) * 1000)
+            delivered.append((block.arrived - called) * 1000)
+            time.sleep(0.2)
+        return {"heard_median": statistics.median(heard), "heard_max": max(heard),
+                "delivered_median": statistics.median(delivered), "delivered_max": max(delivered)}
+    finally:
+        player.release()
+
+
+def test_switch_latency_during_playback(media, tmp_path):
+    take = media.clip("bench.mp4", duration=40, size="640x360", audio=take_audio_expression(40))
+    cache = RenderCache(tmp_path / "cache")
+    source = RenderSource(str(take), fingerprint(take), 2)
+    renders = [cache.ensure(source, ListeningSetup(name)) for name in ("headphones", "phone")]
+    container = mux_audio_tracks(take, renders, tmp_path / "preview")
+    print()
+    for label, extra in (("app options (--file-caching=150)", ()), ("--file-caching=50", ("--file-caching=50",)),
+                         ("--file-caching=0", ("--file-caching=0",))):
+        f = _switch_figures(container, extra)
+        print(f"switch latency, {label}: heard median {f['heard_median']:.0f} ms, max {f['heard_max']:.0f} ms; "
+              f"delivered to the output median {f['delivered_median']:.0f} ms, max {f['delivered_max']:.0f} ms "
+              f"({SWITCHES} switches, budget 50 ms)")
+
+
+def test_render_set_time_on_take_selection(media, tmp_path):
+    take = media.clip("bench10.mp4", duration=10, size="640x360", audio="anoisesrc=c=pink:a=0.3:r=48000")
+    cache = RenderCache(tmp_path / "cache")
+    source = RenderSource(str(take), fingerprint(take), 2)
+    started = time.perf_counter()
+    for name in ("headphones", "phone", "phone-budget", "laptop", "earbuds"):
+        cache.ensure(source, ListeningSetup(name))
+    renders = time.perf_counter() - started
+    print(f"\nrendering the five profiles of a 10 s take: {renders * 1000:.0f} ms "
+          f"({50 / renders:.0f}x real time over the five)")
+
+
+def test_analysis_speed(media, tmp_path, library):
+    print()
+    for seconds in (10, 60):
+        take = media.clip(f"a{seconds}.mp4", duration=seconds, size="320x180",
+                          audio="anoisesrc=c=pink:a=0.3:r=48000")
+        analyze(take)  # warm the file cache
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            analyze(take)
+            runs.append(time.perf_counter() - started)
+        best = min(runs)
+        print(f"analysis of one {seconds} s take (AAC 48 kHz stereo, probe included): {best * 1000:.0f} ms = "
+              f"{seconds / best:.0f}x real time (budget 100x)")
+    folder = tmp_path / "batch"
+    for n in range(10):
+        media.clip(f"take{n}.mp4", folder=folder, duration=10, size="160x90",
+                   audio=f"anoisesrc=c=pink:a=0.{n + 1}:r=48000")
+    added = Importer(library).run([folder]).added
+    started = time.perf_counter()
+    outcome = AnalysisJob(library, [t["id"] for t in added]).run()
+    elapsed = time.perf_counter() - started
+    assert len(outcome.reports) == 10
+    print(f"background analysis of a batch of 10 ten-second takes (job, {AnalysisJob(library, []).workers} "
+          f"workers): {elapsed:.2f} s = {outcome.seconds_of_audio / elapsed:.0f}x real time")
+
+
+def test_two_player_alignment(media, tmp_path):
+    """The way to an instant switch that libVLC 3 leaves open: a second, audio-only player of the
+    same file, muted, already on the other profile's track — switching is then a mute swap, which
+    PulseAudio/CoreAudio apply at the mixer. It only works if the two players stay aligned; this
+    measures how closely (the 3 kHz time marks of both players, on libVLC's clock)."""
+    import vlc
+
+    from tests.e2e.vlc_audio import burst_onsets
+
+    take = media.clip("pair.mp4", duration=20, size="640x360", audio=take_audio_expression(20))
+    cache = RenderCache(tmp_path / "cache")
+    source = RenderSource(str(take), fingerprint(take), 2)
+    renders = [cache.ensure(source, ListeningSetup(name)) for name in ("headphones", "phone")]
+    container = str(mux_audio_tracks(take, renders, tmp_path / "preview"))
+    players = [CapturingPlayer(), CapturingPlayer()]
+    try:
+        for player, options in zip(players, ((":start-paused",), (":start-paused", ":no-video"))):
+            media_item = player.instance.media_new_path(container)
+            for option in options:
+                media_item.add_option(option)
+            player.player.set_media(media_item)
+            player.player.play()
+        for player in players:
+            player.wait_for(lambda p=player: p.player.get_state() == vlc.State.Paused)
+
+        def offset_ms(since: float) -> float:
+            marks = [burst_onsets(*p.timeline()) for p in players]
+            a, b = (m[m > since] for m in marks)
+            n = min(len(a), len(b))
+            return float(abs(a[:n] - b[:n]).max() * 1000) if n else float("nan")
+
+        figures = {}
+        started = players[0].now()
+        for p in players:
+            p.player.set_pause(0)
+        time.sleep(1.5)
+        figures["start"] = offset_ms(started)
+        for p in players:
+            p.player.set_pause(1)
+        time.sleep(0.4)
+        resumed = players[0].now()
+        for p in players:
+            p.player.set_pause(0)
+        time.sleep(1.5)
+        figures["pause/resume"] = offset_ms(resumed)
+        sought = players[0].now()
+        for p in players:
+            p.player.set_time(8000)
+        time.sleep(1.5)
+        figures["seek while playing"] = offset_ms(sought + 0.3)
+        print("\ntwo players of one take, worst offset between their time marks: "
+              + ", ".join(f"after {k} {v:.1f} ms" for k, v in figures.items()))
+    finally:
+        for player in players:
+            player.release()

@@ -1,0 +1,73 @@
+"""soundon analyze and soundon preview, through the installed command."""
+from __future__ import annotations
+
+import wave
+
+DESIGN_KEYS = {"file", "integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs", "mono_loss_lu",
+               "correlation_p5", "low_freq_share", "phone_loss_lu", "flags"}
+
+
+def test_analyze_files_json_and_a_bad_file(cli, media, tmp_path):
+    good = media.clip("kling a.mp4", duration=1)
+    bass = media.clip("-bass.mp4", duration=1, audio="sine=frequency=60:sample_rate=48000")
+    bogus = tmp_path / "bogus.mp4"
+    bogus.write_text("nope")
+    proc = cli("analyze", str(good), str(bass), str(bogus), "--json", "--library", str(cli.library))
+    assert proc.returncode == 1                       # something failed, the rest was reported
+    import json
+    reports = json.loads(proc.stdout)
+    assert [r["file"] for r in reports] == [str(good), str(bass), str(bogus)]
+    assert DESIGN_KEYS <= set(reports[0]) and DESIGN_KEYS <= set(reports[1])
+    assert "bass_dependent" in reports[1]["flags"]
+    assert "error" in reports[2]
+    assert "bogus.mp4 could not be analysed" in proc.stderr
+    assert not cli.library.exists()                   # loose files don't create a library
+
+
+def test_analyze_batch_stores_verdicts(cli, media):
+    media.clip("kling_a.mp4", duration=1)
+    media.clip("veo_b.mp4", duration=1, audio="")
+    cli.json("import", str(media.folder), "--name", "Shoot")
+    reports = cli.json("analyze", "--batch", "Shoot", "--target", "ebu-r128")
+    assert len(reports) == 2 and all(r["target"] == "ebu-r128" for r in reports)
+    listed = {t["path"].rsplit("/", 1)[-1]: t for t in cli.json("list", "--batch", "Shoot")}
+    assert listed["veo_b.mp4"]["analysis_flags"] == ["no_audio"]
+    assert listed["kling_a.mp4"]["integrated_lufs"] is not None
+    human = cli("analyze", "--batch", "Shoot", "--library", str(cli.library))
+    assert human.returncode == 0 and "kling_a.mp4" in human.stdout and "no audio stream" in human.stdout
+
+
+def test_analyze_usage_errors(cli, media):
+    assert cli("analyze", "--library", str(cli.library)).returncode == 1
+    proc = cli("analyze", "--batch", "Nope", "--library", str(cli.library))
+    assert proc.returncode == 1 and "no batch named 'Nope'" in proc.stderr
+    assert cli("analyze", "x.mp4", "--target", "cinema").returncode == 2
+
+
+def test_preview_renders_and_never_overwrites(cli, media, tmp_path):
+    take = media.clip("take.mp4", duration=1)
+    out = tmp_path / "phone.wav"
+    first = cli.json("preview", str(take), "--profile", "phone", "--noise", "cafe", "--volume", "-12",
+                     "--match-loudness", "--out", str(out))
+    assert first["out"] == str(out) and first["label"] == "Phone · Café 62 dBA · −12 dB · matched"
+    assert isinstance(first["match_gain_db"], float)
+    with wave.open(str(out)) as w:
+        assert (w.getnchannels(), w.getframerate()) == (2, 48000)
+        assert abs(w.getnframes() / 48000 - 1.0) < 0.05
+    second = cli.json("preview", str(take), "--profile", "headphones", "--out", str(out))
+    assert second["out"] == str(tmp_path / "phone (2).wav")
+    assert out.stat().st_size > 0
+
+
+def test_preview_refuses_plainly(cli, media, tmp_path):
+    take = media.clip("take.mp4", duration=1)
+    mute = media.clip("mute.mp4", duration=1, audio="")
+    loud = cli("preview", str(take), "--profile", "phone", "--volume", "6", "--out", str(tmp_path / "x.wav"))
+    assert loud.returncode == 1 and "Phone volume" in loud.stderr
+    silent = cli("preview", str(mute), "--profile", "phone", "--out", str(tmp_path / "y.wav"))
+    assert silent.returncode == 1 and "no audio stream" in silent.stderr
+    assert cli("preview", str(take), "--profile", "tablet", "--out", str(tmp_path / "z.wav")).returncode == 2
+    nowhere = cli("preview", str(take), "--profile", "phone", "--out", str(tmp_path / "no" / "such" / "z.wav"))
+    assert nowhere.returncode == 1 and "does not exist" in nowhere.stderr
+    ignored = cli("preview", str(take), "--profile", "laptop", "--noise", "train", "--out", str(tmp_path / "l.wav"))
+    assert ignored.returncode == 0 and "takes no environment noise" in ignored.stderr

@@ -1,0 +1,343 @@
+"""Every key of the keyboard map, pressed in the real window: each one changes what is stored (the
+library, the settings) or the player's real state. Keys go through Qt's shortcut machinery exactly as
+typed keys do (QTest key events to the widget that has focus)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from soundon.core.timecode import frame_duration
+from soundon.ui.keymap import KEYMAP
+from soundon.ui.models.roles import TakeRole
+from tests.ui.conftest import take_named
+
+K = Qt.Key
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier, text: str | None = None):
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, key, modifier)
+
+
+def current(window) -> dict:
+    return window.library.take(window.current_take_id())
+
+
+def state(window, field):
+    return current(window)[field]
+
+
+def focus(qtbot, window, where: str):
+    widget = {
+        "grid": window.browser.grid,
+        "list": window.browser.table,
+        "inspector": window.inspector.prompt,
+        "notes": window.inspector.notes,
+        "tree": window.tree,
+        "player": window.deck.surface,
+    }[where]
+    if where == "list":
+        window.actions["toggle_grid"].setChecked(False)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus) if where == "player" else None
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=2000)
+
+
+def wait_loaded(qtbot, window):
+    qtbot.waitUntil(lambda: window.deck.player.state.value in ("paused", "playing"), timeout=5000)
+    qtbot.waitUntil(lambda: window.deck.player.length > 0, timeout=5000)
+
+
+@pytest.mark.parametrize("where", ["grid", "list", "inspector", "notes", "tree", "player"])
+def test_review_keys_work_wherever_focus_is(qtbot, window, where):
+    focus(qtbot, window, where)
+    press(qtbot, window, K.Key_P)
+    assert state(window, "flag") == "pick"
+    press(qtbot, window, K.Key_X)
+    assert state(window, "flag") == "reject"
+    press(qtbot, window, K.Key_U)
+    assert state(window, "flag") == "none"
+    for n, key in enumerate((K.Key_0, K.Key_1, K.Key_2, K.Key_3, K.Key_4, K.Key_5)):
+        if n == 0:
+            press(qtbot, window, K.Key_3)
+        press(qtbot, window, key)
+        assert state(window, "rating") == n
+    press(qtbot, window, K.Key_A)
+    assert state(window, "audio_verdict") == "keep"
+    press(qtbot, window, K.Key_A)
+    assert state(window, "audio_verdict") == "replace"
+    press(qtbot, window, K.Key_A)
+    assert state(window, "audio_verdict") == "keep"
+
+
+def test_ctrl_digits_rate_too(qtbot, window):
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_4, CTRL)
+    assert state(window, "rating") == 4
+
+
+def test_keys_are_typing_while_in_a_text_field(qtbot, window):
+    field = window.inspector.note_field
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    before = current(window)
+    for key in (K.Key_P, K.Key_X, K.Key_3, K.Key_A, K.Key_Space, K.Key_Down):
+        qtbot.keyClick(field, key)
+    qtbot.keyClicks(field, "ok")
+    after = current(window)
+    assert (after["flag"], after["rating"], after["audio_verdict"]) == (before["flag"], before["rating"], before["audio_verdict"])
+    assert after["id"] == before["id"]  # Down did not move to the next take
+    assert field.text() == "px3a ok"
+    # Ctrl+Z undoes typing there, not a review decision; Escape gives the keys back.
+    qtbot.keyClick(field, K.Key_Escape)
+    assert field.text() == ""
+    assert QApplication.focusWidget() is not field
+    press(qtbot, window, K.Key_P)
+    assert state(window, "flag") == "pick"
+
+
+def test_up_down_move_between_takes_even_when_the_grid_has_focus(qtbot, window):
+    focus(qtbot, window, "grid")
+    order = window.proxy.take_ids()
+    assert window.current_take_id() == order[0]
+    press(qtbot, window, K.Key_Down)
+    assert window.current_take_id() == order[1]
+    press(qtbot, window, K.Key_Down)
+    assert window.current_take_id() == order[2]
+    press(qtbot, window, K.Key_Up)
+    assert window.current_take_id() == order[1]
+    # The next take starts at once.
+    qtbot.waitUntil(lambda: window.deck.player.is_playing(), timeout=5000)
+    assert window.deck.take_id == order[1]
+
+
+def test_left_right_step_frames_and_shift_steps_seconds_without_moving_the_selection(qtbot, window):
+    wait_loaded(qtbot, window)
+    player = window.deck.player
+    frame = frame_duration(player.fps)
+    focus(qtbot, window, "grid")
+    selected = window.current_take_id()
+    press(qtbot, window, K.Key_Right)
+    press(qtbot, window, K.Key_Right)
+    assert window.current_take_id() == selected
+    assert player.position() == pytest.approx(2 * frame, abs=1e-6)
+    press(qtbot, window, K.Key_Left)
+    assert player.position() == pytest.approx(frame, abs=1e-6)
+    press(qtbot, window, K.Key_Right, SHIFT)
+    assert player.position() == pytest.approx(1.0 + frame, abs=1e-6)
+    press(qtbot, window, K.Key_Left, SHIFT)
+    assert player.position() == pytest.approx(frame, abs=1e-6)
+    assert window.current_take_id() == selected
+    # libVLC itself lands on that frame.
+    qtbot.waitUntil(lambda: abs(player.reported_time() - frame) < frame, timeout=3000)
+
+
+def test_space_and_jkl(qtbot, window):
+    wait_loaded(qtbot, window)
+    player = window.deck.player
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_Space)
+    qtbot.waitUntil(player.is_playing, timeout=5000)
+    press(qtbot, window, K.Key_Space)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=3000)
+    press(qtbot, window, K.Key_L)
+    qtbot.waitUntil(player.is_playing, timeout=3000)
+    assert player.rate == 1.0
+    press(qtbot, window, K.Key_L)
+    assert player.rate == 2.0 and window.shuttle.speed == 2.0
+    press(qtbot, window, K.Key_K)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=3000)
+    assert player.rate == 1.0 and window.shuttle.speed == 0.0
+    player.seek(1.0)
+    press(qtbot, window, K.Key_J)
+    assert window.shuttle.speed == -1.0
+    qtbot.waitUntil(lambda: player.position() < 0.8, timeout=3000)
+    press(qtbot, window, K.Key_K)
+    assert window.shuttle.speed == 0.0
+
+
+def test_marks_and_a_note_at_a_time_range(qtbot, window):
+    wait_loaded(qtbot, window)
+    player = window.deck.player
+    focus(qtbot, window, "grid")
+    player.seek(0.4)
+    press(qtbot, window, K.Key_I)
+    player.seek(0.8)
+    press(qtbot, window, K.Key_O)
+    assert window.marks() == (pytest.approx(0.4), pytest.approx(0.8))
+    assert window.transport.marks.text() == "In 00:00:00:10   Out 00:00:00:20"
+    press(qtbot, window, K.Key_Return)
+    field = window.inspector.note_field
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=2000)
+    qtbot.keyClicks(field, "gull too loud here")
+    qtbot.keyClick(field, K.Key_Return)
+    notes = window.library.notes(window.current_take_id())
+    assert [(n["text"], n["start"], n["end"]) for n in notes] == [("gull too loud here", pytest.approx(0.4), pytest.approx(0.8))]
+    spans = window.transport.scrub_bar.notes()
+    assert len(spans) == 1 and spans[0].text == "gull too loud here"
+    assert window.marks() == (None, None)
+    assert window.inspector.notes.count() == 1
+    # Ctrl+Shift+X clears marks.
+    press(qtbot, window, K.Key_I)
+    press(qtbot, window, K.Key_X, CTRL | SHIFT)
+    assert window.marks() == (None, None)
+    # Undo removes the note.
+    press(qtbot, window, K.Key_Z, CTRL)
+    assert window.library.notes(window.current_take_id()) == []
+
+
+def test_listening_keys_cycle_and_are_remembered(qtbot, window, ui_settings):
+    focus(qtbot, window, "grid")
+    assert window.listening.profile == "phone"
+    press(qtbot, window, K.Key_M)
+    assert window.listening.profile == "phone-budget"
+    assert ui_settings.value("listening/profile") == "phone-budget"
+    assert window.listening_switch.full_text().startswith("Budget phone")
+    press(qtbot, window, K.Key_N)
+    assert window.listening.noise == "quiet-room"
+    assert ui_settings.value("listening/noise") == "quiet-room"
+    assert "Quiet room 40 dBA" in window.listening_switch.full_text()
+    # Until this setting's render is attached the switch says the original audio is what is heard.
+    hearing_render = window.deck.player.current_audio() == window.listening.render_key
+    assert ("original audio" in window.listening_switch.full_text()) is not hearing_render
+    for _ in range(3):
+        press(qtbot, window, K.Key_M)
+    assert window.listening.profile == "headphones"
+    assert window.listening_switch.full_text() == "Headphones"  # the original audio *is* the reference
+
+
+def test_phone_volume_match_loudness_and_post_track_keys(qtbot, window, ui_settings, tmp_path):
+    import wave
+
+    import numpy as np
+    focus(qtbot, window, "grid")
+    listening = window.listening
+    press(qtbot, window, K.Key_BracketLeft)
+    assert listening.volume_db == -6.0 and float(ui_settings.value("listening/volume")) == -6.0
+    assert window.phone_volume.value.text() == "−6 dB"
+    press(qtbot, window, K.Key_BracketLeft)
+    press(qtbot, window, K.Key_BracketRight)
+    assert listening.volume_db == -6.0
+    press(qtbot, window, K.Key_M, SHIFT)
+    assert listening.match_loudness and window.actions["match_loudness"].isChecked()
+    assert "matched" in window.listening_switch.full_text()
+    # No post track on this take: Shift+A has nothing to switch to.
+    assert not window.actions["hear_post"].isEnabled()
+    take = current(window)
+    track = tmp_path / "post.wav"
+    with wave.open(str(track), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(np.zeros((48000, 2), "<i2").tobytes())
+    window.library.save_swap_spec(take["id"], str(track), {"offset": 0.0, "fit": "trim"})
+    press(qtbot, window, K.Key_Down)
+    press(qtbot, window, K.Key_Up)
+    qtbot.waitUntil(lambda: window.actions["hear_post"].isEnabled(), timeout=5000)
+    press(qtbot, window, K.Key_A, SHIFT)
+    assert listening.post and listening.render_key.startswith("post:")
+    assert window.listening_switch.full_text().startswith("Post track")
+    assert state(window, "audio_verdict") == "undecided"   # Shift+A listens; A alone decides
+
+
+def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(qtbot, window):
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_C)
+    assert window.in_compare()
+    compared = [t["rel_path"] for t in window.compare.takes()]
+    assert sorted(compared) == ["beach_kling_a.mp4", "beach_seedance_a.mp4", "beach_veo_a.mp4"]
+    assert window.compare.audible_index() == 0
+    press(qtbot, window, K.Key_2)
+    assert window.compare.audible_index() == 1
+    heard = window.compare.audible_take()
+    rating_before = window.library.take(heard["id"])["rating"]
+    press(qtbot, window, K.Key_P)
+    assert window.library.take(heard["id"])["flag"] == "pick"
+    press(qtbot, window, K.Key_3, CTRL)
+    assert window.library.take(heard["id"])["rating"] == 3 != rating_before
+    press(qtbot, window, K.Key_Down)
+    assert window.compare.audible_index() == 2
+    press(qtbot, window, K.Key_Escape)
+    assert not window.in_compare()
+    # Back in the browser, digits rate again.
+    press(qtbot, window, K.Key_2)
+    assert state(window, "rating") == 2
+
+
+def test_ctrl_e_says_export_is_not_in_this_build(qtbot, window):
+    seen = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.accept()
+        else:
+            QTimer.singleShot(50, answer)
+
+    QTimer.singleShot(50, answer)
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_E, CTRL)
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert "not available in this build" in seen[0]
+
+
+def test_ctrl_z_undoes_and_ctrl_shift_z_redoes_decisions(qtbot, window):
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_P)
+    press(qtbot, window, K.Key_4)
+    assert (state(window, "flag"), state(window, "rating")) == ("pick", 4)
+    press(qtbot, window, K.Key_Z, CTRL)
+    assert (state(window, "flag"), state(window, "rating")) == ("pick", 0)
+    press(qtbot, window, K.Key_Z, CTRL)
+    assert state(window, "flag") == "none"
+    press(qtbot, window, K.Key_Z, CTRL | SHIFT)
+    assert state(window, "flag") == "pick"
+    assert window.actions["undo"].text() == "&Undo Pick beach_kling_a.mp4"
+
+
+def test_ctrl_g_ctrl_l_and_ctrl_q(qtbot, window):
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_G, CTRL)
+    assert window.browser.view_mode() == "list"
+    press(qtbot, window, K.Key_G, CTRL)
+    assert window.browser.view_mode() == "grid"
+    press(qtbot, window, K.Key_L, CTRL)
+    assert window.deck.player.loop is True
+    press(qtbot, window, K.Key_Q, CTRL)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    assert window.settings.value("window/view") == "grid"
+
+
+def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
+    more = tmp_path / "Night batch"
+    media.clip("night_kling.mp4", folder=more, duration=1.0, size="160x90")
+
+    def choose():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            dialog.setDirectory(str(more))   # a folder dialog returns the folder it is in
+            dialog.accept()
+        else:
+            QTimer.singleShot(50, choose)
+
+    QTimer.singleShot(50, choose)
+    focus(qtbot, window, "grid")
+    with qtbot.waitSignal(window.importer.finished, timeout=30000):
+        press(qtbot, window, K.Key_O, CTRL)
+    assert window.windowTitle() == "Sound-On — Night batch"
+    assert [t["rel_path"] for t in window.library.takes("Night batch")] == ["night_kling.mp4"]
+
+
+def test_every_key_in_the_map_is_covered():
+    """The keys above cover the whole map (a new key needs a test here)."""
+    tested = {"open_batch", "export_picks", "quit", "undo", "redo", "play_pause", "shuttle_back", "shuttle_stop",
+              "shuttle_forward", "frame_back", "frame_forward", "second_back", "second_forward", "loop", "mark_in",
+              "mark_out", "clear_marks", "add_note", "previous_take", "next_take", "pick", "reject", "unflag",
+              *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "volume_down",
+              "volume_up", "match_loudness", "hear_post", "compare",
+              "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid"}
+    assert {b.name for b in KEYMAP} == tested
