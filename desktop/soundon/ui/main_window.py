@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
         a["redo"].setEnabled(False)
 
         self.tree.selectionModel().currentChanged.connect(self._scope_selected)
-        self.tree_model.modelReset.connect(self._restore_tree_selection)
+        self.tree_model.rebuilt.connect(self._restore_tree_selection)
         self.browser.selection_model.currentChanged.connect(self._current_changed)
         self.proxy.rowsRemoved.connect(self._keep_a_current_take)
         self.proxy.layoutChanged.connect(self._keep_a_current_take)
@@ -312,6 +312,7 @@ class MainWindow(QMainWindow):
             self.select_scope((batches[0], None))
         else:
             self.select_scope(ALL_TAKES)
+        self._update_title()
         self._listening_changed()
 
     def _first_run_size(self) -> None:
@@ -346,6 +347,8 @@ class MainWindow(QMainWindow):
         self.tree.expand(index.parent() if index.parent().isValid() else index)
 
     def _scope_selected(self, current: QModelIndex, _previous=None) -> None:
+        if self.tree_model.rebuilding:
+            return
         scope = tuple(current.data(TreeRole.SCOPE)) if current.isValid() else ALL_TAKES
         if scope == self._scope and self.proxy.take_filter.batch == scope[0]:
             return
@@ -357,9 +360,7 @@ class MainWindow(QMainWindow):
 
     def _restore_tree_selection(self) -> None:
         index = self.tree_model.index_of(self._scope)
-        self.tree.blockSignals(True)
-        self.tree.setCurrentIndex(index)
-        self.tree.blockSignals(False)
+        self.tree.setCurrentIndex(index)   # the same scope: _scope_selected leaves the filter alone
         self.tree.expandAll()
         self._update_title()
 
@@ -687,6 +688,7 @@ class MainWindow(QMainWindow):
             self.deck.player.pause()
         self.pages.setCurrentWidget(self.compare)
         self.compare.open(takes, peaks_for=self.peaks)
+        self.compare.setFocus(Qt.FocusReason.OtherFocusReason)   # never inside a player's native window
         self.actions["compare"].setChecked(True)
         self._set_compare_keys(True)
         count = len(takes)
@@ -697,8 +699,10 @@ class MainWindow(QMainWindow):
         if not self.in_compare():
             self.actions["compare"].setChecked(False)
             return
-        self.compare.close_takes()
         self.pages.setCurrentWidget(self.splitter)
+        self.browser.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.compare.close_takes()
+        self.activateWindow()   # the players' windows are gone: keep the keys coming to this window
         self.actions["compare"].setChecked(False)
         self._set_compare_keys(False)
         take = self.current_take()
