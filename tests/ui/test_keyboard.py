@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from soundon.core.timecode import frame_duration
 from soundon.ui.keymap import KEYMAP
@@ -286,6 +286,7 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
         if isinstance(dialog, QFileDialog):
             dialog.setDirectory(str(more))   # a folder dialog returns the folder it is in
             dialog.accept()
+            QTimer.singleShot(2000, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
         else:
             QTimer.singleShot(50, choose)
 
@@ -305,3 +306,25 @@ def test_every_key_in_the_map_is_covered():
               *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "compare",
               "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid"}
     assert {b.name for b in KEYMAP} == tested
+
+
+def test_file_open_manifest(qtbot, window, media, tmp_path):
+    import json as _json
+    folder = tmp_path / "Manifested"
+    media.clip("shot_a.mp4", folder=folder, duration=1.0, size="160x90", audio="sine=frequency=350")
+    (folder / "takes.json").write_text(_json.dumps([{"file": "shot_a.mp4", "model": "Bach", "prompt": "A harbour"}]))
+
+    def choose():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            # Typed into the file name box, as an editor can (the folder view fills in asynchronously).
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(folder / "takes.json"))
+            dialog.accept()
+            QTimer.singleShot(2000, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
+        else:
+            QTimer.singleShot(50, choose)
+
+    QTimer.singleShot(50, choose)
+    with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
+        window.open_manifest_action.trigger()
+    assert [(t["rel_path"], t["model"]) for t in finished.args[0].added] == [("shot_a.mp4", "Bach")]
