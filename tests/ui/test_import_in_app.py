@@ -62,7 +62,7 @@ STALL_PROBE = textwrap.dedent("""
         worst = max(gaps)
         print(json.dumps({"added": len(result.added), "rows": window.model.rowCount(), "ticks": len(gaps),
                           "worst_ms": worst[0] * 1000, "worst_after": worst[1], "last_progress": progress[-1],
-                          "progress_hidden": not window.progress.isVisible()}), flush=True)
+                          "progress_hidden": not window.import_progress.is_visible()}), flush=True)
         app.quit()
 
     window.importer.progress.connect(lambda done, total, _f: progress.append((done, total)))

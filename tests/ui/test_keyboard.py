@@ -286,7 +286,7 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
         if isinstance(dialog, QFileDialog):
             dialog.setDirectory(str(more))   # a folder dialog returns the folder it is in
             dialog.accept()
-            QTimer.singleShot(2000, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
+            QTimer.singleShot(2000, dialog, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
         else:
             QTimer.singleShot(50, choose)
 
@@ -320,7 +320,7 @@ def test_file_open_manifest(qtbot, window, media, tmp_path):
             # Typed into the file name box, as an editor can (the folder view fills in asynchronously).
             dialog.findChild(QLineEdit, "fileNameEdit").setText(str(folder / "takes.json"))
             dialog.accept()
-            QTimer.singleShot(2000, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
+            QTimer.singleShot(2000, dialog, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
         else:
             QTimer.singleShot(50, choose)
 
