@@ -105,8 +105,13 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     qtbot.waitUntil(lambda: imported.review_state(heard)["flag"] == "reject", timeout=3000)
     display.keys("Escape")
     qtbot.waitUntil(lambda: not window.in_compare(), timeout=3000)
+    # The keys still reach the window after Compare closed its players' windows.
+    back = window.current_take_id()
+    display.keys("3")
+    qtbot.waitUntil(lambda: imported.review_state(back)["rating"] == 3, timeout=3000)
     grab(artifacts / "03-after-compare.png")
-    window.close()
+    display.keys("ctrl+q")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
 
 
 def soundon(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -127,7 +132,9 @@ def test_an_editor_session_with_the_soundon_command(batch, display, artifacts, t
         assert display.window_name(window) == "Sound-On — Beach batch"
         display.focus(window)
         # Culling with the keyboard alone: pick+rate the first, reject the second, rate the third.
-        display.keys("p", "5", "Down", "x", "Down", "3", "a", "ctrl+q")
+        display.keys("p", "5", "Down", "x", "Down", "3", "a")
+        # A look at the three models side by side, back, and quit: the keys keep working throughout.
+        display.keys("Up", "Up", "c", "space", "2", "space", "Escape", "ctrl+q")
         assert app.wait(timeout=30) == 0
     finally:
         if app.poll() is None:

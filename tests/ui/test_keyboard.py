@@ -3,9 +3,11 @@ library, the settings) or the player's real state. Keys go through Qt's shortcut
 typed keys do (QTest key events to the widget that has focus)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from soundon.core.timecode import frame_duration
 from soundon.ui.keymap import KEYMAP
@@ -267,22 +269,36 @@ def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(q
     assert state(window, "rating") == 2
 
 
-def test_ctrl_e_says_export_is_not_in_this_build(qtbot, window):
-    seen = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.accept()
-        else:
-            QTimer.singleShot(50, answer)
-
-    QTimer.singleShot(50, answer)
+def test_ctrl_e_exports_the_picks(qtbot, window, tmp_path):
+    from soundon.ui.export_action import ExportDialog
+    from soundon.media.probe import probe
+    destination = tmp_path / "deliver"
     focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_P)  # the current take is a pick (audio verdict undecided → native audio)
+    picked = window.library.take(window.current_take()["id"])
+    assert picked["flag"] == "pick"
+
+    def fill_in():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ExportDialog):
+            dialog.folder.setText(str(destination))
+            dialog.picked_only.setChecked(True)
+            dialog.accept()
+        else:
+            QTimer.singleShot(20, fill_in)
+
+    QTimer.singleShot(20, fill_in)
     press(qtbot, window, K.Key_E, CTRL)
-    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
-    assert "not available in this build" in seen[0]
+    runner = window.export_runner
+    assert runner is not None
+    with qtbot.waitSignal(runner.finished, timeout=60000) as blocker:
+        pass
+    result = blocker.args[0]
+    assert len(result.written) == 1 and not result.failed
+    written = Path(result.written[0].output)
+    assert written.parent == destination and written.is_file()
+    assert probe(written).duration == pytest.approx(picked["duration"], abs=0.1)
+    assert (destination / "export-manifest.json").is_file() or any(destination.glob("*.json"))
 
 
 def test_ctrl_z_undoes_and_ctrl_shift_z_redoes_decisions(qtbot, window):
@@ -321,6 +337,7 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
         if isinstance(dialog, QFileDialog):
             dialog.setDirectory(str(more))   # a folder dialog returns the folder it is in
             dialog.accept()
+            QTimer.singleShot(2000, dialog, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
         else:
             QTimer.singleShot(50, choose)
 
@@ -341,3 +358,25 @@ def test_every_key_in_the_map_is_covered():
               "volume_up", "match_loudness", "hear_post", "compare",
               "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid"}
     assert {b.name for b in KEYMAP} == tested
+
+
+def test_file_open_manifest(qtbot, window, media, tmp_path):
+    import json as _json
+    folder = tmp_path / "Manifested"
+    media.clip("shot_a.mp4", folder=folder, duration=1.0, size="160x90", audio="sine=frequency=350")
+    (folder / "takes.json").write_text(_json.dumps([{"file": "shot_a.mp4", "model": "Bach", "prompt": "A harbour"}]))
+
+    def choose():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            # Typed into the file name box, as an editor can (the folder view fills in asynchronously).
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(folder / "takes.json"))
+            dialog.accept()
+            QTimer.singleShot(2000, dialog, lambda: dialog.isVisible() and dialog.reject())  # never hang the suite
+        else:
+            QTimer.singleShot(50, choose)
+
+    QTimer.singleShot(50, choose)
+    with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
+        window.open_manifest_action.trigger()
+    assert [(t["rel_path"], t["model"]) for t in finished.args[0].added] == [("shot_a.mp4", "Bach")]

@@ -10,6 +10,8 @@ A job is run + cancel + progress + outcome; cancel is re-checked by the importer
 """
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -21,6 +23,21 @@ from soundon.jobs.importer import Importer, ImportResult
 from soundon.media.batch_scan import BatchError
 from soundon.media.tools import ToolMissing
 from soundon.store.library import Library, LibraryError
+
+
+BACKGROUND_NICE = 10
+
+
+def background_priority() -> None:
+    """Lower this thread's CPU priority (Linux: per thread, inherited by the threads and the
+    ffmpeg/ffprobe processes it starts), so that on a busy machine the picture, the keys and the
+    window server are served first and the import takes the CPU that is left."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except OSError:
+        pass  # not allowed here: the import just runs at normal priority
 
 
 class ImportJob(QObject):
@@ -63,6 +80,7 @@ class ImportJob(QObject):
         return not self.is_running()
 
     def _run(self) -> None:
+        background_priority()
         writer = None
         try:
             writer = Library(self.library_path)

@@ -11,7 +11,7 @@ The audible take is the active one: pick / reject / rating keys apply to it. Cli
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from soundon.core.timecode import frame_duration
@@ -96,6 +96,7 @@ class CompareView(QWidget):
         self.last_drift: dict[int, float] = {}   # take id -> seconds ahead of the leader (last check)
         self.transport.scrub_bar.seek_requested.connect(self.seek)
         self._players: list[VlcPlayer] = []
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # holds the keyboard focus while comparing
 
     # -- opening and closing ------------------------------------------------------------------------
 

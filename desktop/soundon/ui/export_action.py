@@ -1,12 +1,10 @@
 """Ctrl+E, Export Picks…: asks where to, then runs the export job in the background.
 
-The export itself (stream copy of the picks with their final audio) belongs to
-`soundon.jobs.export_job`. A build without it says so plainly instead of pretending to export;
-`soundon export` is the command-line route in builds that have it.
+The export itself (stream copy of the picks with their final audio, verified, plus a manifest)
+is `soundon.jobs.export_job`, the same job `soundon export` runs.
 """
 from __future__ import annotations
 
-import importlib
 import threading
 from pathlib import Path
 
@@ -15,18 +13,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget)
 
 from soundon import APP_NAME
+from soundon.jobs.export_job import ExportJob, ExportRequest, ExportResult
 from soundon.store.library import Library
-
-NOT_AVAILABLE = ("Export is not available in this build of Sound-On: it was built without the export "
-                 "job. Your picks are safe in the library; export them with a build that includes it.")
-
-
-def export_job_module():
-    """soundon.jobs.export_job when this build has it, else None."""
-    try:
-        return importlib.import_module("soundon.jobs.export_job")
-    except ImportError:
-        return None
 
 
 class ExportDialog(QDialog):
@@ -69,45 +57,55 @@ class ExportDialog(QDialog):
 
 
 class ExportRunner(QObject):
-    """Runs the export job on a thread of its own and reports back on the GUI thread."""
+    """Runs the export job on a thread of its own (with its own library connection) and reports
+    back on the GUI thread through queued signals."""
 
-    progress = Signal(int, int, str)
-    finished = Signal(object)
+    progress = Signal(float, str)      # overall fraction 0…1, "3/7 take.mp4"
+    finished = Signal(object)          # ExportResult
     failed = Signal(str)
 
-    def __init__(self, library: Library, module, options: dict, parent: QObject | None = None):
+    def __init__(self, library: Library, options: dict, parent: QObject | None = None):
         super().__init__(parent)
-        self.library_path, self.module, self.options = library.path, module, options
-        self._job = None
+        self.library_path, self.options = library.path, options
+        self._job: ExportJob | None = None
+        self._cancel_requested = False
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="soundon-export", daemon=True).start()
 
     def cancel(self) -> None:
-        if self._job is not None and hasattr(self._job, "cancel"):
+        self._cancel_requested = True
+        if self._job is not None:
             self._job.cancel()
 
     def _run(self) -> None:
         library = Library(self.library_path)
         try:
-            self._job = self.module.ExportJob(library)
-            result = self._job.run(self.options["batch"], self.options["to"], picked_only=self.options["picked"],
-                                   container=self.options["container"], progress=self.progress.emit)
-            self.finished.emit(result)
-        except (AttributeError, TypeError) as exc:
-            self.failed.emit(f"This build's export job does not fit the app ({exc}). Use `soundon export` instead.")
+            request = ExportRequest(batch=self.options["batch"], to=self.options["to"],
+                                    picked_only=self.options["picked"], format=self.options["container"])
+            self._job = ExportJob(library, request, on_progress=lambda tick: self.progress.emit(
+                tick.overall_fraction, f"{tick.index}/{tick.total} {tick.name}"))
+            if self._cancel_requested:
+                self._job.cancel()
+            self.finished.emit(self._job.run())
         except Exception as exc:  # the job's own errors are sentences for the editor
             self.failed.emit(str(exc))
         finally:
             library.close()
 
 
-def export_picks(parent: QWidget, library: Library, current_batch: str | None):
+def summary(result: ExportResult) -> str:
+    text = f"Exported {len(result.written)} take(s) to {result.destination}."
+    if result.failed:
+        text += f" {len(result.failed)} failed: " + "; ".join(
+            f"{Path(i.source).name}: {i.error}" for i in result.failed[:3])
+    if result.cancelled:
+        text += " The export was stopped; nothing half-written was left."
+    return text
+
+
+def export_picks(parent: QWidget, library: Library, current_batch: str | None) -> ExportRunner | None:
     """The Export Picks… action. Returns the running ExportRunner, or None."""
-    module = export_job_module()
-    if module is None:
-        QMessageBox.information(parent, APP_NAME, NOT_AVAILABLE)
-        return None
     batches = [b["name"] for b in library.batches()]
     if not batches:
         QMessageBox.information(parent, APP_NAME, "There is nothing to export yet: open a batch first.")
@@ -115,6 +113,6 @@ def export_picks(parent: QWidget, library: Library, current_batch: str | None):
     dialog = ExportDialog(batches, current_batch, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    runner = ExportRunner(library, module, dialog.values(), parent)
+    runner = ExportRunner(library, dialog.values(), parent)
     runner.start()
     return runner

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from soundon.core.manifest import MANIFEST_NAMES
 from soundon.jobs.qt_jobs import ImportJob
@@ -69,3 +70,48 @@ class ImportController(QObject):
 
     def _failed(self, message: str) -> None:
         self.failed.emit(message)
+
+
+class ImportProgress(QObject):
+    """The status bar's part in an import: what is being read, how far it got, and a Stop button.
+    Hidden while no import runs."""
+
+    def __init__(self, controller: ImportController, status_bar: QStatusBar):
+        super().__init__(status_bar)
+        self.label = QLabel(status_bar)
+        self.bar = QProgressBar(status_bar)
+        self.bar.setMaximumWidth(240)
+        self.bar.setTextVisible(True)
+        self.stop = QPushButton("Stop", status_bar)
+        self.stop.setToolTip("Stop the import after the takes in progress")
+        self.stop.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stop.clicked.connect(controller.cancel)
+        for widget in self._widgets():
+            status_bar.addPermanentWidget(widget)
+            widget.hide()
+        controller.started.connect(self._started)
+        controller.progress.connect(self._progress)
+        controller.finished.connect(lambda *_: self._hide())
+        controller.failed.connect(lambda *_: self._hide())
+
+    def _widgets(self):
+        return self.label, self.bar, self.stop
+
+    def is_visible(self) -> bool:
+        return self.bar.isVisible()
+
+    def _started(self, paths: list[str]) -> None:
+        self.label.setText(f"Importing {Path(paths[0]).name}…")
+        self.bar.setRange(0, 0)   # busy until the first take is done
+        for widget in self._widgets():
+            widget.show()
+
+    def _progress(self, done: int, total: int, file: str) -> None:
+        self.bar.setRange(0, max(1, total))
+        self.bar.setValue(done)
+        self.bar.setFormat(f"{done} / {total}")
+        self.label.setText(f"Importing {Path(file).name}")
+
+    def _hide(self) -> None:
+        for widget in self._widgets():
+            widget.hide()

@@ -10,22 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QPushButton, QSplitter, QStackedWidget, QToolBar, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
+                               QTreeView, QVBoxLayout, QWidget)
 
 from soundon import APP_NAME
+from soundon.core.comparison import takes_to_compare
+from soundon.core.marks import InOut
 from soundon.core.review import Note, ReviewError
 from soundon.core.timecode import format_timecode, frame_duration
 from soundon.media.overview import load_peaks
 from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
 from soundon.ui.analysis_runner import AnalysisRunner
-from soundon.ui.compare import MAX_TAKES, CompareView
+from soundon.ui.compare import CompareView
 from soundon.ui.export_action import export_picks
-from soundon.ui.importing import ImportController, batch_paths
+from soundon.ui.export_action import summary as export_summary
+from soundon.ui.importing import ImportController, ImportProgress, batch_paths
 from soundon.ui.keymap import BINDING, COMPARE_DIGITS
 from soundon.ui.library_bridge import LibraryBridge
+from soundon.ui.menus import build_menus, build_toolbar
 from soundon.ui.listening import ListeningState
 from soundon.ui.models.batch_tree import ALL_TAKES, BatchTreeModel
 from soundon.ui.models.roles import TakeRole, TreeRole
@@ -71,7 +75,7 @@ class MainWindow(QMainWindow):
         self.export_runner = None
         self.actions = build_actions(self)
         self._scope = ALL_TAKES
-        self._marks: tuple[float | None, float | None] = (None, None)
+        self._marks = InOut()
         self._autoplay_next = False
         self._direction = 1
         self._current_row = -1
@@ -161,65 +165,18 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus_and_toolbar(self) -> None:
-        a = self.actions
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(a["open_batch"])
-        self.open_manifest_action = file_menu.addAction("Open &Manifest…", self.open_manifest_dialog)
-        file_menu.addSeparator()
-        file_menu.addAction(a["export_picks"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["quit"])
-        edit = bar.addMenu("&Edit")
-        edit.addAction(a["undo"])
-        edit.addAction(a["redo"])
-        playback = bar.addMenu("&Playback")
-        for name in ("play_pause", "shuttle_back", "shuttle_stop", "shuttle_forward", None, "frame_back",
-                     "frame_forward", "second_back", "second_forward", None, "loop", None, "mark_in", "mark_out",
-                     "clear_marks", "add_note"):
-            playback.addSeparator() if name is None else playback.addAction(a[name])
-        review = bar.addMenu("&Review")
-        for name in ("previous_take", "next_take", None, "pick", "reject", "unflag", None,
-                     *(f"rate_{n}" for n in range(6)), None, "audio_verdict"):
-            review.addSeparator() if name is None else review.addAction(a[name])
-        listening = bar.addMenu("&Listening")
-        for name in ("cycle_profile", "cycle_noise", "volume_down", "volume_up", "match_loudness", "hear_post"):
-            listening.addAction(a[name])
-        view = bar.addMenu("&View")
-        for name in ("compare", *(f"audible_{n}" for n in COMPARE_DIGITS), "leave_compare", None, "toggle_grid"):
-            view.addSeparator() if name is None else view.addAction(a[name])
-        view.addSeparator()
-        for dock in (self.batches_dock, self.inspector_dock, self.import_dock):
-            view.addAction(dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction("Keyboard Shortcuts", self.show_keyboard_help)
-        help_menu.addAction(f"About {APP_NAME}", self.show_about)
-
-        toolbar = QToolBar("Main", self)
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for name in ("open_batch", "export_picks", None, "pick", "reject", "unflag", "audio_verdict", None,
-                     "compare", None, "undo"):
-            toolbar.addSeparator() if name is None else toolbar.addAction(a[name])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+        self.open_manifest_action = QAction("Open &Manifest…", self)
+        self.open_manifest_action.setToolTip("Open a batch from its takes.json or takes.csv")
+        self.open_manifest_action.triggered.connect(lambda: self.open_manifest_dialog())
+        build_menus(self, self.actions, open_manifest=self.open_manifest_action,
+                    docks=(self.batches_dock, self.inspector_dock, self.import_dock),
+                    keyboard_help=self.show_keyboard_help, about=self.show_about)
+        self.toolbar = build_toolbar(self, self.actions)
         for name in ("audible_1", "audible_2", "audible_3", "audible_4", "leave_compare"):
-            a[name].setEnabled(False)
+            self.actions[name].setEnabled(False)   # Compare only
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.progress_label = QLabel(self)
-        self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(240)
-        self.progress.setTextVisible(True)
-        self.stop_import = QPushButton("Stop", self)
-        self.stop_import.setToolTip("Stop the import after the takes in progress")
-        self.stop_import.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.stop_import.clicked.connect(self.importer.cancel)
-        for widget in (self.progress_label, self.progress, self.stop_import):
-            status.addPermanentWidget(widget)
-            widget.hide()
+        self.import_progress = ImportProgress(self.importer, self.statusBar())
 
     # -- wiring -------------------------------------------------------------------------------------
 
@@ -261,7 +218,7 @@ class MainWindow(QMainWindow):
         a["redo"].setEnabled(False)
 
         self.tree.selectionModel().currentChanged.connect(self._scope_selected)
-        self.tree_model.modelReset.connect(self._restore_tree_selection)
+        self.tree_model.rebuilt.connect(self._restore_tree_selection)
         self.browser.selection_model.currentChanged.connect(self._current_changed)
         self.proxy.rowsRemoved.connect(self._keep_a_current_take)
         self.proxy.layoutChanged.connect(self._keep_a_current_take)
@@ -295,8 +252,6 @@ class MainWindow(QMainWindow):
             self.compare.audible_changed.connect(self._compare_audible_changed)
             self.compare.state_changed.connect(self._player_state_changed)
 
-        self.importer.started.connect(self._import_started)
-        self.importer.progress.connect(self._import_progress)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)
 
@@ -328,6 +283,7 @@ class MainWindow(QMainWindow):
             self.select_scope((batches[0], None))
         else:
             self.select_scope(ALL_TAKES)
+        self._update_title()
         self._listening_changed()
         # Takes imported earlier (or by `soundon import`) without a report get one in the background.
         QTimer.singleShot(0, self.analysis.analyse_due)
@@ -364,6 +320,8 @@ class MainWindow(QMainWindow):
         self.tree.expand(index.parent() if index.parent().isValid() else index)
 
     def _scope_selected(self, current: QModelIndex, _previous=None) -> None:
+        if self.tree_model.rebuilding:
+            return
         scope = tuple(current.data(TreeRole.SCOPE)) if current.isValid() else ALL_TAKES
         if scope == self._scope and self.proxy.take_filter.batch == scope[0]:
             return
@@ -375,9 +333,7 @@ class MainWindow(QMainWindow):
 
     def _restore_tree_selection(self) -> None:
         index = self.tree_model.index_of(self._scope)
-        self.tree.blockSignals(True)
-        self.tree.setCurrentIndex(index)
-        self.tree.blockSignals(False)
+        self.tree.setCurrentIndex(index)   # the same scope: _scope_selected leaves the filter alone
         self.tree.expandAll()
         self._update_title()
 
@@ -427,7 +383,7 @@ class MainWindow(QMainWindow):
         if take["id"] == self._current_take_id:
             return
         self._current_take_id = take["id"]
-        self._marks = (None, None)
+        self._marks = InOut()
         self.transport.show_marks(None, None)
         self.inspector.show_take(take)
         self.transport.set_take(take["duration"], take["fps"] or 25.0)
@@ -559,9 +515,7 @@ class MainWindow(QMainWindow):
 
     def set_loop(self, loop: bool) -> None:
         if self.deck is not None:
-            start, end = self._marks
-            in_out = (start or 0.0, end) if end is not None else None
-            self.deck.set_loop(loop, in_out)
+            self.deck.set_loop(loop, self._marks.loop_range())
 
     def _player_state_changed(self, state: str) -> None:
         playing = state == PlayerState.PLAYING.value
@@ -575,32 +529,25 @@ class MainWindow(QMainWindow):
     # -- marks and notes ----------------------------------------------------------------------------
 
     def mark_in(self) -> None:
-        position = self.position()
-        end = self._marks[1] if self._marks[1] is not None and self._marks[1] > position else None
-        self._set_marks(position, end)
+        self._set_marks(self._marks.mark_in(self.position()))
 
     def mark_out(self) -> None:
-        position = self.position()
-        start = self._marks[0] if self._marks[0] is not None and self._marks[0] < position else None
-        self._set_marks(start, position)
+        self._set_marks(self._marks.mark_out(self.position()))
 
     def clear_marks(self) -> None:
-        self._set_marks(None, None)
+        self._set_marks(InOut())
 
-    def _set_marks(self, start: float | None, end: float | None) -> None:
-        self._marks = (start, end)
-        self.transport.show_marks(start, end)
+    def _set_marks(self, marks: InOut) -> None:
+        self._marks = marks
+        self.transport.show_marks(marks.start, marks.end)
         if self.actions["loop"].isChecked():
             self.set_loop(True)
 
     def marks(self) -> tuple[float | None, float | None]:
-        return self._marks
+        return self._marks.start, self._marks.end
 
     def note_range(self) -> tuple[float, float | None]:
-        start, end = self._marks
-        if start is None and end is None:
-            return self.position(), None
-        return (start or 0.0), end
+        return self._marks.note_range(self.position())
 
     def begin_note(self) -> None:
         take = self._review_take()
@@ -688,17 +635,8 @@ class MainWindow(QMainWindow):
     def compare_candidates(self) -> list[dict]:
         """The selected 2–4 takes, or else the current take's prompt group (in view order)."""
         rows = sorted(self.browser.selection_model.selectedRows(), key=lambda i: i.row())
-        takes = [index.data(TakeRole.TAKE) for index in rows]
-        if len(takes) >= 2:
-            return takes[:MAX_TAKES]
-        current = self.current_take()
-        if current is None:
-            return []
-        group = [t for t in self.model.rows() if t["prompt_group"] == current["prompt_group"]
-                 and t["batch"] == current["batch"]]
-        order = {take_id: n for n, take_id in enumerate(self.proxy.take_ids())}
-        group.sort(key=lambda t: (t["id"] != current["id"], order.get(t["id"], len(order)), t["rel_path"]))
-        return group[:MAX_TAKES] if len(group) >= 2 else []
+        return takes_to_compare([index.data(TakeRole.TAKE) for index in rows], self.current_take(),
+                                self.model.rows(), self.proxy.take_ids())
 
     def open_compare(self, takes: list[dict] | None = None) -> bool:
         if self.compare is None:
@@ -714,6 +652,7 @@ class MainWindow(QMainWindow):
             self.deck.player.pause()
         self.pages.setCurrentWidget(self.compare)
         self.compare.open(takes, peaks_for=self.peaks)
+        self.compare.setFocus(Qt.FocusReason.OtherFocusReason)   # never inside a player's native window
         self.actions["compare"].setChecked(True)
         self._set_compare_keys(True)
         count = len(takes)
@@ -724,8 +663,10 @@ class MainWindow(QMainWindow):
         if not self.in_compare():
             self.actions["compare"].setChecked(False)
             return
-        self.compare.close_takes()
         self.pages.setCurrentWidget(self.splitter)
+        self.browser.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.compare.close_takes()
+        self.activateWindow()   # the players' windows are gone: keep the keys coming to this window
         self.actions["compare"].setChecked(False)
         self._set_compare_keys(False)
         take = self.current_take()
@@ -777,18 +718,6 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.import_paths(paths)
 
-    def _import_started(self, paths: list[str]) -> None:
-        self.progress_label.setText(f"Importing {Path(paths[0]).name}…")
-        self.progress.setRange(0, 0)
-        for widget in (self.progress_label, self.progress, self.stop_import):
-            widget.show()
-
-    def _import_progress(self, done: int, total: int, file: str) -> None:
-        self.progress.setRange(0, max(1, total))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total}")
-        self.progress_label.setText(f"Importing {Path(file).name}")
-
     # -- translation analysis -------------------------------------------------------------------------
 
     def _analysis_finished(self, analysed: int, failed: int) -> None:
@@ -810,8 +739,6 @@ class MainWindow(QMainWindow):
         self.analysis.analyse_due()
 
     def _import_finished(self, result) -> None:
-        for widget in (self.progress_label, self.progress, self.stop_import):
-            widget.hide()
         self.import_panel.show_result(result)
         if result.added:
             self.analysis.analyse_due()   # the new takes get their translation report in the background
@@ -825,8 +752,6 @@ class MainWindow(QMainWindow):
                 self.select_row(0)   # the new batch from the top, in the browser's order
 
     def _import_failed(self, message: str) -> None:
-        for widget in (self.progress_label, self.progress, self.stop_import):
-            widget.hide()
         self.import_panel.show_failure(message)
         self.import_dock.show()
 
@@ -836,7 +761,9 @@ class MainWindow(QMainWindow):
         runner = export_picks(self, self.library, self.current_batch())
         if runner is not None:
             self.export_runner = runner
-            runner.finished.connect(lambda *_: self.statusBar().showMessage("Export finished.", 8000))
+            runner.progress.connect(lambda fraction, what: self.statusBar().showMessage(
+                f"Exporting {fraction:.0%} — {what}"))
+            runner.finished.connect(lambda result: self.statusBar().showMessage(export_summary(result), 15000))
             runner.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
 
     def show_keyboard_help(self) -> None:

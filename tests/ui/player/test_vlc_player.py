@@ -159,7 +159,7 @@ def test_an_inaudible_player_has_its_audio_switched_off(qtbot, player, take):
 def test_a_file_vlc_cannot_play_is_reported(qtbot, player, tmp_path):
     bad = tmp_path / "not a take.mp4"
     bad.write_bytes(b"\x00" * 4096)
-    with qtbot.waitSignal(player.error, timeout=10000) as failed:
+    with qtbot.waitSignal(player.error, timeout=20000) as failed:
         player.load(bad, 25, autoplay=True)
     assert "not a take.mp4" in failed.args[0]
     assert player.state == PlayerState.ERROR

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from soundon.store.library import Library
@@ -27,8 +27,11 @@ def prompt_label(prompt: str) -> str:
 
 
 class BatchTreeModel(QStandardItemModel):
+    rebuilt = Signal()   # after a rebuild, with every node in place (views restore their selection)
+
     def __init__(self, library: Library, takes: TakeListModel, parent: QObject | None = None):
         super().__init__(parent)
+        self.rebuilding = False
         self.library = library
         self.takes = takes
         self._rebuild_soon = QTimer(self, singleShot=True, interval=150)
@@ -45,6 +48,7 @@ class BatchTreeModel(QStandardItemModel):
         for take in rows:
             groups[take["batch"]][take["prompt_group"]] += 1
             prompts.setdefault((take["batch"], take["prompt_group"]), take["prompt"])
+        self.rebuilding = True   # the selection passes through "nothing" while the tree is refilled
         self.clear()
         root = self.invisibleRootItem()
         root.appendRow(self._item(f"All takes ({len(rows)})", ALL_TAKES, "Every take in the library"))
@@ -57,6 +61,8 @@ class BatchTreeModel(QStandardItemModel):
                 batch_item.appendRow(self._item(f"{prompt_label(prompt)} ({count})", (name, group),
                                                 prompt or "Takes without a prompt"))
             root.appendRow(batch_item)
+        self.rebuilding = False
+        self.rebuilt.emit()
 
     @staticmethod
     def _item(text: str, scope: tuple[str | None, str | None], tooltip: str) -> QStandardItem:

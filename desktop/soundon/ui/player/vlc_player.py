@@ -512,7 +512,14 @@ class VlcPlayer(QObject):
             self._apply_audio()
         elif name == "stopped":
             self._ticker.stop()
-            if self._state not in (PlayerState.ENDED, PlayerState.EMPTY, PlayerState.OPENING):
+            if self._state == PlayerState.OPENING:
+                # Either the previous take stopping (stale) or this one failing to open: libVLC's
+                # own state tells which.
+                if self._player.get_state() in (self._vlc.State.Error, self._vlc.State.Ended, self._vlc.State.Stopped):
+                    self._fail(f"{Path(self._path or '?').name} could not be played: libVLC could not open it.")
+                return
+            if self._state not in (PlayerState.ENDED, PlayerState.EMPTY) and \
+                    self._player.get_state() == self._vlc.State.Stopped:   # not a stale event
                 self._set_state(PlayerState.STOPPED)
         elif name == "ended":
             self._ticker.stop()
