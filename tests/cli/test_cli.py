@@ -120,3 +120,18 @@ def test_decisions_travel_between_libraries(cli, media, tmp_path):
     bad.write_text('{"format": "something-else"}')
     refused = cli("decisions", "merge", str(bad), "--library", str(cli.library))
     assert refused.returncode == 1 and "not a Sound-On decisions file" in refused.stderr
+
+
+def test_self_test_passes_and_names_every_part(cli, tmp_path):
+    proc = cli("--self-test", env={"SOUNDON_LIBRARY": str(tmp_path / "lib.sqlite"), "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stdout
+    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "swap its audio and verify", "play it through libVLC",
+                 "open the main window"):
+        assert f"ok      {part}" in proc.stdout
+    assert proc.stdout.rstrip().endswith("self-test passed")
+
+
+def test_self_test_fails_when_a_part_is_missing(cli, tmp_path):
+    proc = cli("--self-test", env={"SOUNDON_FFMPEG": str(tmp_path / "no-ffmpeg"), "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 1
+    assert "FAILED  ffmpeg" in proc.stdout and "self-test FAILED" in proc.stdout

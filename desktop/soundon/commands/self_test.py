@@ -113,20 +113,61 @@ def _swap(clip: Path, track: Path, out: Path) -> str:
             f"re-encoded: {', '.join(outcome.reencoded) or 'nothing'}")
 
 
+def _qt_app():
+    """A QApplication for the Qt steps: the real display when there is one, offscreen otherwise."""
+    import os
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+    return QApplication.instance() or QApplication([APP_NAME])
+
+
 def _play(path: Path) -> str:
-    raise RuntimeError("playback check is not part of this build yet")
+    """Play the file to its end through the app's own player class (the one that drives libVLC)."""
+    import os
+    # Headless diagnostics: decode everything, draw and sound nothing (a display or sound card
+    # is not what this step checks).
+    os.environ.setdefault("SOUNDON_VIDEO_OUTPUT", "dummy")
+    os.environ.setdefault("SOUNDON_AUDIO_OUTPUT", "adummy")
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
+    app = _qt_app()
+    player = VlcPlayer()
+    seen: dict[str, float] = {"max_position": 0.0}
+    loop = QEventLoop()
+    player.position_changed.connect(lambda s: seen.__setitem__("max_position", max(seen["max_position"], s)))
+
+    def state_changed(state: str) -> None:
+        # The player holds the last frame, paused, at the end of a take (as an NLE does).
+        if state == PlayerState.PLAYING.value:
+            seen["played"] = 1.0
+        elif state == PlayerState.ERROR.value or (state in (PlayerState.PAUSED.value, PlayerState.ENDED.value)
+                                                   and "played" in seen):
+            loop.quit()
+
+    player.state_changed.connect(state_changed)
+    player.error.connect(lambda message: seen.__setitem__("error", message))
+    deadline = QTimer(singleShot=True, interval=15000)
+    deadline.timeout.connect(loop.quit)
+    deadline.start()
+    player.load(path, autoplay=True)
+    loop.exec()
+    state, length = player.state, player.length
+    player.release()
+    app.processEvents()
+    if "error" in seen:
+        raise RuntimeError(seen["error"])
+    if "played" not in seen or length <= 0 or seen["max_position"] < length - 0.1:
+        raise RuntimeError(f"playback did not reach the end within 15 s (state {state.value}, "
+                           f"position {seen['max_position']:.2f} of {length:.2f} s)")
+    return f"played to the end ({length:.2f} s, last position {seen['max_position']:.2f} s)"
 
 
 def _window(work: Path) -> str:
-    import os
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "")
-    if not os.environ["QT_QPA_PLATFORM"]:
-        del os.environ["QT_QPA_PLATFORM"]
-    from PySide6.QtWidgets import QApplication
-
     from soundon.store.library import Library
-    from soundon.ui.app import MainWindow
-    app = QApplication.instance() or QApplication([APP_NAME])
+    from soundon.ui.main_window import MainWindow
+    app = _qt_app()
     library = Library(work / "library.sqlite")
     window = MainWindow(library)
     window.show()
