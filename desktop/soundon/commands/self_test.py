@@ -161,7 +161,22 @@ def _play(path: Path) -> str:
     if "played" not in seen or length <= 0 or seen["max_position"] < length - 0.1:
         raise RuntimeError(f"playback did not reach the end within 15 s (state {state.value}, "
                            f"position {seen['max_position']:.2f} of {length:.2f} s)")
-    return f"played to the end ({length:.2f} s, last position {seen['max_position']:.2f} s)"
+    detail = f"played to the end ({length:.2f} s, last position {seen['max_position']:.2f} s)"
+    foreign = _libvlc_outside_bundle()
+    if foreign:
+        raise RuntimeError(f"libVLC parts were loaded from outside the bundle: {', '.join(foreign[:3])}")
+    return detail
+
+
+def _libvlc_outside_bundle() -> list[str]:
+    """In a frozen build, every loaded libVLC library and plugin must be the bundled one (a system
+    copy of another version is the classic python-vlc + PyInstaller failure)."""
+    maps = Path("/proc/self/maps")
+    if not is_frozen() or not maps.exists():
+        return []
+    root = str(bundle_root().resolve())
+    loaded = {line.split()[-1] for line in maps.read_text().splitlines() if "vlc" in line.split()[-1]}
+    return sorted(path for path in loaded if path.startswith("/") and not path.startswith(root))
 
 
 def _window(work: Path) -> str:
