@@ -301,7 +301,9 @@ class MainWindow(QMainWindow):
             self.move(frame.topLeft())
         else:
             self.resize(width, height)
-        self.resizeDocks([self.batches_dock, self.inspector_dock], [230, 340], Qt.Orientation.Horizontal)
+        # Dock sizes only take once the window is laid out (after show), so set them from the event loop.
+        QTimer.singleShot(0, lambda: self.resizeDocks([self.batches_dock, self.inspector_dock], [230, 360],
+                                                      Qt.Orientation.Horizontal))
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
