@@ -48,7 +48,10 @@ class _Prepared:
 
 
 def default_workers() -> int:
-    return max(2, min(8, os.cpu_count() or 2))
+    # One more than the cores: each take is two short ffprobe/ffmpeg processes whose start-up is
+    # partly waiting (exec, loading ~200 shared libraries), so a third worker keeps two cores busy
+    # (measured: 2 workers 10.0 takes/s, 3 workers 10.9 on two cores).
+    return max(2, min(8, (os.cpu_count() or 2) + 1))
 
 
 class Importer:
