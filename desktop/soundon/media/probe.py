@@ -122,14 +122,21 @@ def _rotation(stream: dict) -> int:
     return angle % 360
 
 
+def main_streams(streams: list[dict]) -> tuple[dict | None, dict | None]:
+    """The picture and the sound of a file: its first video stream that is not cover art, and its
+    first audio stream (either may be None)."""
+    video = next((s for s in streams if s.get("codec_type") == "video"
+                  and not (s.get("disposition") or {}).get("attached_pic")), None)
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    return video, audio
+
+
 def probe(path: str | os.PathLike) -> MediaInfo:
     """Probe a take or a post track. Raises ProbeError when it is not usable media."""
     data = run_ffprobe(path, "-show_format", "-show_streams")
     fmt = data.get("format") or {}
     streams = data.get("streams") or []
-    video = next((s for s in streams if s.get("codec_type") == "video"
-                  and not (s.get("disposition") or {}).get("attached_pic")), None)
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    video, audio = main_streams(streams)
     if video is None and audio is None:
         raise ProbeError("it has neither a video nor an audio stream")
 

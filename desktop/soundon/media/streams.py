@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from soundon.media.probe import ProbeError, run_ffprobe
+from soundon.media.probe import ProbeError, main_streams, run_ffprobe
 from soundon.media.swap_errors import SourceError
 
 
@@ -131,9 +131,7 @@ def read_streams(path: str | os.PathLike, role: str) -> MediaStreams:
         raise SourceError(f"The {role} {p} can't be used: {exc}.") from None
     fmt = data.get("format") or {}
     streams = data.get("streams") or []
-    video = next((s for s in streams if s.get("codec_type") == "video"
-                  and not (s.get("disposition") or {}).get("attached_pic")), None)
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    video, audio = main_streams(streams)
     if video is None and audio is None:
         raise SourceError(f"The {role} {p} can't be used: it holds neither video nor audio.")
     return MediaStreams(
