@@ -1,10 +1,8 @@
-"""What the app does before its first window: import batches named on the command line, and on an
-empty library, the built-in demo batch."""
+"""The app's first run on an empty library: the built-in demo batch, generated beside the library."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from soundon.jobs.importer import Importer, ImportResult
 from soundon.media.demo import ensure_demo_batch, recipe
 from soundon.store.library import Library
 
@@ -15,10 +13,10 @@ def demo_folder(library: Library) -> Path:
     return library.path.parent / DEMO_FOLDER
 
 
-def prepare_library(library: Library, paths: list[Path]) -> ImportResult | None:
-    if paths:
-        return Importer(library).run(paths)
-    if not library.batches():
-        folder = ensure_demo_batch(demo_folder(library))
-        return Importer(library).run([folder], name=recipe()["name"])
-    return None
+def demo_batch_name() -> str:
+    return recipe()["name"]
+
+
+def demo_batch(library: Library) -> list[Path]:
+    """Generate the demo batch (once) and return what to import: the app's importer calls this."""
+    return [ensure_demo_batch(demo_folder(library))]

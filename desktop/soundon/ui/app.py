@@ -14,8 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from soundon import APP_NAME, __version__
-from soundon.jobs.first_run import demo_folder
-from soundon.media.demo import ensure_demo_batch, recipe
+from soundon.jobs.first_run import demo_batch, demo_batch_name
 from soundon.media.tools import ToolMissing, ffmpeg, ffprobe
 from soundon.store.library import Library
 from soundon.ui.keymap import ShortcutGuard
@@ -81,7 +80,6 @@ def run_app(library: Library, paths: list[Path]) -> int:
     if paths:
         window.import_paths(paths)
     elif not library.batches():
-        window.importer.start([], name=recipe()["name"],
-                              prepare=lambda lib: [ensure_demo_batch(demo_folder(lib))])
+        window.importer.start([], name=demo_batch_name(), prepare=demo_batch)
     code = app.exec()
     return code
