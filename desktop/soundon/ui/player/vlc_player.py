@@ -42,6 +42,7 @@ from soundon.media.tools import ToolMissing, install_hint
 NATIVE_AUDIO = "native"   # the take's own audio track
 TICK_MS = 33              # playhead refresh while playing (≈30 Hz)
 END_GUARD_FRAMES = 1.5    # hold on the last frame when the playhead gets this close to the end
+FILE_CACHING_MS = 150     # libVLC's read-ahead for local files (start sooner than the 300 ms default)
 SYNC_POLL_MS = 5          # how often a lock-step waits for the players to be ready
 SYNC_TIMEOUT_S = 10.0     # a render libVLC has not opened by then is reported and dropped
 
@@ -65,7 +66,7 @@ def instance_args() -> list[str]:
         "--no-stats",
         "--no-sub-autodetect-file",  # a stray .srt beside a take is not the take
         "--no-metadata-network-access",
-        "--file-caching=150",        # local files: start sooner than the 300 ms default
+        f"--file-caching={FILE_CACHING_MS}",
         "--quiet",
     ]
     if vout := os.environ.get("SOUNDON_VIDEO_OUTPUT"):
@@ -182,12 +183,16 @@ class VlcPlayer(QObject):
         self._sync_target: float | None = None  # a lock-step in progress: the time every player goes to
         self._sync_play = False
         self._sync_started = 0.0
+        self._sync_reseek = 0.0
         self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
         self._sync_timer.timeout.connect(self._sync_poll)
         self._audio_choice = NATIVE_AUDIO
         self._audible = True
         self._current_audio = ""
         self._mutes: dict[str, bool] = {NATIVE_AUDIO: False}
+        self._unsaid: set[str] = set()   # mute flips libVLC could not take yet
+        self._mute_timer = QTimer(self, interval=SYNC_POLL_MS)
+        self._mute_timer.timeout.connect(self._say_mutes_again)
         self._handle: int | None = None
         self._released = False
         self._attach_events()
@@ -460,8 +465,14 @@ class VlcPlayer(QObject):
                 follower.set_pause(1)
                 follower.set_time(ms if play else self._frame_ms(snap_to_frame(target, self._fps)))
         self._sync_target, self._sync_play = target, play
-        self._sync_started = time.monotonic()
+        self._sync_started = self._sync_reseek = time.monotonic()
         self._sync_timer.start()
+
+    def _sync_ms(self) -> int:
+        """Where a lock-step sends the followers (a paused one: the middle of the held frame)."""
+        if self._sync_play:
+            return int(round(self._sync_target * 1000))
+        return self._frame_ms(snap_to_frame(self._sync_target, self._fps))
 
     def _sync_stop(self) -> None:
         self._sync_timer.stop()
@@ -475,8 +486,18 @@ class VlcPlayer(QObject):
         paused = self._vlc.State.Paused
         target = self._sync_target
         waiting = [name for name, f in self._followers.items() if not self._ready_at(f, target)]
+        if waiting and time.monotonic() - self._sync_reseek >= FILE_CACHING_MS / 1000:
+            # libVLC ignores a seek made while a player is still opening: ask again.
+            self._sync_reseek = time.monotonic()
+            ms = self._sync_ms()
+            for name in waiting:
+                if self._followers[name].get_state() == paused:
+                    self._followers[name].set_time(ms)
         main_ready = not self._sync_play or self._ready_at(self._player, target)
-        if (waiting or not main_ready) and time.monotonic() - self._sync_started < SYNC_TIMEOUT_S:
+        # libVLC says nothing when a paused player has the data of its seek; its read-ahead (the
+        # file caching) is when it has them. Resumed before, a player starts late (~40 ms seen).
+        settled = time.monotonic() - self._sync_started >= FILE_CACHING_MS / 1000
+        if (waiting or not main_ready or not settled) and time.monotonic() - self._sync_started < SYNC_TIMEOUT_S:
             return
         for name in waiting:      # libVLC could not open (or seek) this render: go on without it
             follower = self._followers.pop(name)
@@ -489,6 +510,8 @@ class VlcPlayer(QObject):
             for player in (self._player, *self._followers.values()):
                 player.set_pause(0)    # back to back: the players' clocks restart within a few ms
             self._set_anchor(target)
+            if self._unsaid:
+                self._mute_timer.start()
             if self._state != PlayerState.PLAYING:
                 self._set_state(PlayerState.PLAYING)
             self._ticker.start()
@@ -544,6 +567,26 @@ class VlcPlayer(QObject):
     def _set_mute(self, name: str, player, muted: bool) -> None:
         player.audio_set_mute(muted)
         self._mutes[name] = muted
+        if player.audio_get_mute() == -1:
+            self._unsaid.add(name)   # no audio output yet: libVLC drops the flip, say it again later
+            self._mute_timer.start()
+        else:
+            self._unsaid.discard(name)
+
+    @_while_alive
+    def _say_mutes_again(self) -> None:
+        """libVLC forgets a mute flip made while a player has no audio output (before its sound
+        first starts, or when its output is remade); flips it could not take are repeated."""
+        players = {NATIVE_AUDIO: self._player, **self._followers}
+        for name in sorted(self._unsaid, key=lambda n: not self._mutes.get(n, False)):  # mutes first
+            if name in players and name in self._mutes:
+                self._set_mute(name, players[name], self._mutes[name])
+            else:
+                self._unsaid.discard(name)
+        # An output appears within moments of the sound starting, long before its first block is
+        # heard; a player that stays without one (no audio, or an inaudible take) stops the retries.
+        if not self._unsaid or not self.is_playing() or time.monotonic() - self._anchor_clock > 2.0:
+            self._mute_timer.stop()
 
     @_while_alive
     def _apply_audio(self) -> None:
@@ -616,6 +659,8 @@ class VlcPlayer(QObject):
                 return
             opened = self._state == PlayerState.OPENING
             self._set_anchor(self._held)
+            if self._unsaid:
+                self._mute_timer.start()
             self._set_state(PlayerState.PLAYING)
             self._apply_audio()
             self._ticker.start()
@@ -701,6 +746,7 @@ class VlcPlayer(QObject):
         self._drop_followers()
         self._released = True
         self._ticker.stop()
+        self._mute_timer.stop()
         manager = self._player.event_manager()
         for event_type in self._attached:
             manager.event_detach(event_type)
