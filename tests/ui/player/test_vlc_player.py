@@ -140,8 +140,14 @@ def test_audio_renders_switch_without_a_jump(qtbot, player, take, tmp_path):
     assert player.current_audio() == "laptop" and player._unmuted() == ["laptop"]
     player.select_audio("earbuds")  # no render for it: the original audio
     assert player.current_audio() == NATIVE_AUDIO and player._unmuted() == [NATIVE_AUDIO]
-    # Seeking still works on the take with renders attached (it did not with libVLC slaves).
+    # A pause that comes while a seek's lock-step is under way stops there, on the frame.
+    player.seek(1.0)
     player.pause()
+    assert player.state == PlayerState.PAUSED and player.position() == pytest.approx(1.0, abs=1e-6)
+    qtbot.waitUntil(lambda: abs(player.reported_time() - 1.0) < 1 / 25 and player._sync_target is None,
+                    timeout=5000)
+    assert player.state == PlayerState.PAUSED and player._player.get_state().value == 4   # libVLC: Paused
+    # Seeking still works on the take with renders attached (it did not with libVLC slaves).
     player.seek(2.0)
     qtbot.waitUntil(lambda: abs(player.reported_time() - 2.0) < 1 / 25, timeout=3000)
 

@@ -298,9 +298,14 @@ class VlcPlayer(QObject):
         self._intent_play = False
         for follower in self._followers.values():
             follower.set_pause(1)
-        if self._sync_target is not None and self._state == PlayerState.PLAYING:
-            self._held = self._sync_target      # a lock-step was about to resume: stay there instead
+        if self._sync_target is not None and self._sync_play:
+            # A lock-step was about to resume every player: they stay paused there instead.
             self._sync_play = False
+            self._held = snap_to_frame(self._sync_target, self._fps)
+            self._ticker.stop()
+            self._set_state(PlayerState.PAUSED)
+            self._player.set_time(self._frame_ms(self._held))
+            self.position_changed.emit(self._held)
             return
         if self._state != PlayerState.PLAYING:
             if self._state == PlayerState.OPENING:
