@@ -1,9 +1,10 @@
 """Hearing what libVLC plays: its audio callbacks capture the decoded PCM with the time each block
 is due at the ear (libVLC's clock), while a take plays for real with the app's libVLC options.
 
-Used by the end-to-end listening-switch test and the switch-latency benchmark. The player is the
-app's arrangement: the take and its listening renders muxed into one file as extra audio tracks
-(media.preview_tracks), the audible one chosen with libVLC's track selection.
+CapturingPlayer is a bare libVLC player (the benchmark measures libVLC's track selection with it);
+AppAudioTap taps every libVLC player the app's VlcPlayer makes (the take's and its render
+followers), with mute flips seen through the volume callback, as a sound server's mixer sees them.
+Used by the end-to-end listening-switch test and the switch-latency benchmark.
 """
 from __future__ import annotations
 

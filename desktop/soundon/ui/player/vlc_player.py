@@ -15,9 +15,10 @@ Why it looks the way it does:
   editor hears are muted; the take's own audio is muted while a render is heard. Switching is then a
   mute flip, which the sound server applies at its mixer at once (libVLC 3's audio track selection
   restarts the new track where its demuxer is, ~290 ms ahead of what is heard; slaves break seeking).
-  Lock-step: play/pause/rate go to every player together; a seek while playing, a start and a loop
-  pause every player, seek them all to the same time and resume them together once each has its
-  data (separate seeks while playing land ~40 ms apart, a joint resume within a few ms).
+  Lock-step: pause and rate go to every player together; a play from pause, a seek while playing, a
+  start and a loop pause every player, seek them all to the same time and resume them back to back
+  once each is there and libVLC's read-ahead has passed (separate seeks while playing land 20–45 ms
+  apart, a joint resume within 1–2 ms). A mute flip libVLC dropped (no audio output yet) is repeated.
 - The video output is bound per platform: an X11 window id, a Windows HWND, a macOS NSView.
 
 The libVLC instance arguments live in `instance_args()` only. SOUNDON_VIDEO_OUTPUT and
@@ -162,7 +163,7 @@ class VlcPlayer(QObject):
         self._player.video_set_mouse_input(False)
         self._media = None
         self._path: str | None = None
-        self._source: str | None = None   # what libVLC opens: the take, or its preview copy with renders
+        self._source: str | None = None   # what libVLC opens (the take)
         self._fps = 25.0
         self._length = 0.0
         self._state = PlayerState.EMPTY
