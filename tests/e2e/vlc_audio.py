@@ -1,9 +1,10 @@
 """Hearing what libVLC plays: its audio callbacks capture the decoded PCM with the time each block
 is due at the ear (libVLC's clock), while a take plays for real with the app's libVLC options.
 
-Used by the end-to-end listening-switch test and the switch-latency benchmark. The player is the
-app's arrangement: the take and its listening renders muxed into one file as extra audio tracks
-(media.preview_tracks), the audible one chosen with libVLC's track selection.
+CapturingPlayer is a bare libVLC player (the benchmark measures libVLC's track selection with it);
+AppAudioTap taps every libVLC player the app's VlcPlayer makes (the take's and its render
+followers), with mute flips seen through the volume callback, as a sound server's mixer sees them.
+Used by the end-to-end listening-switch test and the switch-latency benchmark.
 """
 from __future__ import annotations
 
@@ -169,3 +170,100 @@ def burst_onsets(times: np.ndarray, samples: np.ndarray) -> np.ndarray:
             marks.append(times[start])
             last = times[start]
     return np.array(marks)
+
+
+class PlayerTap:
+    """What one of the app's libVLC players plays, and when it was muted.
+
+    The volume callback stands in for the sound server's mixer: libVLC hands it the mute flips
+    (PulseAudio and CoreAudio apply them to the stream at their mixer), so a block is heard when its
+    player was unmuted at the block's due time. Blocks of a muted player are still captured.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.blocks: list[Block] = []
+        self.mutes: list[tuple[float, bool]] = []   # (libVLC clock, muted)
+        self._lock = threading.Lock()
+        self._callbacks = (
+            vlc.CallbackDecorators.AudioPlayCb(self._play),
+            vlc.CallbackDecorators.AudioPauseCb(lambda data, pts: None),
+            vlc.CallbackDecorators.AudioResumeCb(lambda data, pts: None),
+            vlc.CallbackDecorators.AudioFlushCb(lambda data, pts: None),
+            vlc.CallbackDecorators.AudioDrainCb(lambda data: None),
+        )
+        self._volume = vlc.CallbackDecorators.AudioSetVolumeCb(self._set_volume)
+
+    def attach(self, player) -> None:
+        player.audio_set_callbacks(*self._callbacks, None)
+        player.audio_set_volume_callback(self._volume)
+        player.audio_set_format("S16N", RATE, 2)
+
+    def _play(self, data, samples, count, pts) -> None:
+        pcm = np.frombuffer(ctypes.string_at(samples, count * 4), dtype=np.int16).reshape(-1, 2)
+        block = Block(pts / 1e6, vlc.libvlc_clock() / 1e6, pcm[:, 0].astype(np.float64) / 32768)
+        with self._lock:
+            self.blocks.append(block)
+
+    def _set_volume(self, data, volume, mute) -> None:
+        with self._lock:
+            self.mutes.append((vlc.libvlc_clock() / 1e6, bool(mute)))
+
+    def muted_at(self, clock_s: float) -> bool:
+        with self._lock:
+            states = [muted for at, muted in self.mutes if at <= clock_s]
+        return states[-1] if states else False
+
+    def last_mute_change(self) -> float:
+        with self._lock:
+            return self.mutes[-1][0] if self.mutes else float("nan")
+
+    def due_blocks(self) -> list[Block]:
+        """Blocks in due order; for a stretch delivered twice (after a seek) the later delivery."""
+        with self._lock:
+            blocks = list(self.blocks)
+        kept: list[Block] = []
+        for block in blocks:
+            start, end = block.due, block.due + len(block.left) / RATE
+            kept = [k for k in kept if k.due + len(k.left) / RATE <= start + 1e-4 or k.due >= end - 1e-4]
+            kept.append(block)
+        return sorted(kept, key=lambda b: b.due)
+
+    def timeline(self, start: float, stop: float) -> tuple[np.ndarray, np.ndarray]:
+        kept = [b for b in self.due_blocks() if start <= b.due < stop]
+        if not kept:
+            return np.array([]), np.array([])
+        return (np.concatenate([b.due + np.arange(len(b.left)) / RATE for b in kept]),
+                np.concatenate([b.left for b in kept]))
+
+
+class AppAudioTap:
+    """Taps every libVLC player a VlcPlayer makes (pass `attach` as its audio_tap)."""
+
+    def __init__(self):
+        self.taps: dict[str, PlayerTap] = {}
+
+    def attach(self, player, name: str) -> None:
+        tap = self.taps[name] = PlayerTap(name)
+        tap.attach(player)
+
+    @staticmethod
+    def now() -> float:
+        return vlc.libvlc_clock() / 1e6
+
+    def delivered_until(self, clock_s: float) -> bool:
+        return all(any(b.due >= clock_s for b in t.blocks) for t in self.taps.values())
+
+    def heard_blocks(self, start: float, stop: float) -> list[Block]:
+        """What comes out of the mixer: the blocks of the players unmuted at each block's due time."""
+        heard = [b for t in self.taps.values() for b in t.due_blocks()
+                 if start <= b.due < stop and not t.muted_at(b.due)]
+        return sorted(heard, key=lambda b: b.due)
+
+    def heard_level(self, start: float, stop: float, frequency: float) -> float:
+        blocks = self.heard_blocks(start, stop)
+        if not blocks:
+            return float("nan")
+        levels = np.array([goertzel_level(b.left, frequency) for b in blocks])
+        weights = np.array([len(b.left) for b in blocks], dtype=float)
+        return float(np.sqrt(np.sum(levels ** 2 * weights) / weights.sum()))

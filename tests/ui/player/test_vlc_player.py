@@ -128,20 +128,26 @@ def test_audio_renders_switch_without_a_jump(qtbot, player, take, tmp_path):
         player.set_audio_renders(renders)
     assert ready.args[0] == ["phone", "laptop"]
     qtbot.waitUntil(player.is_playing, timeout=5000)
-    qtbot.waitUntil(lambda: len(player._audio_tracks()) == 3, timeout=5000)
+    assert player._unmuted() == [NATIVE_AUDIO]   # renders attached muted: the take is still heard
     before = player.position()
     with qtbot.waitSignal(player.audio_track_changed, timeout=3000) as changed:
         player.select_audio("phone")
     assert changed.args[0] == "phone"
-    assert player.audio_track() == player._audio_tracks()[1]
+    assert player._unmuted() == ["phone"]       # a mute flip: the take's own audio is muted
     assert player.is_playing()
     assert abs(player.position() - before) < 0.2   # still where it was: no seek, no re-open
     player.select_audio("laptop")
-    assert player.current_audio() == "laptop" and player.audio_track() == player._audio_tracks()[2]
+    assert player.current_audio() == "laptop" and player._unmuted() == ["laptop"]
     player.select_audio("earbuds")  # no render for it: the original audio
-    assert player.current_audio() == NATIVE_AUDIO
-    # Seeking still works on the take with renders attached (it did not with libVLC slaves).
+    assert player.current_audio() == NATIVE_AUDIO and player._unmuted() == [NATIVE_AUDIO]
+    # A pause that comes while a seek's lock-step is under way stops there, on the frame.
+    player.seek(1.0)
     player.pause()
+    assert player.state == PlayerState.PAUSED and player.position() == pytest.approx(1.0, abs=1e-6)
+    qtbot.waitUntil(lambda: abs(player.reported_time() - 1.0) < 1 / 25 and player._sync_target is None,
+                    timeout=5000)
+    assert player.state == PlayerState.PAUSED and player._player.get_state().value == 4   # libVLC: Paused
+    # Seeking still works on the take with renders attached (it did not with libVLC slaves).
     player.seek(2.0)
     qtbot.waitUntil(lambda: abs(player.reported_time() - 2.0) < 1 / 25, timeout=3000)
 

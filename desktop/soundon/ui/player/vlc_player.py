@@ -10,11 +10,15 @@ Why it looks the way it does:
   frame the player was told to show (pausing snaps to a frame start).
 - libVLC 3 closes the video at the end of a take; an editor expects the last frame to stay, so the
   player stops itself on the last frame instead (or loops, when asked).
-- A take can carry extra audio files (listening-profile renders) as additional audio tracks; the
-  audible one is switched with libVLC's track selection, which neither seeks nor re-opens. libVLC 3
-  "slaves" (media.slaves_add / :input-slave) would be the obvious way, but with one attached a seek
-  resets libVLC's time to 0, so the renders are muxed with the take into one preview file instead
-  (media.preview_tracks, made in the background; the take re-opens once at the same frame).
+- A take can carry extra audio files (listening-profile renders). Each plays in its own audio-only
+  libVLC player (a "follower"), kept in lock-step with the take's player, and all but the one the
+  editor hears are muted; the take's own audio is muted while a render is heard. Switching is then a
+  mute flip, which the sound server applies at its mixer at once (libVLC 3's audio track selection
+  restarts the new track where its demuxer is, ~290 ms ahead of what is heard; slaves break seeking).
+  Lock-step: pause and rate go to every player together; a play from pause, a seek while playing, a
+  start and a loop pause every player, seek them all to the same time and resume them back to back
+  once each is there and libVLC's read-ahead has passed (separate seeks while playing land 20–45 ms
+  apart, a joint resume within 1–2 ms). A mute flip libVLC dropped (no audio output yet) is repeated.
 - The video output is bound per platform: an X11 window id, a Windows HWND, a macOS NSView.
 
 The libVLC instance arguments live in `instance_args()` only. SOUNDON_VIDEO_OUTPUT and
@@ -33,17 +37,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-import platformdirs
-
-from soundon import APP_NAME
 from soundon.core.timecode import frame_duration, snap_to_frame
-from soundon.jobs.qt_jobs import call_in_background
-from soundon.media.preview_tracks import mux_audio_tracks
 from soundon.media.tools import ToolMissing, install_hint
 
 NATIVE_AUDIO = "native"   # the take's own audio track
 TICK_MS = 33              # playhead refresh while playing (≈30 Hz)
 END_GUARD_FRAMES = 1.5    # hold on the last frame when the playhead gets this close to the end
+FILE_CACHING_MS = 150     # libVLC's read-ahead for local files (start sooner than the 300 ms default)
+SYNC_POLL_MS = 5          # how often a lock-step waits for the players to be ready
+SYNC_TIMEOUT_S = 10.0     # a render libVLC has not opened by then is reported and dropped
 
 
 class PlayerState(str, Enum):
@@ -65,7 +67,7 @@ def instance_args() -> list[str]:
         "--no-stats",
         "--no-sub-autodetect-file",  # a stray .srt beside a take is not the take
         "--no-metadata-network-access",
-        "--file-caching=150",        # local files: start sooner than the 300 ms default
+        f"--file-caching={FILE_CACHING_MS}",
         "--quiet",
     ]
     if vout := os.environ.get("SOUNDON_VIDEO_OUTPUT"):
@@ -134,11 +136,6 @@ def _while_alive(method):
     return guarded
 
 
-def preview_folder() -> Path:
-    """Where takes with their listening renders attached are kept (rebuilt when missing)."""
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "preview-tracks"
-
-
 class VlcPlayer(QObject):
     state_changed = Signal(str)          # a PlayerState value
     position_changed = Signal(float)     # seconds
@@ -151,16 +148,22 @@ class VlcPlayer(QObject):
     # libVLC thread -> GUI thread (queued): event name, value, monotonic time it happened
     _event = Signal(str, float, float)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, audio_tap=None):
+        """audio_tap(libvlc_player, name), when given, is called on every libVLC player this player
+        creates before it plays (the take's as NATIVE_AUDIO, each follower by its render's name):
+        the tests use it to hear what libVLC plays."""
         super().__init__(parent)
         vlc = _load_vlc()
         self._vlc = vlc
+        self._audio_tap = audio_tap
         self._player = engine().media_player_new()
+        if audio_tap:
+            audio_tap(self._player, NATIVE_AUDIO)
         self._player.video_set_key_input(False)    # keys and clicks belong to the Qt window
         self._player.video_set_mouse_input(False)
         self._media = None
         self._path: str | None = None
-        self._source: str | None = None   # what libVLC opens: the take, or its preview copy with renders
+        self._source: str | None = None   # what libVLC opens (the take)
         self._fps = 25.0
         self._length = 0.0
         self._state = PlayerState.EMPTY
@@ -175,10 +178,22 @@ class VlcPlayer(QObject):
         self._render_request = 0
         self._loop = False
         self._loop_range: tuple[float, float] | None = None
-        self._renders: dict[str, str] = {}
+        self._renders: dict[str, str] = {}     # renders whose followers are ready (switchable)
+        self._followers: dict[str, object] = {}  # render name -> audio-only libVLC player
+        self._pending_renders: dict[str, str] = {}  # followers opening, not yet switchable
+        self._sync_target: float | None = None  # a lock-step in progress: the time every player goes to
+        self._sync_play = False
+        self._sync_started = 0.0
+        self._sync_reseek = 0.0
+        self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
+        self._sync_timer.timeout.connect(self._sync_poll)
         self._audio_choice = NATIVE_AUDIO
         self._audible = True
         self._current_audio = ""
+        self._mutes: dict[str, bool] = {NATIVE_AUDIO: False}
+        self._unsaid: set[str] = set()   # mute flips libVLC could not take yet
+        self._mute_timer = QTimer(self, interval=SYNC_POLL_MS)
+        self._mute_timer.timeout.connect(self._say_mutes_again)
         self._handle: int | None = None
         self._released = False
         self._attach_events()
@@ -208,8 +223,7 @@ class VlcPlayer(QObject):
         """Open a take. Without autoplay it waits, opened and paused, for play() (preloading)."""
         self._path = self._source = str(path)
         self._fps = 1.0 / frame_duration(fps)
-        self._renders = {}
-        self._render_request += 1
+        self._drop_followers()   # renders belong to one take
         self._length = 0.0
         self._current_audio = ""
         self._open(start, autoplay)
@@ -236,6 +250,7 @@ class VlcPlayer(QObject):
     @_while_alive
     def unload(self) -> None:
         self._ticker.stop()
+        self._drop_followers()
         self._player.stop()
         self._player.set_media(None)
         self._media = None
@@ -274,11 +289,25 @@ class VlcPlayer(QObject):
         if self._length and self._held >= self._length - frame_duration(self._fps) * END_GUARD_FRAMES:
             self.seek(self._loop_range[0] if self._loop_range else 0.0)  # play from the top again
         self._set_anchor(self._held)
-        self._player.set_pause(0)
+        if self._followers:
+            self._lockstep(self._held, play=True)   # wherever a paused seek left them, start together
+        else:
+            self._player.set_pause(0)
 
     @_while_alive
     def pause(self) -> None:
         self._intent_play = False
+        for follower in self._followers.values():
+            follower.set_pause(1)
+        if self._sync_target is not None and self._sync_play:
+            # A lock-step was about to resume every player: they stay paused there instead.
+            self._sync_play = False
+            self._held = snap_to_frame(self._sync_target, self._fps)
+            self._ticker.stop()
+            self._set_state(PlayerState.PAUSED)
+            self._player.set_time(self._frame_ms(self._held))
+            self.position_changed.emit(self._held)
+            return
         if self._state != PlayerState.PLAYING:
             if self._state == PlayerState.OPENING:
                 self._player.set_pause(1)
@@ -296,7 +325,10 @@ class VlcPlayer(QObject):
 
     @_while_alive
     def stop(self) -> None:
+        self._sync_stop()
         self._player.stop()
+        for follower in self._followers.values():
+            follower.set_pause(1)
         self._held = 0.0
         self._set_state(PlayerState.STOPPED)
 
@@ -316,6 +348,8 @@ class VlcPlayer(QObject):
             self._open(target, autoplay=False)
         elif self._state == PlayerState.OPENING:
             self._pending_seek = target  # libVLC ignores a seek before the take is open
+        elif self._followers and self.is_playing():
+            self._lockstep(target, play=True)   # separate seeks while playing land ~40 ms apart
         else:
             self._player.set_time(self._frame_ms(target) if not self.is_playing() else int(round(target * 1000)))
         self.position_changed.emit(target)
@@ -335,6 +369,8 @@ class VlcPlayer(QObject):
         self._set_anchor(self.position())
         self._rate = rate
         self._player.set_rate(rate)
+        for follower in self._followers.values():
+            follower.set_rate(rate)
 
     @property
     def rate(self) -> float:
@@ -349,6 +385,8 @@ class VlcPlayer(QObject):
         return self._loop
 
     def position(self) -> float:
+        if self._sync_target is not None and self._sync_play:
+            return self._sync_target            # every player is waiting at that time
         if self._state == PlayerState.PLAYING:
             moved = (time.monotonic() - self._anchor_clock) * self._rate
             position = self._anchor_time + moved
@@ -368,39 +406,135 @@ class VlcPlayer(QObject):
 
     @_while_alive
     def set_audio_renders(self, renders: dict[str, str]) -> None:
-        """Attach listening-profile renders ({profile name: audio file}) as extra audio tracks.
+        """Attach listening-profile renders ({profile name: audio file}), one follower each.
 
-        The preview copy is made in the background; then the take re-opens once, at the same frame
-        and in the same play state, and `audio_renders_ready` lists the names. From then on
-        select_audio() switches instantly. An empty mapping goes back to the plain take.
+        The followers open paused where the take is; once every one of them is ready they are put
+        in lock-step with the take (in the same play state) and `audio_renders_ready` lists the
+        names. From then on select_audio() is a mute flip. An empty mapping goes back to the take's
+        own audio only.
         """
         if self._path is None:
             return
+        self._drop_followers()
         self._render_request += 1
-        request, take = self._render_request, self._path
         if not renders:
-            self._renders = {}
-            self._reopen(take)
+            self._apply_audio()
             return
-        names = list(renders)
-
-        def ready(container) -> None:
-            if request != self._render_request or take != self._path:
-                return  # another take or another set of renders came since
-            self._renders = {name: renders[name] for name in names}
-            self._reopen(str(container))
-            self.audio_renders_ready.emit(names)
-
-        call_in_background(mux_audio_tracks, take, [renders[n] for n in names], preview_folder(),
-                           on_done=ready, on_failed=self.error.emit, owner=self)
+        position = self.position()
+        for name, path in renders.items():
+            follower = engine().media_player_new()
+            if self._audio_tap:
+                self._audio_tap(follower, name)
+            self._set_mute(name, follower, True)
+            follower.set_rate(self._rate)
+            self._followers[name] = follower
+            self._open_follower(name, path, position)
+        self._pending_renders = dict(renders)
+        self._lockstep(position, play=self._intent_play and self._state == PlayerState.PLAYING)
 
     @_while_alive
-    def _reopen(self, source: str) -> None:
-        playing = self._intent_play
-        position = self.position()
-        self._source = source
-        self._current_audio = ""
-        self._open(position, autoplay=playing)
+    def _open_follower(self, name: str, path: str, start: float) -> None:
+        media = engine().media_new_path(str(path))
+        for option in (":no-video", ":start-paused", f":start-time={start:.3f}"):
+            media.add_option(option)
+        follower = self._followers[name]
+        follower.set_media(media)
+        follower.play()
+
+    def _drop_followers(self) -> None:
+        self._sync_stop()
+        followers, self._followers = self._followers, {}
+        self._renders = {}
+        self._pending_renders = {}
+        for follower in followers.values():
+            follower.stop()
+            follower.release()
+        if followers and not self._released:
+            self._set_mute(NATIVE_AUDIO, self._player, False)
+
+    # -- lock-step ----------------------------------------------------------------------------------
+
+    @_while_alive
+    def _lockstep(self, target: float, play: bool) -> None:
+        """Pause every player, seek them all to `target`, and (if `play`) resume them together once
+        each one is paused with its data there: resumed together, their clocks start together."""
+        vlc = self._vlc
+        ms = int(round(target * 1000))
+        if play:
+            self._player.set_pause(1)
+            self._player.set_time(ms)
+        for name, follower in self._followers.items():
+            if follower.get_state() in (vlc.State.Ended, vlc.State.Stopped, vlc.State.Error,
+                                        vlc.State.NothingSpecial):
+                self._open_follower(name, (self._pending_renders or self._renders)[name], target)
+            else:
+                follower.set_pause(1)
+                follower.set_time(ms if play else self._frame_ms(snap_to_frame(target, self._fps)))
+        self._sync_target, self._sync_play = target, play
+        self._sync_started = self._sync_reseek = time.monotonic()
+        self._sync_timer.start()
+
+    def _sync_ms(self) -> int:
+        """Where a lock-step sends the followers (a paused one: the middle of the held frame)."""
+        if self._sync_play:
+            return int(round(self._sync_target * 1000))
+        return self._frame_ms(snap_to_frame(self._sync_target, self._fps))
+
+    def _sync_stop(self) -> None:
+        self._sync_timer.stop()
+        self._sync_target = None
+
+    @_while_alive
+    def _sync_poll(self) -> None:
+        if self._sync_target is None:
+            self._sync_timer.stop()
+            return
+        paused = self._vlc.State.Paused
+        target = self._sync_target
+        waiting = [name for name, f in self._followers.items() if not self._ready_at(f, target)]
+        if waiting and time.monotonic() - self._sync_reseek >= FILE_CACHING_MS / 1000:
+            # libVLC ignores a seek made while a player is still opening: ask again.
+            self._sync_reseek = time.monotonic()
+            ms = self._sync_ms()
+            for name in waiting:
+                if self._followers[name].get_state() == paused:
+                    self._followers[name].set_time(ms)
+        main_ready = not self._sync_play or self._ready_at(self._player, target)
+        # libVLC says nothing when a paused player has the data of its seek; its read-ahead (the
+        # file caching) is when it has them. Resumed before, a player starts late (~40 ms seen).
+        settled = time.monotonic() - self._sync_started >= FILE_CACHING_MS / 1000
+        if (waiting or not main_ready or not settled) and time.monotonic() - self._sync_started < SYNC_TIMEOUT_S:
+            return
+        for name in waiting:      # libVLC could not open (or seek) this render: go on without it
+            follower = self._followers.pop(name)
+            follower.stop()
+            follower.release()
+            self.error.emit(f"The {name} render could not be played; that profile plays the original audio.")
+        self._sync_stop()
+        if self._sync_play and self._intent_play and self._player.get_state() == paused:
+            self._held = target
+            for player in (self._player, *self._followers.values()):
+                player.set_pause(0)    # back to back: the players' clocks restart within a few ms
+            self._set_anchor(target)
+            if self._unsaid:
+                self._mute_timer.start()
+            if self._state != PlayerState.PLAYING:
+                self._set_state(PlayerState.PLAYING)
+            self._ticker.start()
+        if self._pending_renders:
+            names = [n for n in self._pending_renders if n in self._followers]
+            self._renders = {n: self._pending_renders[n] for n in names}
+            self._pending_renders = {}
+            self._apply_audio()
+            self.audio_renders_ready.emit(names)
+        else:
+            self._apply_audio()
+
+    def _ready_at(self, player, target: float) -> bool:
+        """Paused, and its reported time is at the target (its seek has been carried out)."""
+        return player.get_state() == self._vlc.State.Paused and abs(player.get_time() / 1000.0 - target) < 0.1
+
+    # -- audio --------------------------------------------------------------------------------------
 
     def audio_renders(self) -> dict[str, str]:
         return dict(self._renders)
@@ -431,21 +565,53 @@ class VlcPlayer(QObject):
         described = self._player.audio_get_track_description() or []
         return [track_id for track_id, _name in described if track_id >= 0]
 
+    def _unmuted(self) -> list[str]:
+        """Which libVLC players were last told to be heard (NATIVE_AUDIO for the take's own).
+        Kept here because some outputs (the tests' adummy) don't report mute back."""
+        return [name for name, muted in self._mutes.items() if not muted]
+
+    def _set_mute(self, name: str, player, muted: bool) -> None:
+        player.audio_set_mute(muted)
+        self._mutes[name] = muted
+        if player.audio_get_mute() == -1:
+            self._unsaid.add(name)   # no audio output yet: libVLC drops the flip, say it again later
+            self._mute_timer.start()
+        else:
+            self._unsaid.discard(name)
+
+    @_while_alive
+    def _say_mutes_again(self) -> None:
+        """libVLC forgets a mute flip made while a player has no audio output (before its sound
+        first starts, or when its output is remade); flips it could not take are repeated."""
+        players = {NATIVE_AUDIO: self._player, **self._followers}
+        for name in sorted(self._unsaid, key=lambda n: not self._mutes.get(n, False)):  # mutes first
+            if name in players and name in self._mutes:
+                self._set_mute(name, players[name], self._mutes[name])
+            else:
+                self._unsaid.discard(name)
+        # An output appears within moments of the sound starting, long before its first block is
+        # heard; a player that stays without one (no audio, or an inaudible take) stops the retries.
+        if not self._unsaid or not self.is_playing() or time.monotonic() - self._anchor_clock > 2.0:
+            self._mute_timer.stop()
+
     @_while_alive
     def _apply_audio(self) -> None:
+        render = self._audio_choice if self._audible and self._audio_choice in self._renders else None
+        # Mute first, then unmute: never two sounds at once. Each flip is instant at the mixer.
+        self._mutes = {n: m for n, m in self._mutes.items() if n == NATIVE_AUDIO or n in self._followers}
+        for name, follower in self._followers.items():
+            if name != render:
+                self._set_mute(name, follower, True)
+        self._set_mute(NATIVE_AUDIO, self._player, render is not None)
+        if render is not None:
+            self._set_mute(render, self._followers[render], False)
         tracks = self._audio_tracks()
         if not tracks:
             return  # not opened yet: applied again when libVLC announces the tracks
-        wanted, name = -1, ""
-        if self._audible:
-            native_count = max(1, len(tracks) - len(self._renders))
-            names = list(self._renders)
-            if self._audio_choice in self._renders and native_count + names.index(self._audio_choice) < len(tracks):
-                wanted, name = tracks[native_count + names.index(self._audio_choice)], self._audio_choice
-            else:
-                wanted, name = tracks[0], NATIVE_AUDIO
+        wanted = tracks[0] if self._audible else -1   # an inaudible player decodes no audio at all
         if self._player.audio_get_track() != wanted:
             self._player.audio_set_track(wanted)
+        name = render or (NATIVE_AUDIO if self._audible else "")
         if name != self._current_audio:
             self._current_audio = name
             self.audio_track_changed.emit(name)
@@ -483,6 +649,8 @@ class VlcPlayer(QObject):
 
     @_while_alive
     def _on_event(self, name: str, value: float, clock: float) -> None:
+        if name in ("playing", "paused") and self._sync_target is not None and self._sync_play:
+            return  # the lock-step paused the take itself and resumes it
         if name == "time":
             if self._state == PlayerState.PLAYING and clock > self._seek_clock:
                 self._anchor_time, self._anchor_clock = value, clock
@@ -495,10 +663,15 @@ class VlcPlayer(QObject):
             if not self._intent_play:
                 self._player.set_pause(1)  # asked to wait (preload) or paused while it was opening
                 return
+            opened = self._state == PlayerState.OPENING
             self._set_anchor(self._held)
+            if self._unsaid:
+                self._mute_timer.start()
             self._set_state(PlayerState.PLAYING)
             self._apply_audio()
             self._ticker.start()
+            if opened and self._followers:
+                self._lockstep(self._held, play=True)   # started (or looped) on its own: join up
         elif name == "paused":
             if self._show_first_frame and self._pending_seek is None:
                 self._pending_seek = self._held
@@ -576,8 +749,10 @@ class VlcPlayer(QObject):
         """Free libVLC's player (the window is closing). Safe to call twice."""
         if self._released:
             return
+        self._drop_followers()
         self._released = True
         self._ticker.stop()
+        self._mute_timer.stop()
         manager = self._player.event_manager()
         for event_type in self._attached:
             manager.event_detach(event_type)
