@@ -56,12 +56,9 @@ def test_switch_latency_during_playback(qtbot, media, tmp_path):
     the new profile's sound (checked, not assumed)."""
     from soundon.ui.player.video_surface import VideoSurface
     from soundon.ui.player.vlc_player import VlcPlayer
-    from tests.e2e.vlc_audio import AppAudioTap
+    from tests.e2e.vlc_audio import AppAudioTap, take_with_profile_renders
 
-    take = media.clip("bench.mp4", duration=40, size="640x360", audio=take_audio_expression(40))
-    cache = RenderCache(tmp_path / "cache")
-    source = RenderSource(str(take), fingerprint(take), 2)
-    renders = {name: str(cache.ensure(source, ListeningSetup(name))) for name in ("headphones", "phone")}
+    take, renders = take_with_profile_renders(media, tmp_path / "cache", 40, "640x360")
     surface = VideoSurface()
     surface.resize(640, 360)
     qtbot.addWidget(surface)

@@ -13,12 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from soundon.core.listening import ListeningSetup
-from soundon.media.fingerprint import fingerprint
-from soundon.media.listening_renders import RenderCache, RenderSource
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import NATIVE_AUDIO, VlcPlayer
-from tests.e2e.vlc_audio import AppAudioTap, burst_onsets, take_audio_expression
+from tests.e2e.vlc_audio import AppAudioTap, burst_onsets, take_with_profile_renders
 
 pytestmark = pytest.mark.e2e
 FRAME_S = 1 / 25
@@ -26,11 +23,7 @@ FRAME_S = 1 / 25
 
 @pytest.fixture
 def take_with_renders(media, tmp_path):
-    take = media.clip("take.mp4", duration=8, size="160x90", audio=take_audio_expression(8))
-    cache = RenderCache(tmp_path / "cache")
-    source = RenderSource(str(take), fingerprint(take), 2)
-    renders = {name: str(cache.ensure(source, ListeningSetup(name))) for name in ("headphones", "phone")}
-    return take, renders
+    return take_with_profile_renders(media, tmp_path / "cache", 8, "160x90")
 
 
 @pytest.fixture

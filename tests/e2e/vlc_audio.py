@@ -36,6 +36,28 @@ class Block:
     left: np.ndarray
 
 
+def latest_deliveries(blocks: list[Block]) -> list[Block]:
+    """Blocks in due order; where libVLC delivered a stretch twice (the old track's and the new
+    one's, or again after a seek) the later delivery is what plays, so it wins."""
+    kept: list[Block] = []
+    for block in blocks:
+        start, end = block.due, block.due + len(block.left) / RATE
+        kept = [k for k in kept if k.due + len(k.left) / RATE <= start + 1e-4 or k.due >= end - 1e-4]
+        kept.append(block)
+    return sorted(kept, key=lambda b: b.due)
+
+
+def take_with_profile_renders(media, cache_dir, seconds: float, size: str, names=("headphones", "phone")):
+    """A take whose audio carries the test tones, and its listening renders: (take, {name: wav})."""
+    from soundon.core.listening import ListeningSetup
+    from soundon.media.fingerprint import fingerprint
+    from soundon.media.listening_renders import RenderCache, RenderSource
+    take = media.clip(f"take-{seconds:g}s.mp4", duration=seconds, size=size, audio=take_audio_expression(seconds))
+    cache = RenderCache(cache_dir)
+    source = RenderSource(str(take), fingerprint(take), 2)
+    return take, {name: str(cache.ensure(source, ListeningSetup(name))) for name in names}
+
+
 def goertzel_level(x: np.ndarray, frequency: float) -> float:
     n = np.arange(len(x))
     return float(abs(np.dot(x, np.exp(-2j * np.pi * frequency * n / RATE))) * 2 / max(1, len(x)))
@@ -111,13 +133,7 @@ class CapturingPlayer:
         heard is the later delivery, so for overlapping blocks the later-arriving one wins.
         """
         with self._lock:
-            blocks = list(self.blocks)
-        kept: list[Block] = []
-        for block in blocks:
-            start, end = block.due, block.due + len(block.left) / RATE
-            kept = [k for k in kept if k.due + len(k.left) / RATE <= start + 1e-4 or k.due >= end - 1e-4]
-            kept.append(block)
-        return sorted(kept, key=lambda b: b.due)
+            return latest_deliveries(list(self.blocks))
 
     def timeline(self) -> tuple[np.ndarray, np.ndarray]:
         """(due time of every heard sample, samples)."""
@@ -221,13 +237,7 @@ class PlayerTap:
     def due_blocks(self) -> list[Block]:
         """Blocks in due order; for a stretch delivered twice (after a seek) the later delivery."""
         with self._lock:
-            blocks = list(self.blocks)
-        kept: list[Block] = []
-        for block in blocks:
-            start, end = block.due, block.due + len(block.left) / RATE
-            kept = [k for k in kept if k.due + len(k.left) / RATE <= start + 1e-4 or k.due >= end - 1e-4]
-            kept.append(block)
-        return sorted(kept, key=lambda b: b.due)
+            return latest_deliveries(list(self.blocks))
 
     def timeline(self, start: float, stop: float) -> tuple[np.ndarray, np.ndarray]:
         kept = [b for b in self.due_blocks() if start <= b.due < stop]
