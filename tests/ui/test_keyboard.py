@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from soundon.core.timecode import frame_duration
 from soundon.ui.keymap import KEYMAP
-from soundon.ui.models.roles import TakeRole
-from tests.ui.conftest import take_named
 
 K = Qt.Key
 SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -4,7 +4,6 @@ from PySide6.QtCore import Qt
 
 from soundon.store.library import Library
 from soundon.ui.main_window import MainWindow
-from tests.ui.conftest import take_named
 
 
 def open_window(qtbot, library, settings):

@@ -1,11 +1,9 @@
 import json
 
-import numpy as np
 import pytest
 
 from soundon.jobs.importer import Importer
 from soundon.media.overview import load_peaks
-from soundon.media.synth import ClipSpec
 
 
 def test_folder_import_with_broken_files(media, library, tmp_path):

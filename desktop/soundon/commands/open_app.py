@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soundon.commands.common import open_library
 
 
 def register(subparsers, common) -> None:

@@ -19,7 +19,7 @@ import platformdirs
 import sqlite_utils
 
 from soundon import APP_NAME
-from soundon.core.review import AudioVerdict, Flag, Note, ReviewError, check_rating
+from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.store import migrations
 
 LIBRARY_ENV = "SOUNDON_LIBRARY"

@@ -18,7 +18,7 @@ from soundon import APP_NAME
 from soundon.core.comparison import takes_to_compare
 from soundon.core.marks import InOut
 from soundon.core.review import Note, ReviewError
-from soundon.core.timecode import format_timecode, frame_duration
+from soundon.core.timecode import format_timecode
 from soundon.media.overview import load_peaks
 from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
