@@ -35,6 +35,7 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from soundon.core.timecode import frame_duration, snap_to_frame
@@ -58,6 +59,24 @@ class PlayerState(str, Enum):
     ERROR = "error"
 
 
+# Qt platforms whose widgets are real windows libVLC can draw into (X11 window, HWND, NSView).
+EMBEDDING_PLATFORMS = {"xcb", "windows", "cocoa"}
+
+
+def window_system() -> str:
+    """Qt's platform plugin: the running application's, else the one QT_QPA_PLATFORM asks for."""
+    if QGuiApplication.instance() is not None:
+        return QGuiApplication.platformName()
+    return os.environ.get("QT_QPA_PLATFORM", "xcb").split(":", 1)[0]
+
+
+def can_embed() -> bool:
+    """Whether the player's widget is a native window libVLC can draw into. On Qt's offscreen or
+    minimal platforms its window id names nothing, and handing it to libVLC (or letting libVLC pick an
+    output of its own, such as a terminal's colour ASCII art) crashes the process."""
+    return window_system() in EMBEDDING_PLATFORMS
+
+
 def instance_args() -> list[str]:
     """Every libVLC option Sound-On uses, in one place."""
     args = [
@@ -70,7 +89,8 @@ def instance_args() -> list[str]:
         f"--file-caching={FILE_CACHING_MS}",
         "--quiet",
     ]
-    if vout := os.environ.get("SOUNDON_VIDEO_OUTPUT"):
+    vout = os.environ.get("SOUNDON_VIDEO_OUTPUT") or ("" if can_embed() else "dummy")
+    if vout:
         # set_xwindow() resets libVLC's choice of video output to "any", so --vout alone doesn't
         # stick: a non-OpenGL choice also switches the OpenGL outputs off (on a virtual display
         # Mesa's software GL crashes now and then). Software output goes with software decoding.
@@ -208,6 +228,8 @@ class VlcPlayer(QObject):
         """Draw into this widget (made native so it has a platform window)."""
         handle = int(surface.winId())
         self._handle = handle
+        if not can_embed():
+            return   # decoded into the window-less output chosen in instance_args()
         if sys.platform.startswith("linux"):
             self._player.set_xwindow(handle)
         elif sys.platform == "win32":
