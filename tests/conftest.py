@@ -15,6 +15,28 @@ import pytest
 
 from soundon.media.synth import ClipSpec, make_clip
 from soundon.store.library import Library
+from tests.program_guard import ProgramGuard, temporary_folders
+
+_guard = ProgramGuard()
+
+
+def pytest_configure(config):
+    _guard.install()
+
+
+def pytest_unconfigure(config):
+    _guard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _programs_from_bootstrap_only(tmp_path_factory):
+    """A test fails when it (or the app under test) ran a program packaging/bootstrap.sh doesn't provide."""
+    yield  # programs started by session fixtures are judged with the first test that needed them
+    refused = _guard.take_refusals(temporary_folders(tmp_path_factory.getbasetemp()))
+    if refused:
+        pytest.fail("this test ran programs a fresh machine won't have: "
+                    + "; ".join(f"{v.program} ({v.why})" for v in refused)
+                    + ". Install them in packaging/bootstrap.sh or do without them.", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """End-to-end fixtures: the real app in a real window on the virtual display (xvfb-run gives the
 tests a DISPLAY), real libVLC, real ffmpeg; keys typed through the X server with xdotool; screenshots
-saved under tests/e2e/artifacts/ (ignored by git) to be looked at."""
+saved under tests/e2e/artifacts/ (ignored by git) to be looked at, taken with ffmpeg's x11grab."""
 from __future__ import annotations
 
 import os
@@ -70,7 +70,11 @@ class Display:
         return self.run("getwindowname", str(window_id))
 
     def screenshot(self, path: Path) -> Path:
-        subprocess.run([_need("import"), "-window", "root", str(path)], check=True, timeout=60)
+        """The whole virtual screen, libVLC's picture included, through ffmpeg's x11grab (the one
+        screenshot method of the suite: ffmpeg is installed anyway)."""
+        subprocess.run([_need("ffmpeg"), "-hide_banner", "-loglevel", "error", "-y", "-f", "x11grab",
+                        "-i", os.environ["DISPLAY"], "-frames:v", "1", "-update", "1", str(path)],
+                       check=True, timeout=60, capture_output=True)
         return path
 
 

@@ -12,17 +12,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtGui import QGuiApplication
 
 pytestmark = pytest.mark.e2e
 
 SOUNDON = shutil.which("soundon", path=str(Path(sys.executable).parent)) or "soundon"
 FRAME = 1 / 25
-
-
-def grab(path: Path) -> Path:
-    QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
-    return path
 
 
 def settle(qtbot, ms: int = 50):
@@ -49,7 +43,7 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     qtbot.waitUntil(lambda: player.reported_time() > 0.2, timeout=5000)
     first = player.reported_time()
     qtbot.waitUntil(lambda: player.reported_time() > first + 0.2, timeout=5000)
-    grab(artifacts / "01-playing.png")
+    display.screenshot(artifacts / "01-playing.png")
     display.keys("space")
     qtbot.waitUntil(lambda: not player.is_playing(), timeout=5000)
 
@@ -99,7 +93,7 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     qtbot.waitUntil(lambda: [p.audio_track() > 0 for p in compare.players()] == [False, True, False], timeout=5000)
     qtbot.wait(500)  # let the sync check run a couple of times while playing
     assert compare.max_drift() < FRAME
-    grab(artifacts / "02-compare.png")
+    display.screenshot(artifacts / "02-compare.png")
     display.keys("x")
     heard = compare.audible_take()["id"]
     qtbot.waitUntil(lambda: imported.review_state(heard)["flag"] == "reject", timeout=3000)
@@ -109,7 +103,7 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     back = window.current_take_id()
     display.keys("3")
     qtbot.waitUntil(lambda: imported.review_state(back)["rating"] == 3, timeout=3000)
-    grab(artifacts / "03-after-compare.png")
+    display.screenshot(artifacts / "03-after-compare.png")
     display.keys("ctrl+q")
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
 
