@@ -55,10 +55,13 @@ class Display:
     def click(self, x: int, y: int) -> None:
         self.run("mousemove", "--sync", str(x), str(y), "click", "1")
 
-    def find_window(self, name: str, timeout: float = 30.0) -> int:
+    def find_window(self, name: str, timeout: float = 30.0, pid: int | None = None) -> int:
+        """A visible window whose title matches; with pid, only that process's (an earlier test's
+        window of the same name may still be known to the X server)."""
+        owner = ["--pid", str(pid)] if pid else []
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            proc = subprocess.run([self.xdotool, "search", "--onlyvisible", "--name", name],
+            proc = subprocess.run([self.xdotool, "search", "--onlyvisible", *owner, "--name", name],
                                   capture_output=True, text=True, timeout=10)
             ids = [int(x) for x in proc.stdout.split()]
             if ids:

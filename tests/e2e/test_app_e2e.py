@@ -122,8 +122,7 @@ def test_an_editor_session_with_the_soundon_command(batch, display, artifacts, t
     app = subprocess.Popen([SOUNDON, "--library", str(library)], env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     try:
-        window = display.find_window("^Sound-On")
-        assert display.window_name(window) == "Sound-On — Beach batch"
+        window = display.find_window("^Sound-On — Beach batch$", pid=app.pid)  # the title names the batch
         display.focus(window)
         # Culling with the keyboard alone: pick+rate the first, reject the second, rate the third.
         display.keys("p", "5", "Down", "x", "Down", "3", "a")
@@ -147,8 +146,7 @@ def test_an_editor_session_with_the_soundon_command(batch, display, artifacts, t
     again = subprocess.Popen([SOUNDON, "--library", str(library)], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
-        window = display.find_window("^Sound-On")
-        assert display.window_name(window) == "Sound-On — Beach batch"
+        window = display.find_window("^Sound-On — Beach batch$", pid=again.pid)  # the title names the batch
         display.focus(window)
         display.keys("space")
         time.sleep(1.0)  # a second of playback for the screenshot (not a synchronisation)
@@ -167,7 +165,7 @@ def test_missing_ffmpeg_shows_a_dialog_not_a_crash(display, tmp_path, artifacts)
     app = subprocess.Popen([SOUNDON, "--library", str(tmp_path / "lib.sqlite")], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        dialog = display.find_window("^Sound-On$")
+        dialog = display.find_window("^Sound-On$", pid=app.pid)
         display.screenshot(artifacts / "05-missing-ffmpeg.png")
         display.focus(dialog)
         display.keys("Return")
