@@ -19,9 +19,10 @@ def test_one_transport_drives_all_in_sync(qtbot, window):
     assert len(compare.players()) == 3
     compare.play()
     qtbot.waitUntil(lambda: all(p.is_playing() for p in compare.players()), timeout=5000)
-    qtbot.wait(600)   # a few sync checks
     frame = 1 / 25
-    assert compare.max_drift() < frame
+    # Takes start from separate libVLC players: the sync checks (every 200 ms) bring them within a
+    # frame; on a loaded machine the first check may still see a start-up lag.
+    qtbot.waitUntil(lambda: compare.max_drift() < frame, timeout=2000)
     # Knock one follower 300 ms off: the sync brings it back within a frame.
     follower = compare.players()[1]
     follower.seek(follower.position() + 0.3)
