@@ -230,3 +230,16 @@ def test_export_text_output_and_nothing_to_export(cli, batch, tmp_path):
     assert "undecided" in proc.stdout
     missing = cli("export", "--batch", "Nope", "--to", str(tmp_path / "d"), *lib)
     assert missing.returncode == 1 and "no batch named" in missing.stderr
+
+
+def test_export_refuses_a_take_replaced_on_disk_and_writes_the_others(cli, batch, media, tmp_path):
+    lib = ["--library", str(cli.library)]
+    cli.json("review", str(batch["kling"]["id"]), "--pick")
+    cli.json("review", str(batch["bach"]["id"]), "--pick")
+    other = media.clip("other.mp4", duration=1, audio="sine=frequency=1200", folder=tmp_path / "elsewhere")
+    Path(batch["bach"]["path"]).write_bytes(other.read_bytes())
+    proc = cli("export", "--batch", "Shoot", "--to", str(tmp_path / "d"), "--picked", *lib)
+    assert proc.returncode == 1
+    assert "✗ bach_d.mp4" in proc.stderr and "changed on disk" in proc.stderr and "Import it again" in proc.stderr
+    assert "✓ kling_a.mp4" in proc.stdout and "1 of 2 take(s) written" in proc.stdout
+    assert sorted(p.name for p in (tmp_path / "d").glob("*.mp4")) == ["kling_a.mp4"]

@@ -51,7 +51,7 @@ def run(args) -> int:
             for note in item.notes:
                 say(f"    note: {note}")
         else:
-            say(f"✗ {name}: {item.error}")
+            warn(f"✗ {name}: {item.error}")
 
     job = ExportJob(library, ExportRequest(batch=args.batch, to=args.to, picked_only=args.picked,
                                            format=args.format, audio_codec=args.audio_codec,

@@ -12,7 +12,9 @@ What each gets:
   are off. `normalize_keep` brings them to the batch's target instead (their audio is then
   re-encoded).
 - A take whose video can't go in the chosen container (ProRes in MP4) is written as .mov, and said.
-One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
+Before anything is written, a pre-flight refuses the takes whose file is missing or has changed on
+disk since the import (another file saved under the take's name), each with its reason; the
+others are exported. One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
 was written, how it verified, and why anything failed.
 """
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from soundon.core.swap_spec import Level, SwapSpec, SwapSpecError
 from soundon.core.targets import TARGETS
-from soundon.jobs.swap_job import SwapJob, SwapRequest
+from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
 from soundon.media import destination
 from soundon.media.containers import suffix_for_video
 from soundon.media.swap_errors import Cancelled, DestinationError, SwapError
@@ -145,8 +147,13 @@ class ExportJob:
         weights = [max(t.get("duration") or 0.0, 0.1) for t in takes]
         total_weight = sum(weights) or 1.0
         done_weight = 0.0
+        for take, item in zip(takes, result.items):
+            self._preflight(take, item)
         try:
             for number, (take, item) in enumerate(zip(takes, result.items), start=1):
+                if item.status == "failed":          # refused by the pre-flight
+                    done_weight += weights[number - 1]
+                    continue
                 if self._cancelled:
                     item.status, item.error = "cancelled", "the export was stopped before this take"
                     continue
@@ -175,6 +182,20 @@ class ExportJob:
         return result
 
     # -- one take ---------------------------------------------------------------------------------
+
+    def _preflight(self, take: dict, item: ExportItem) -> None:
+        """Refuse, before any file is written, a take whose file is gone or is no longer the
+        content that was reviewed."""
+        source = Path(take["path"])
+        try:
+            if not source.is_file():
+                raise SwapError(f"The take's file {source} is missing; if its batch moved, run "
+                                f"soundon relink {take['batch']!r} NEW_FOLDER.")
+            check_unchanged(source, take["fingerprint"])
+        except SwapError as exc:
+            item.status, item.error = "failed", str(exc)
+            if self.on_item:
+                self.on_item(item)
 
     def _export_one(self, take: dict, item: ExportItem, to: Path, tick) -> None:
         req = self.request
@@ -208,9 +229,6 @@ class ExportJob:
     def _request_for(self, take: dict, item: ExportItem, to: Path) -> SwapRequest:
         req = self.request
         source = Path(take["path"])
-        if not source.is_file():
-            raise SwapError(f"The take's file {source} is missing; if its batch moved, run "
-                            f"soundon relink {take['batch']!r} NEW_FOLDER.")
         suffix, note = suffix_for_video(FORMATS[req.format], take.get("video_codec") or "")
         if note:
             item.notes.append(note)
@@ -228,13 +246,14 @@ class ExportJob:
                 raise SwapError(f"Take {take['id']}'s stored swap spec can't be used ({exc}).") from None
             item.audio = "post track"
             return SwapRequest(video=source, out=out, track=Path(stored["track"]), spec=spec,
-                               audio_codec=audio_codec, verify=req.verify)
+                               audio_codec=audio_codec, verify=req.verify, expected_fingerprint=take["fingerprint"])
         item.audio = "native"
         if take["audio_verdict"] == "undecided":
             item.notes.append("audio verdict undecided: the native audio was kept")
         native_level = Level(target=target) if req.normalize_keep else None
         return SwapRequest(video=source, out=out, track=None, audio_codec=audio_codec, verify=req.verify,
-                           native_level=native_level, measure_native=not req.normalize_keep)
+                           native_level=native_level, measure_native=not req.normalize_keep,
+                           expected_fingerprint=take["fingerprint"])
 
     # -- the manifest -----------------------------------------------------------------------------
 

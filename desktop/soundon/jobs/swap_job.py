@@ -26,6 +26,7 @@ from soundon.media import destination
 from soundon.media.conform import output_layout
 from soundon.media.containers import LOSSY, audio_codec_for, check_video_fits, codec_can_be_copied, container_for
 from soundon.media.ffrun import CancelToken
+from soundon.media.fingerprint import still_the_same
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
@@ -47,6 +48,7 @@ class SwapRequest:
     verify: bool = True
     native_level: Level | None = None       # keep takes only: bring the native audio to this level
     measure_native: bool = False            # keep takes only: report the native loudness (left as is)
+    expected_fingerprint: str | None = None  # a library take: the content it was imported with
 
 
 @dataclass
@@ -75,6 +77,21 @@ class SwapOutcome:
             "timing": self.timing, "level": self.level, "verification": self.verification,
             "cleaned_leftovers": self.cleaned_leftovers, "notes": self.notes, "seconds": self.seconds,
         }
+
+
+def check_unchanged(video: Path, expected: str | None) -> None:
+    """Refuse a take whose file was replaced or edited since its import: its review decisions
+    belong to the content that was reviewed, not to whatever now has its name."""
+    if expected is None:
+        return
+    try:
+        same = still_the_same(video, expected)
+    except OSError as exc:
+        raise SourceError(f"The take {video} can't be read ({exc.strerror or exc}).") from None
+    if not same:
+        raise SourceError(f"{Path(video).name} has changed on disk since it was imported, so the decisions "
+                          "made on it don't apply to this file; nothing was written for it. Import it again "
+                          "to review it as a new take.")
 
 
 class SwapJob:
@@ -108,6 +125,7 @@ class SwapJob:
         token = self._token
         seconds: dict[str, float] = {}
         token.check()
+        check_unchanged(req.video, req.expected_fingerprint)
         take, track = self._read_inputs(req)
         requested = Path(req.out).expanduser().absolute()
         container = container_for(requested)
