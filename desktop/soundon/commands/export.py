@@ -12,6 +12,7 @@ from pathlib import Path
 from soundon.commands.common import emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
+from soundon.media.extra_streams import describe
 
 
 def register(subparsers, common) -> None:
@@ -50,6 +51,8 @@ def run(args) -> int:
             say(f"✓ {name} → {item.output} ({item.audio}, {check})")
             for note in item.notes:
                 say(f"    note: {note}")
+            for entry in (item.outcome or {}).get("not_carried") or []:
+                say(f"    not carried over: {describe(entry)}")
         else:
             warn(f"✗ {name}: {item.error}")
 

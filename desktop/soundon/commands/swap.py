@@ -11,6 +11,7 @@ from soundon.commands.common import UserError, emit_json, say
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.commands.swap_options import add_swap_options, spec_from_args
 from soundon.jobs.swap_job import SwapJob, SwapOutcome, SwapRequest
+from soundon.media.extra_streams import describe
 
 
 def register(subparsers, common) -> None:
@@ -69,6 +70,8 @@ def print_outcome(outcome: SwapOutcome) -> None:
         say("  not verified (--no-verify)")
     for note in outcome.notes:
         say(f"  note: {note}")
+    for entry in outcome.not_carried:
+        say(f"  not carried over: {describe(entry)}")
 
 
 def _verification_text(v: dict) -> str:

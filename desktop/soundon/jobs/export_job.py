@@ -34,6 +34,7 @@ from soundon.core.targets import TARGETS
 from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
 from soundon.media import destination
 from soundon.media.containers import suffix_for_video
+from soundon.media.extra_streams import describe
 from soundon.media.swap_errors import Cancelled, DestinationError, SwapError
 from soundon.media.probe import ProbeError
 from soundon.store.library import Library, LibraryError
@@ -278,7 +279,7 @@ class ExportJob:
 
 CSV_COLUMNS = ("take_id", "source", "audio_verdict", "status", "audio", "output", "post_track", "offset_s", "fit",
                "level", "reencoded", "video_identical", "video_packets", "length_difference_ms",
-               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "error")
+               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "not_carried", "error")
 
 
 def manifest_csv(items: list[ExportItem]) -> str:
@@ -302,7 +303,8 @@ def manifest_csv(items: list[ExportItem]) -> str:
             "length_difference_ms": verification.get("length_difference_ms", ""),
             "offset_measured_s": offset.get("measured_s", "") if offset.get("measured_s") is not None else "",
             "loudness_lufs": level.get("measured_lufs", ""), "gain_db": level.get("gain_db", ""),
-            "notes": " | ".join(item.notes), "error": item.error})
+            "notes": " | ".join(item.notes),
+            "not_carried": " | ".join(describe(e) for e in r.get("not_carried") or []), "error": item.error})
     return buffer.getvalue()
 
 

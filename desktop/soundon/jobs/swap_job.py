@@ -25,6 +25,7 @@ from soundon.core.swap_timing import plan_timing
 from soundon.media import destination
 from soundon.media.conform import output_layout
 from soundon.media.containers import LOSSY, audio_codec_for, check_video_fits, codec_can_be_copied, container_for
+from soundon.media.extra_streams import plan_extra_streams
 from soundon.media.ffrun import CancelToken
 from soundon.media.fingerprint import still_the_same
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
@@ -65,6 +66,7 @@ class SwapOutcome:
     cleaned_leftovers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    not_carried: list[dict] = field(default_factory=list)   # the take's streams left out, and why
 
     @property
     def renamed(self) -> bool:
@@ -76,6 +78,7 @@ class SwapOutcome:
             "video": self.video, "audio": self.audio, "reencoded": self.reencoded, "spec": self.spec,
             "timing": self.timing, "level": self.level, "verification": self.verification,
             "cleaned_leftovers": self.cleaned_leftovers, "notes": self.notes, "seconds": self.seconds,
+            "not_carried": self.not_carried,
         }
 
 
@@ -138,6 +141,7 @@ class SwapJob:
             notes.append(f"removed {len(cleaned)} unfinished file(s) left by an earlier run that was stopped")
 
         plan = self._plan(take, track, container, req, notes)
+        plan.extras = plan_extra_streams(take, container)
         seconds["prepare"] = time.perf_counter() - started
         level = self._level(req, plan)
         measuring = (plan.encodes_audio and level is not None and level.needs_measurement) or (
@@ -319,7 +323,8 @@ class SwapJob:
             spec=req.spec.to_dict() if plan.route == "post" else None,
             timing=plan.timing.as_dict() if plan.timing else None, level=level,
             verification=verification.as_dict() if verification else None,
-            cleaned_leftovers=[str(p) for p in cleaned], notes=notes, seconds={k: round(v, 3) for k, v in seconds.items()})
+            cleaned_leftovers=[str(p) for p in cleaned], notes=notes, seconds={k: round(v, 3) for k, v in seconds.items()},
+            not_carried=plan.extras.not_carried)
 
 
 __all__ = ["SwapJob", "SwapOutcome", "SwapRequest", "Cancelled"]

@@ -224,7 +224,7 @@ def _reference(plan: RemuxPlan, window: Window, cancel: CancelToken | None) -> n
     start = window.ref_start - window.search
     lead = max(0, -start)
     count = window.length + 2 * window.search
-    stream = (ffmpeg.input(input_url(plan.track.path), **input_options())["a:0"]
+    stream = (ffmpeg.input(input_url(plan.track.path), **input_options())[str(plan.track.audio.index)]
               .filter("aresample", 48000, resampler="soxr").filter("asetpts", "N/SR/TB"))
     if plan.timing.loop:
         stream = stream.filter("aloop", loop=-1, size=plan.timing.track_samples + plan.timing.rate)
