@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soundon.commands.common import emit_json, open_library, say, warn
+from soundon.commands.common import UsageError, emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
 from soundon.media.extra_streams import describe
@@ -33,6 +33,11 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    if args.to.exists() and not args.to.is_dir():
+        raise UsageError(f"--to {args.to} is not a folder; give the folder the files go in (it is created "
+                         "if needed).")
+    if not args.batch.strip():
+        raise UsageError("--batch needs a batch's name (soundon list shows them).")
     library = open_library(args)
     line = ProgressLine()
 
