@@ -164,8 +164,12 @@ class SwapJob:
             destination.remove_quietly(temp)
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)
-        if placement.renamed:
-            notes.append(f"{requested.name} already exists, so the file was written as {placement.final.name}")
+        fitted = destination.fit_name(requested)
+        if fitted != requested:
+            notes.append(f"the name {requested.name} is longer than a file name can be "
+                         f"({destination.NAME_MAX_BYTES} bytes), so it was shortened to {fitted.name}")
+        if placement.final != fitted:
+            notes.append(f"{fitted.name} already exists, so the file was written as {placement.final.name}")
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
 
