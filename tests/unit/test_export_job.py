@@ -89,3 +89,32 @@ def test_a_take_changed_after_the_pre_flight_is_still_refused(library, batch, tm
     with pytest.raises(SourceError, match="changed on disk"):
         SwapJob(SwapRequest(take, tmp_path / "x.mp4", None, expected_fingerprint=batch[2]["fingerprint"])).run()
     assert not (tmp_path / "x.mp4").exists()
+
+
+def _fill(folder: Path) -> None:
+    """Fill the disk holding `folder` to the last byte, as another program writing there would."""
+    with (folder / "someone-else.bin").open("wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\1" * 4096)
+        except OSError:
+            pass
+
+
+def test_a_disk_that_fills_still_gets_the_manifest_of_what_was_written(library, batch):
+    from tests.swap_helpers import small_filesystem
+    with small_filesystem("24m") as folder:
+        job = ExportJob(library, ExportRequest("B", folder / "out"))
+        job.on_progress = lambda t: _fill(folder) if t.index == 2 and t.phase == "starting" else None
+        result = job.run()
+        assert [i.status for i in result.items] == ["written", "failed", "failed"]
+        assert all("full" in i.error or "MB free" in i.error for i in result.items[1:])
+        names = {Path(t["path"]).name for t in batch}
+        written = {p.name for p in (folder / "out").iterdir()} & names
+        assert written == {Path(batch[0]["path"]).name}       # nothing under the failed takes' names
+        assert not list((folder / "out").glob(f".*{PART_SUFFIX}"))
+        manifest = json.loads(Path(result.manifest_json).read_text())
+        assert [f["status"] for f in manifest["files"]] == ["written", "failed", "failed"]
+        assert manifest["files"][0]["output"] == result.items[0].output
+        rows = Path(result.manifest_csv).read_text().splitlines()
+        assert len(rows) == 4 and ",written," in rows[1]

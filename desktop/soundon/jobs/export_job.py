@@ -15,7 +15,9 @@ What each gets:
 Before anything is written, a pre-flight refuses the takes whose file is missing or has changed on
 disk since the import (another file saved under the take's name), each with its reason; the
 others are exported. One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
-was written, how it verified, and why anything failed.
+was written, how it verified, and why anything failed. Room for the manifest is set aside before
+the first file is written (a small reserve file, given back just before the manifest is written),
+so a disk that fills during the export still gets the record of what did get written.
 """
 from __future__ import annotations
 
@@ -145,12 +147,14 @@ class ExportJob:
         except OSError as exc:
             raise destination.describe_write_error(exc, to) from None
         result = ExportResult(req.batch, str(to), [ExportItem(t["id"], t["path"], t["audio_verdict"]) for t in takes])
+        base = self._manifest_base(result, to)
+        reserve = _reserve_room(base, MANIFEST_RESERVE_BASE + MANIFEST_RESERVE_PER_TAKE * len(takes))
         weights = [max(t.get("duration") or 0.0, 0.1) for t in takes]
         total_weight = sum(weights) or 1.0
         done_weight = 0.0
-        for take, item in zip(takes, result.items):
-            self._preflight(take, item)
         try:
+            for take, item in zip(takes, result.items):
+                self._preflight(take, item)
             for number, (take, item) in enumerate(zip(takes, result.items), start=1):
                 if item.status == "failed":          # refused by the pre-flight
                     done_weight += weights[number - 1]
@@ -175,11 +179,14 @@ class ExportJob:
                 if item.status == "pending":
                     item.status, item.error = "cancelled", "the export was stopped"
             result.cancelled = True
-            self._write_manifest(result, to)
+            self._write_manifest(result, to, base, reserve)
+            raise
+        except BaseException:
+            destination.remove_quietly(reserve)
             raise
         result.cancelled = self._cancelled
         result.seconds = time.perf_counter() - started
-        self._write_manifest(result, to)
+        self._write_manifest(result, to, base, reserve)
         return result
 
     # -- one take ---------------------------------------------------------------------------------
@@ -258,23 +265,47 @@ class ExportJob:
 
     # -- the manifest -----------------------------------------------------------------------------
 
-    def _write_manifest(self, result: ExportResult, to: Path) -> None:
+    @staticmethod
+    def _manifest_base(result: ExportResult, to: Path) -> Path:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", result.batch).strip("-") or "batch"
-        base = to / f"{slug}-export-{stamp}"
+        return to / f"{slug}-export-{stamp}"
+
+    def _write_manifest(self, result: ExportResult, to: Path, base: Path, reserve: Path | None) -> None:
+        destination.remove_quietly(reserve)          # the room set aside for this
         document = {"batch": result.batch, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "destination": str(to), "format": self.request.format, "picked_only": self.request.picked_only,
                     "normalize_keep": self.request.normalize_keep, "verified": self.request.verify,
                     "cancelled": result.cancelled, "written": len(result.written), "failed": len(result.failed),
                     "files": [i.as_dict() for i in result.items]}
         try:
-            result.manifest_json = str(_write_text(base.with_suffix(".json"),
+            result.manifest_json = str(_write_text(base.with_name(base.name + ".json"),
                                                    json.dumps(document, indent=2, ensure_ascii=False, default=str)))
-            result.manifest_csv = str(_write_text(base.with_suffix(".csv"), manifest_csv(result.items)))
+            result.manifest_csv = str(_write_text(base.with_name(base.name + ".csv"), manifest_csv(result.items)))
         except (OSError, DestinationError):
             # The files themselves are written and verified; a manifest that can't be written is
             # reported, not a reason to undo them.
             result.manifest_json = result.manifest_csv = ""
+
+
+MANIFEST_RESERVE_BASE = 64 * 1024
+MANIFEST_RESERVE_PER_TAKE = 16 * 1024     # a take's JSON entry and CSV row take 2–5 KB
+
+
+def _reserve_room(base: Path, size: int) -> Path | None:
+    """A temporary file holding `size` bytes of the destination's disk for the manifest. None when
+    even that doesn't fit (the takes will say the disk is full)."""
+    try:
+        reserve = destination.create_temp(base.with_name(base.name + ".json"))
+    except DestinationError:
+        return None
+    try:
+        with reserve.open("wb") as fh:
+            fh.write(b"\0" * size)
+    except OSError:
+        destination.remove_quietly(reserve)
+        return None
+    return reserve
 
 
 CSV_COLUMNS = ("take_id", "source", "audio_verdict", "status", "audio", "output", "post_track", "offset_s", "fit",
