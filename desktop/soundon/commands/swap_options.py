@@ -14,6 +14,8 @@ from soundon.core.swap_spec import (BED_RANGE, FADE_LIMIT_S, FITS, GAIN_RANGE, L
                                     TRUE_PEAK_RANGE, Level, SwapSpec, SwapSpecError)
 from soundon.core.targets import TARGETS
 
+SPEC_OPTIONS = ("offset", "fit", "fade_in", "fade_out", "target", "lufs", "true_peak", "gain", "bed")
+
 
 def number_between(low: float, high: float, unit: str):
     """An argparse type: a finite number from low to high (the message names the range)."""
@@ -27,10 +29,7 @@ def number_between(low: float, high: float, unit: str):
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g} {unit}; got {value:g}")
         return value
-    convert.__name__ = "number"      # argparse names the type in its messages
     return convert
-
-SPEC_OPTIONS = ("offset", "fit", "fade_in", "fade_out", "target", "lufs", "true_peak", "gain", "bed")
 
 
 def add_swap_options(parser: argparse.ArgumentParser) -> None:
@@ -47,8 +46,10 @@ def add_swap_options(parser: argparse.ArgumentParser) -> None:
     level = group.add_mutually_exclusive_group()
     level.add_argument("--target", choices=list(TARGETS), metavar="NAME",
                        help=f"bring the audio to a delivery target: {', '.join(TARGETS)}")
-    level.add_argument("--lufs", type=number_between(*LUFS_RANGE, "LUFS"), metavar="N", help="bring the audio to N LUFS integrated")
-    level.add_argument("--gain", type=number_between(*GAIN_RANGE, "dB"), metavar="DB", help="a plain gain, no loudness measurement")
+    level.add_argument("--lufs", type=number_between(*LUFS_RANGE, "LUFS"), metavar="N",
+                       help="bring the audio to N LUFS integrated")
+    level.add_argument("--gain", type=number_between(*GAIN_RANGE, "dB"), metavar="DB",
+                       help="a plain gain, no loudness measurement")
     group.add_argument("--true-peak", type=number_between(*TRUE_PEAK_RANGE, "dBTP"), metavar="DB",
                        help="true-peak ceiling with --lufs (default -1 dBTP)")
     group.add_argument("--bed", type=number_between(*BED_RANGE, "dB"), metavar="DB",

@@ -327,8 +327,8 @@ class SwapJob:
             spec=req.spec.to_dict() if plan.route == "post" else None,
             timing=plan.timing.as_dict() if plan.timing else None, level=level,
             verification=verification.as_dict() if verification else None,
-            cleaned_leftovers=[str(p) for p in cleaned], notes=notes, seconds={k: round(v, 3) for k, v in seconds.items()},
-            not_carried=plan.extras.not_carried)
+            cleaned_leftovers=[str(p) for p in cleaned], notes=notes,
+            seconds={k: round(v, 3) for k, v in seconds.items()}, not_carried=plan.extras.not_carried)
 
 
 __all__ = ["SwapJob", "SwapOutcome", "SwapRequest", "Cancelled"]

@@ -108,8 +108,8 @@ def _audio(plan: RemuxPlan, take, track):
         return conform(_pick(track, plan.track.audio), plan.timing, plan.layout, plan.track.audio.channels,
                        video_start_samples=plan.video_start_samples, bed=bed,
                        bed_channels=plan.take.audio.channels if plan.take.audio else 0, bed_db=plan.bed_db)
-    return conform(_pick(take, plan.take.audio), plan.timing, plan.layout, plan.take.audio.channels, native_track=True,
-                   video_start_samples=plan.video_start_samples)
+    return conform(_pick(take, plan.take.audio), plan.timing, plan.layout, plan.take.audio.channels,
+                   native_track=True, video_start_samples=plan.video_start_samples)
 
 
 def _compile(*outputs, loglevel: str = "error") -> list[str]:
