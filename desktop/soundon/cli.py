@@ -12,7 +12,7 @@ import sqlite3
 import sys
 
 from soundon import APP_NAME, __version__
-from soundon.commands.common import UserError, common_options
+from soundon.commands.common import UsageError, UserError, common_options
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
 VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "export",
@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except UsageError as exc:
+        print(f"soundon {args.verb}: error: {exc}", file=sys.stderr)
+        return 2
     except _expected_errors() as exc:
         print(str(exc), file=sys.stderr)
         return 1

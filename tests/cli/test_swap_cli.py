@@ -62,12 +62,12 @@ def test_swap_errors_are_plain_sentences(cli, take, track, tmp_path, media, case
     elif case == "track without audio":
         audio = str(media.clip("mute.mp4", duration=1, audio=""))
     elif case == "bad spec":
-        extra = ["--fit", "trim", "--offset", "0.5", "--fade-out", "40"]
+        extra = ["--offset", "1.5"]            # a fine value, but past this take's end
     else:
         extra = ["--audio-codec", "pcm"]
     proc = cli("swap", video, "--audio", audio, "--out", str(out), *extra)
     expected = {"not media": "not a video or audio file", "no video": "no video stream",
-                "track without audio": "no audio stream", "bad spec": "--fade-out",
+                "track without audio": "no audio stream", "bad spec": "after the take ends",
                 "pcm in mp4": "PCM audio can't go in an MP4"}[case]
     assert proc.returncode == 1 and expected in proc.stderr, proc.stderr
     assert proc.stderr.strip().count("\n") <= 1
@@ -158,7 +158,7 @@ def test_review_track_stores_the_spec_the_app_will_edit(cli, batch, track):
     doc = cli.json("review", str(kling["id"]), "--audio", "keep")
     assert doc["audio_verdict"] == "keep" and doc["post_track"] == str(track.resolve())
     bad = cli("review", str(kling["id"]), "--track", str(track), "--audio", "keep", "--library", str(cli.library))
-    assert bad.returncode == 1 and "--audio replace" in bad.stderr
+    assert bad.returncode == 2 and "--audio replace" in bad.stderr
     too_far = cli("review", str(kling["id"]), "--offset", "5", "--library", str(cli.library))
     assert too_far.returncode == 1 and "after the take ends" in too_far.stderr
 
@@ -230,3 +230,59 @@ def test_export_text_output_and_nothing_to_export(cli, batch, tmp_path):
     assert "undecided" in proc.stdout
     missing = cli("export", "--batch", "Nope", "--to", str(tmp_path / "d"), *lib)
     assert missing.returncode == 1 and "no batch named" in missing.stderr
+
+
+def test_export_refuses_a_take_replaced_on_disk_and_writes_the_others(cli, batch, media, tmp_path):
+    lib = ["--library", str(cli.library)]
+    cli.json("review", str(batch["kling"]["id"]), "--pick")
+    cli.json("review", str(batch["bach"]["id"]), "--pick")
+    other = media.clip("other.mp4", duration=1, audio="sine=frequency=1200", folder=tmp_path / "elsewhere")
+    Path(batch["bach"]["path"]).write_bytes(other.read_bytes())
+    proc = cli("export", "--batch", "Shoot", "--to", str(tmp_path / "d"), "--picked", *lib)
+    assert proc.returncode == 1
+    assert "✗ bach_d.mp4" in proc.stderr and "changed on disk" in proc.stderr and "Import it again" in proc.stderr
+    assert "✓ kling_a.mp4" in proc.stdout and "1 of 2 take(s) written" in proc.stdout
+    assert sorted(p.name for p in (tmp_path / "d").glob("*.mp4")) == ["kling_a.mp4"]
+
+
+BAD_VALUES = [
+    (["--lufs", "50"], "--lufs"), (["--lufs", "nan"], "--lufs"), (["--offset", "nan"], "--offset"),
+    (["--offset", "inf"], "--offset"), (["--offset", "1e9"], "--offset"), (["--fade-in", "-1"], "--fade-in"),
+    (["--fade-out", "inf"], "--fade-out"), (["--fade-out", "40"], "--fade-out"), (["--gain", "nan"], "--gain"),
+    (["--gain", "-inf"], "--gain"), (["--lufs", "-14", "--true-peak", "3"], "--true-peak"),
+    (["--true-peak", "-2"], "--true-peak"), (["--bed", "10"], "--bed"), (["--offset", "ten"], "--offset"),
+]
+
+
+@pytest.mark.parametrize("args, option", BAD_VALUES, ids=[" ".join(a) for a, _ in BAD_VALUES])
+def test_a_bad_swap_option_value_is_bad_usage(cli, take, track, tmp_path, args, option):
+    out = tmp_path / "out.mp4"
+    proc = cli("swap", str(take), "--audio", str(track), "--out", str(out), *args)
+    assert proc.returncode == 2, proc.stderr
+    assert option in proc.stderr.strip().splitlines()[-1], proc.stderr
+    assert not out.exists() and not list(tmp_path.glob(f".*{destination.PART_SUFFIX}"))
+
+
+@pytest.mark.parametrize("args, option", BAD_VALUES[:6] + [
+    (["--note", "x", "--note-in", "nan"], "--note-in"), (["--note", "x", "--note-in", "-1"], "--note-in"),
+    (["--note", "x", "--note-in", "0.8", "--note-out", "0.2"], "out point"),
+    (["--note", "x", "--note-out", "inf"], "--note-out"), (["--rating", "9"], "--rating")])
+def test_a_bad_review_value_is_bad_usage_and_changes_nothing(cli, batch, track, args, option):
+    lib = ["--library", str(cli.library)]
+    kling = batch["kling"]
+    proc = cli("review", str(kling["id"]), "--track", str(track), *args, *lib)
+    assert proc.returncode == 2, proc.stderr
+    assert option in proc.stderr.strip().splitlines()[-1], proc.stderr
+    doc = cli.json("list", "--batch", "Shoot")
+    assert next(t for t in doc if t["id"] == kling["id"])["audio_verdict"] == "undecided"
+
+
+def test_bad_export_and_swap_destinations_are_bad_usage(cli, batch, take, track, tmp_path):
+    lib = ["--library", str(cli.library)]
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    proc = cli("export", "--batch", "Shoot", "--to", str(a_file), *lib)
+    assert proc.returncode == 2 and "--to" in proc.stderr and "not a folder" in proc.stderr, proc.stderr
+    assert a_file.read_text() == "mine"
+    proc = cli("swap", str(take), "--audio", str(track), "--out", str(tmp_path))
+    assert proc.returncode == 2 and "--out" in proc.stderr and "is a folder" in proc.stderr, proc.stderr

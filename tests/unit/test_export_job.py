@@ -58,3 +58,63 @@ def test_a_missing_source_fails_that_take_only(library, batch, tmp_path):
     result = ExportJob(library, ExportRequest("B", tmp_path / "out")).run()
     assert [i.status for i in result.items] == ["written", "failed", "written"]
     assert "missing" in result.items[1].error and "relink" in result.items[1].error
+
+
+def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(library, batch, media, tmp_path):
+    # Another clip saved over a take after the import: same name, different content.
+    replaced = Path(batch[1]["path"])
+    media.clip("other.mp4", duration=1, audio="sine=frequency=1200", folder=tmp_path / "elsewhere")
+    replaced.write_bytes((tmp_path / "elsewhere" / "other.mp4").read_bytes())
+    seen = []
+    result = ExportJob(library, ExportRequest("B", tmp_path / "out"), on_item=seen.append).run()
+    assert [i.status for i in result.items] == ["written", "failed", "written"]
+    error = result.items[1].error
+    assert replaced.name in error and "changed on disk" in error and "Import it again" in error
+    assert seen[0].take_id == batch[1]["id"]           # listed before any file is written
+    written = {Path(t["path"]).name for t in batch} - {replaced.name}
+    assert {p.name for p in (tmp_path / "out").glob("*.mp4")} == written
+    manifest = json.loads(Path(result.manifest_json).read_text())
+    assert [f["status"] for f in manifest["files"]] == ["written", "failed", "written"]
+
+
+def test_a_take_changed_after_the_pre_flight_is_still_refused(library, batch, tmp_path):
+    from soundon.jobs.swap_job import SwapJob, SwapRequest
+    from soundon.media.swap_errors import SourceError
+    take = Path(batch[2]["path"])
+    with take.open("r+b") as fh:             # one byte changed in the file's first MiB
+        fh.seek(100)
+        byte = fh.read(1)
+        fh.seek(100)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(SourceError, match="changed on disk"):
+        SwapJob(SwapRequest(take, tmp_path / "x.mp4", None, expected_fingerprint=batch[2]["fingerprint"])).run()
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def _fill(folder: Path) -> None:
+    """Fill the disk holding `folder` to the last byte, as another program writing there would."""
+    with (folder / "someone-else.bin").open("wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\1" * 4096)
+        except OSError:
+            pass
+
+
+def test_a_disk_that_fills_still_gets_the_manifest_of_what_was_written(library, batch):
+    from tests.swap_helpers import small_filesystem
+    with small_filesystem("24m") as folder:
+        job = ExportJob(library, ExportRequest("B", folder / "out"))
+        job.on_progress = lambda t: _fill(folder) if t.index == 2 and t.phase == "starting" else None
+        result = job.run()
+        assert [i.status for i in result.items] == ["written", "failed", "failed"]
+        assert all("full" in i.error or "MB free" in i.error for i in result.items[1:])
+        names = {Path(t["path"]).name for t in batch}
+        written = {p.name for p in (folder / "out").iterdir()} & names
+        assert written == {Path(batch[0]["path"]).name}       # nothing under the failed takes' names
+        assert not list((folder / "out").glob(f".*{PART_SUFFIX}"))
+        manifest = json.loads(Path(result.manifest_json).read_text())
+        assert [f["status"] for f in manifest["files"]] == ["written", "failed", "failed"]
+        assert manifest["files"][0]["output"] == result.items[0].output
+        rows = Path(result.manifest_csv).read_text().splitlines()
+        assert len(rows) == 4 and ",written," in rows[1]

@@ -236,3 +236,19 @@ def test_keep_take_native_audio_copied_or_re_encoded_to_fit(media, tmp_path):
     mute = media.clip("mute.mp4", duration=1, audio="")
     alone = SwapJob(SwapRequest(mute, tmp_path / "alone.mp4", None)).run()
     assert [s["codec_type"] for s in ffprobe_streams(alone.output)] == ["video"] and alone.verification["ok"]
+
+
+def test_a_one_frame_take_gets_default_fades_that_fit_and_an_explicit_one_that_cant_is_refused(media, tmp_path):
+    one_frame = media.clip("one.mp4", duration=0.04, fps="25")
+    assert len(video_packets(one_frame)) == 1
+    track = media.clip("noise.wav", video="", duration=1, audio="anoisesrc=color=pink:amplitude=0.2:seed=3")
+    outcome = swap(one_frame, track, tmp_path / "out.mp4", offset=-0.2)     # cut at both ends
+    assert outcome.verification["ok"], outcome.verification["problems"]
+    timing = outcome.timing
+    assert 0 < timing["fade_in_s"] + timing["fade_out_s"] <= 0.04
+    assert any("shortened" in n and "fade-out" in n for n in outcome.notes), outcome.notes
+    audio = decode_audio(outcome.output)
+    assert abs(len(audio) / RATE - 0.04) <= 1024 / RATE
+    with pytest.raises(SourceError, match=r"\(--fade-out 0\.5 s\) is longer than"):
+        swap(one_frame, track, tmp_path / "explicit.mp4", fade_out=0.5)
+    assert not (tmp_path / "explicit.mp4").exists()

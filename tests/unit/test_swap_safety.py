@@ -179,3 +179,18 @@ def test_two_jobs_racing_for_one_name_both_keep_their_files(take, track, tmp_pat
     for t in threads:
         t.join(timeout=60)
     assert not errors and sorted(p.name for p in results) == ["same (2).mp4", "same.mp4"]
+
+
+def test_a_name_past_the_file_systems_limit_is_shortened_with_its_suffix_kept(take, track, tmp_path):
+    long_name = "prise nocturne é" * 20 + ".mp4"               # 340 bytes in UTF-8, 320 characters
+    assert len(long_name.encode()) > 255
+    first = SwapJob(SwapRequest(take, tmp_path / long_name, track)).run()
+    assert first.output.exists() and first.output.suffix == ".mp4"
+    assert len(first.output.name.encode()) <= 255 and long_name.startswith(first.output.stem)
+    assert any("shortened" in n and "255 bytes" in n for n in first.notes), first.notes
+    second = SwapJob(SwapRequest(take, tmp_path / long_name, track)).run()
+    assert second.output.name.endswith(" (2).mp4") and len(second.output.name.encode()) <= 255
+    assert first.output.exists() and second.output.exists() and leftovers(tmp_path) == []
+    # A name that fits, but whose temporary name would not, is written as asked.
+    just_fits = "a" * 251 + ".mov"
+    assert SwapJob(SwapRequest(take, tmp_path / just_fits, track)).run().output.name == just_fits

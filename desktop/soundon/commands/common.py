@@ -13,6 +13,11 @@ class UserError(RuntimeError):
     """Work that failed for a reason the editor can act on; printed as is, exit status 1."""
 
 
+class UsageError(UserError):
+    """An option value that can't be meant (found past argparse, e.g. two options that don't go
+    together); printed as is, exit status 2 like argparse's own refusals."""
+
+
 def common_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--library", metavar="PATH", type=Path, default=None,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soundon.commands.common import emit_json, open_library, say, warn
+from soundon.commands.common import UsageError, emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
+from soundon.media.extra_streams import describe
 
 
 def register(subparsers, common) -> None:
@@ -32,6 +33,11 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    if args.to.exists() and not args.to.is_dir():
+        raise UsageError(f"--to {args.to} is not a folder; give the folder the files go in (it is created "
+                         "if needed).")
+    if not args.batch.strip():
+        raise UsageError("--batch needs a batch's name (soundon list shows them).")
     library = open_library(args)
     line = ProgressLine()
 
@@ -50,8 +56,10 @@ def run(args) -> int:
             say(f"✓ {name} → {item.output} ({item.audio}, {check})")
             for note in item.notes:
                 say(f"    note: {note}")
+            for entry in (item.outcome or {}).get("not_carried") or []:
+                say(f"    not carried over: {describe(entry)}")
         else:
-            say(f"✗ {name}: {item.error}")
+            warn(f"✗ {name}: {item.error}")
 
     job = ExportJob(library, ExportRequest(batch=args.batch, to=args.to, picked_only=args.picked,
                                            format=args.format, audio_codec=args.audio_codec,

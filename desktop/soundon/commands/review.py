@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soundon.commands.common import UserError, emit_json, open_library, say
+from soundon.commands.common import UsageError, UserError, emit_json, open_library, say
 from soundon.commands.list_takes import take_summary
-from soundon.commands.swap_options import add_swap_options, spec_from_args, spec_options_given
+from soundon.commands.swap_options import add_swap_options, number_between, spec_from_args, spec_options_given
 from soundon.core.review import Note, ReviewError
 from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.core.swap_timing import plan_timing
 from soundon.media.streams import read_post_track
 from soundon.media.swap_errors import SourceError
+
+
+NOTE_LIMIT_S = 24 * 3600.0      # a take longer than a day is not a take
 
 
 def register(subparsers, common) -> None:
@@ -31,8 +34,10 @@ def register(subparsers, common) -> None:
     p.add_argument("--rating", type=int, choices=range(0, 6), metavar="N", help="0 to 5 stars")
     p.add_argument("--audio", choices=("keep", "replace", "undecided"), help="audio verdict")
     p.add_argument("--note", metavar="TEXT", help="add a note")
-    p.add_argument("--note-in", type=float, metavar="S", help="the note's in point (seconds)")
-    p.add_argument("--note-out", type=float, metavar="S", help="the note's out point (seconds)")
+    p.add_argument("--note-in", type=number_between(0.0, NOTE_LIMIT_S, "s"), metavar="S",
+                   help="the note's in point (seconds)")
+    p.add_argument("--note-out", type=number_between(0.0, NOTE_LIMIT_S, "s"), metavar="S",
+                   help="the note's out point (seconds)")
     p.add_argument("--track", type=Path, metavar="FILE",
                    help="the post-production track for a replace verdict (with the swap options below)")
     add_swap_options(p)
@@ -43,11 +48,11 @@ def run(args) -> int:
     library = open_library(args)
     take = library.resolve_take(args.take)
     if (args.note_in is not None or args.note_out is not None) and not args.note:
-        raise UserError("--note-in and --note-out place a note: give the note's text with --note.")
+        raise UsageError("--note-in and --note-out place a note: give the note's text with --note.")
     try:
         note = Note(args.note, args.note_in, args.note_out) if args.note else None
     except ReviewError as exc:
-        raise UserError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     swap = _swap_record(library, take, args)
     if swap:
         library.save_swap_spec(take["id"], *swap)
@@ -78,7 +83,7 @@ def _swap_record(library, take: dict, args) -> tuple[str, dict] | None:
     if args.track is None and not spec_options_given(args):
         return None
     if args.track is not None and args.audio in ("keep", "undecided"):
-        raise UserError("A post track goes with --audio replace (or leave --audio out).")
+        raise UsageError("A post track goes with --audio replace (or leave --audio out).")
     stored = library.swap_spec(take["id"])
     track = args.track or (Path(stored["track"]) if stored else None)
     if track is None:

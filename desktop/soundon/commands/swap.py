@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soundon.commands.common import UserError, emit_json, say
+from soundon.commands.common import UsageError, emit_json, say
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.commands.swap_options import add_swap_options, spec_from_args
 from soundon.jobs.swap_job import SwapJob, SwapOutcome, SwapRequest
+from soundon.media.extra_streams import describe
 
 
 def register(subparsers, common) -> None:
@@ -30,7 +31,7 @@ def register(subparsers, common) -> None:
 
 def run(args) -> int:
     if args.out.is_dir():
-        raise UserError(f"--out {args.out} is a folder; give the new file's name, e.g. {args.out / 'take.mp4'}.")
+        raise UsageError(f"--out {args.out} is a folder; give the new file's name, e.g. {args.out / 'take.mp4'}.")
     spec = spec_from_args(args)
     line = ProgressLine()
     phases = {"measuring": "measuring loudness", "writing": "writing", "verifying": "verifying"}
@@ -69,6 +70,8 @@ def print_outcome(outcome: SwapOutcome) -> None:
         say("  not verified (--no-verify)")
     for note in outcome.notes:
         say(f"  note: {note}")
+    for entry in outcome.not_carried:
+        say(f"  not carried over: {describe(entry)}")
 
 
 def _verification_text(v: dict) -> str:

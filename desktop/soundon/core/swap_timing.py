@@ -124,15 +124,42 @@ def plan_timing(spec: SwapSpec, video_s: float, track_s: float, rate: int = OUTP
     audible = audible_end - delay
     fade_in_n, fade_out_n = round(fade_in_s * rate), round(fade_out_s * rate)
     if fade_in_n + fade_out_n > audible:
-        raise SwapSpecError(f"The fades ({fade_in_s:g} s in, {fade_out_s:g} s out) are longer than the "
-                            f"post track's {_seconds(audible, rate)} in the take; shorten them.")
+        fade_in_n, fade_out_n = _fitted_fades(spec, fade_in_n, fade_out_n, audible, rate, notes)
     fade_in = Fade(delay, fade_in_n) if fade_in_n else None
     fade_out = Fade(audible_end - fade_out_n, fade_out_n) if fade_out_n else None
     if fade_out and spec.fade_out is None:
-        notes.append(f"{fade_out_s:g} s fade-out at the cut")
+        notes.append(f"{fade_out_n / rate:g} s fade-out at the cut")
     if fade_in and spec.fade_in is None:
-        notes.append(f"{fade_in_s:g} s fade-in at the cut")
+        notes.append(f"{fade_in_n / rate:g} s fade-in at the cut")
 
     return Timing(rate=rate, out_samples=out, delay=delay, skip=skip, track_samples=track, loop=loop,
                   track_end=track_end, audible_end=audible_end, cut_at_end=cut_at_end,
                   fade_in=fade_in, fade_out=fade_out, notes=notes)
+
+
+def _fitted_fades(spec: SwapSpec, fade_in: int, fade_out: int, audible: int, rate: int,
+                  notes: list[str]) -> tuple[int, int]:
+    """Fades (samples) that fit in `audible` samples. The automatic ones (a very short take) are
+    shortened in proportion, and said; fades the editor asked for are kept as asked, so when they
+    alone don't fit the spec is refused rather than quietly changed."""
+    explicit = [(f"--fade-in {spec.fade_in:g} s", fade_in)] if spec.fade_in is not None else []
+    explicit += [(f"--fade-out {spec.fade_out:g} s", fade_out)] if spec.fade_out is not None else []
+    asked = sum(n for _, n in explicit)
+    if asked > audible:
+        what = " and ".join(name for name, _ in explicit)
+        one = len(explicit) == 1
+        raise SwapSpecError(f"The {'fade' if one else 'fades'} asked for ({what}) {'is' if one else 'are'} longer "
+                            f"than the post track's {_seconds(audible, rate)} in the take; shorten "
+                            f"{'it' if one else 'them'}.")
+    automatic = (0 if spec.fade_in is not None else fade_in) + (0 if spec.fade_out is not None else fade_out)
+    room = audible - asked
+    fitted = []
+    for name, n, chosen in (("fade-in", fade_in, spec.fade_in), ("fade-out", fade_out, spec.fade_out)):
+        if chosen is not None or not n:
+            fitted.append(n)
+            continue
+        shorter = n * room // automatic
+        notes.append(f"the automatic {n / rate:g} s {name} was shortened to {shorter / rate:.3f} s "
+                     "to fit the take")
+        fitted.append(shorter)
+    return fitted[0], fitted[1]

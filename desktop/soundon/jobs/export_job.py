@@ -12,8 +12,12 @@ What each gets:
   are off. `normalize_keep` brings them to the batch's target instead (their audio is then
   re-encoded).
 - A take whose video can't go in the chosen container (ProRes in MP4) is written as .mov, and said.
-One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
-was written, how it verified, and why anything failed.
+Before anything is written, a pre-flight refuses the takes whose file is missing or has changed on
+disk since the import (another file saved under the take's name), each with its reason; the
+others are exported. One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
+was written, how it verified, and why anything failed. Room for the manifest is set aside before
+the first file is written (a small reserve file, given back just before the manifest is written),
+so a disk that fills during the export still gets the record of what did get written.
 """
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ from pathlib import Path
 
 from soundon.core.swap_spec import Level, SwapSpec, SwapSpecError
 from soundon.core.targets import TARGETS
-from soundon.jobs.swap_job import SwapJob, SwapRequest
+from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
 from soundon.media import destination
 from soundon.media.containers import suffix_for_video
+from soundon.media.extra_streams import describe
 from soundon.media.swap_errors import Cancelled, DestinationError, SwapError
 from soundon.media.probe import ProbeError
 from soundon.store.library import Library, LibraryError
@@ -142,11 +147,18 @@ class ExportJob:
         except OSError as exc:
             raise destination.describe_write_error(exc, to) from None
         result = ExportResult(req.batch, str(to), [ExportItem(t["id"], t["path"], t["audio_verdict"]) for t in takes])
+        base = self._manifest_base(result, to)
+        reserve = _reserve_room(base, MANIFEST_RESERVE_BASE + MANIFEST_RESERVE_PER_TAKE * len(takes))
         weights = [max(t.get("duration") or 0.0, 0.1) for t in takes]
         total_weight = sum(weights) or 1.0
         done_weight = 0.0
         try:
+            for take, item in zip(takes, result.items):
+                self._preflight(take, item)
             for number, (take, item) in enumerate(zip(takes, result.items), start=1):
+                if item.status == "failed":          # refused by the pre-flight
+                    done_weight += weights[number - 1]
+                    continue
                 if self._cancelled:
                     item.status, item.error = "cancelled", "the export was stopped before this take"
                     continue
@@ -167,14 +179,31 @@ class ExportJob:
                 if item.status == "pending":
                     item.status, item.error = "cancelled", "the export was stopped"
             result.cancelled = True
-            self._write_manifest(result, to)
+            self._write_manifest(result, to, base, reserve)
+            raise
+        except BaseException:
+            destination.remove_quietly(reserve)
             raise
         result.cancelled = self._cancelled
         result.seconds = time.perf_counter() - started
-        self._write_manifest(result, to)
+        self._write_manifest(result, to, base, reserve)
         return result
 
     # -- one take ---------------------------------------------------------------------------------
+
+    def _preflight(self, take: dict, item: ExportItem) -> None:
+        """Refuse, before any file is written, a take whose file is gone or is no longer the
+        content that was reviewed."""
+        source = Path(take["path"])
+        try:
+            if not source.is_file():
+                raise SwapError(f"The take's file {source} is missing; if its batch moved, run "
+                                f"soundon relink {take['batch']!r} NEW_FOLDER.")
+            check_unchanged(source, take["fingerprint"])
+        except SwapError as exc:
+            item.status, item.error = "failed", str(exc)
+            if self.on_item:
+                self.on_item(item)
 
     def _export_one(self, take: dict, item: ExportItem, to: Path, tick) -> None:
         req = self.request
@@ -208,9 +237,6 @@ class ExportJob:
     def _request_for(self, take: dict, item: ExportItem, to: Path) -> SwapRequest:
         req = self.request
         source = Path(take["path"])
-        if not source.is_file():
-            raise SwapError(f"The take's file {source} is missing; if its batch moved, run "
-                            f"soundon relink {take['batch']!r} NEW_FOLDER.")
         suffix, note = suffix_for_video(FORMATS[req.format], take.get("video_codec") or "")
         if note:
             item.notes.append(note)
@@ -228,38 +254,63 @@ class ExportJob:
                 raise SwapError(f"Take {take['id']}'s stored swap spec can't be used ({exc}).") from None
             item.audio = "post track"
             return SwapRequest(video=source, out=out, track=Path(stored["track"]), spec=spec,
-                               audio_codec=audio_codec, verify=req.verify)
+                               audio_codec=audio_codec, verify=req.verify, expected_fingerprint=take["fingerprint"])
         item.audio = "native"
         if take["audio_verdict"] == "undecided":
             item.notes.append("audio verdict undecided: the native audio was kept")
         native_level = Level(target=target) if req.normalize_keep else None
         return SwapRequest(video=source, out=out, track=None, audio_codec=audio_codec, verify=req.verify,
-                           native_level=native_level, measure_native=not req.normalize_keep)
+                           native_level=native_level, measure_native=not req.normalize_keep,
+                           expected_fingerprint=take["fingerprint"])
 
     # -- the manifest -----------------------------------------------------------------------------
 
-    def _write_manifest(self, result: ExportResult, to: Path) -> None:
+    @staticmethod
+    def _manifest_base(result: ExportResult, to: Path) -> Path:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", result.batch).strip("-") or "batch"
-        base = to / f"{slug}-export-{stamp}"
+        return to / f"{slug}-export-{stamp}"
+
+    def _write_manifest(self, result: ExportResult, to: Path, base: Path, reserve: Path | None) -> None:
+        destination.remove_quietly(reserve)          # the room set aside for this
         document = {"batch": result.batch, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "destination": str(to), "format": self.request.format, "picked_only": self.request.picked_only,
                     "normalize_keep": self.request.normalize_keep, "verified": self.request.verify,
                     "cancelled": result.cancelled, "written": len(result.written), "failed": len(result.failed),
                     "files": [i.as_dict() for i in result.items]}
         try:
-            result.manifest_json = str(_write_text(base.with_suffix(".json"),
+            result.manifest_json = str(_write_text(base.with_name(base.name + ".json"),
                                                    json.dumps(document, indent=2, ensure_ascii=False, default=str)))
-            result.manifest_csv = str(_write_text(base.with_suffix(".csv"), manifest_csv(result.items)))
+            result.manifest_csv = str(_write_text(base.with_name(base.name + ".csv"), manifest_csv(result.items)))
         except (OSError, DestinationError):
             # The files themselves are written and verified; a manifest that can't be written is
             # reported, not a reason to undo them.
             result.manifest_json = result.manifest_csv = ""
 
 
+MANIFEST_RESERVE_BASE = 64 * 1024
+MANIFEST_RESERVE_PER_TAKE = 16 * 1024     # a take's JSON entry and CSV row take 2–5 KB
+
+
+def _reserve_room(base: Path, size: int) -> Path | None:
+    """A temporary file holding `size` bytes of the destination's disk for the manifest. None when
+    even that doesn't fit (the takes will say the disk is full)."""
+    try:
+        reserve = destination.create_temp(base.with_name(base.name + ".json"))
+    except DestinationError:
+        return None
+    try:
+        with reserve.open("wb") as fh:
+            fh.write(b"\0" * size)
+    except OSError:
+        destination.remove_quietly(reserve)
+        return None
+    return reserve
+
+
 CSV_COLUMNS = ("take_id", "source", "audio_verdict", "status", "audio", "output", "post_track", "offset_s", "fit",
                "level", "reencoded", "video_identical", "video_packets", "length_difference_ms",
-               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "error")
+               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "not_carried", "error")
 
 
 def manifest_csv(items: list[ExportItem]) -> str:
@@ -283,7 +334,8 @@ def manifest_csv(items: list[ExportItem]) -> str:
             "length_difference_ms": verification.get("length_difference_ms", ""),
             "offset_measured_s": offset.get("measured_s", "") if offset.get("measured_s") is not None else "",
             "loudness_lufs": level.get("measured_lufs", ""), "gain_db": level.get("gain_db", ""),
-            "notes": " | ".join(item.notes), "error": item.error})
+            "notes": " | ".join(item.notes),
+            "not_carried": " | ".join(describe(e) for e in r.get("not_carried") or []), "error": item.error})
     return buffer.getvalue()
 
 

@@ -25,7 +25,9 @@ from soundon.core.swap_timing import plan_timing
 from soundon.media import destination
 from soundon.media.conform import output_layout
 from soundon.media.containers import LOSSY, audio_codec_for, check_video_fits, codec_can_be_copied, container_for
+from soundon.media.extra_streams import plan_extra_streams
 from soundon.media.ffrun import CancelToken
+from soundon.media.fingerprint import still_the_same
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
@@ -47,6 +49,7 @@ class SwapRequest:
     verify: bool = True
     native_level: Level | None = None       # keep takes only: bring the native audio to this level
     measure_native: bool = False            # keep takes only: report the native loudness (left as is)
+    expected_fingerprint: str | None = None  # a library take: the content it was imported with
 
 
 @dataclass
@@ -63,6 +66,7 @@ class SwapOutcome:
     cleaned_leftovers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    not_carried: list[dict] = field(default_factory=list)   # the take's streams left out, and why
 
     @property
     def renamed(self) -> bool:
@@ -74,7 +78,23 @@ class SwapOutcome:
             "video": self.video, "audio": self.audio, "reencoded": self.reencoded, "spec": self.spec,
             "timing": self.timing, "level": self.level, "verification": self.verification,
             "cleaned_leftovers": self.cleaned_leftovers, "notes": self.notes, "seconds": self.seconds,
+            "not_carried": self.not_carried,
         }
+
+
+def check_unchanged(video: Path, expected: str | None) -> None:
+    """Refuse a take whose file was replaced or edited since its import: its review decisions
+    belong to the content that was reviewed, not to whatever now has its name."""
+    if expected is None:
+        return
+    try:
+        same = still_the_same(video, expected)
+    except OSError as exc:
+        raise SourceError(f"The take {video} can't be read ({exc.strerror or exc}).") from None
+    if not same:
+        raise SourceError(f"{Path(video).name} has changed on disk since it was imported, so the decisions "
+                          "made on it don't apply to this file; nothing was written for it. Import it again "
+                          "to review it as a new take.")
 
 
 class SwapJob:
@@ -108,6 +128,7 @@ class SwapJob:
         token = self._token
         seconds: dict[str, float] = {}
         token.check()
+        check_unchanged(req.video, req.expected_fingerprint)
         take, track = self._read_inputs(req)
         requested = Path(req.out).expanduser().absolute()
         container = container_for(requested)
@@ -120,6 +141,7 @@ class SwapJob:
             notes.append(f"removed {len(cleaned)} unfinished file(s) left by an earlier run that was stopped")
 
         plan = self._plan(take, track, container, req, notes)
+        plan.extras = plan_extra_streams(take, container)
         seconds["prepare"] = time.perf_counter() - started
         level = self._level(req, plan)
         measuring = (plan.encodes_audio and level is not None and level.needs_measurement) or (
@@ -142,8 +164,12 @@ class SwapJob:
             destination.remove_quietly(temp)
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)
-        if placement.renamed:
-            notes.append(f"{requested.name} already exists, so the file was written as {placement.final.name}")
+        fitted = destination.fit_name(requested)
+        if fitted != requested:
+            notes.append(f"the name {requested.name} is longer than a file name can be "
+                         f"({destination.NAME_MAX_BYTES} bytes), so it was shortened to {fitted.name}")
+        if placement.final != fitted:
+            notes.append(f"{fitted.name} already exists, so the file was written as {placement.final.name}")
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
 
@@ -301,7 +327,8 @@ class SwapJob:
             spec=req.spec.to_dict() if plan.route == "post" else None,
             timing=plan.timing.as_dict() if plan.timing else None, level=level,
             verification=verification.as_dict() if verification else None,
-            cleaned_leftovers=[str(p) for p in cleaned], notes=notes, seconds={k: round(v, 3) for k, v in seconds.items()})
+            cleaned_leftovers=[str(p) for p in cleaned], notes=notes,
+            seconds={k: round(v, 3) for k, v in seconds.items()}, not_carried=plan.extras.not_carried)
 
 
 __all__ = ["SwapJob", "SwapOutcome", "SwapRequest", "Cancelled"]

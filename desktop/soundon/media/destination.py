@@ -6,6 +6,9 @@
   so even two exports racing for one name can't overwrite each other. Filesystems without hard
   links (FAT, exFAT, some network shares) fall back to a rename after a last existence check.
 - A name that is taken gets a suffix, `take (2).mp4`, `take (3).mp4`, …, and the caller says so.
+- A name longer than a file system takes (255 bytes of UTF-8 per name, on every common one) is
+  shortened at its end, keeping its extension and any `(N)`; the temporary file's name is
+  shortened the same way.
 - A run that was killed leaves only a `.soundon-part` file (and a small work folder of packet
   hashes in the system's temp folder). The next run removes those whose process is gone (the pid
   is in the name) or, for part files, that are over a day old.
@@ -29,6 +32,7 @@ PART_SUFFIX = ".soundon-part"
 STALE_AFTER_S = 24 * 3600
 _PART_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<token>[0-9a-f]{6})" + re.escape(PART_SUFFIX) + "$")
 SAFETY_MARGIN_BYTES = 4 * 1024 * 1024
+NAME_MAX_BYTES = 255
 
 
 @dataclass
@@ -105,13 +109,30 @@ def clean_work_dirs() -> int:
     return removed
 
 
+def _fitted(stem: str, tail: str, prefix: str = "") -> str:
+    """prefix + stem + tail, the stem cut (at a character, never inside one) to fit a name."""
+    room = NAME_MAX_BYTES - len(prefix.encode()) - len(tail.encode())
+    encoded = stem.encode()
+    if len(encoded) > room:
+        stem = encoded[:max(0, room)].decode("utf-8", "ignore").rstrip()
+    return f"{prefix}{stem}{tail}"
+
+
+def fit_name(path: Path) -> Path:
+    """The path, with its name shortened (extension kept) if it is longer than a name can be."""
+    if len(path.name.encode()) <= NAME_MAX_BYTES:
+        return path
+    return path.with_name(_fitted(path.stem, path.suffix))
+
+
 def free_name(requested: Path, taken: set[Path] | None = None) -> Path:
-    """The requested path, or the first `name (N).ext` that doesn't exist yet."""
+    """The requested path, or the first `name (N).ext` that doesn't exist yet (both fitted to
+    the longest name a file system takes)."""
     taken = taken or set()
-    candidate, number = requested, 1
+    candidate, number = fit_name(requested), 1
     while candidate.exists() or candidate in taken:
         number += 1
-        candidate = requested.with_name(f"{requested.stem} ({number}){requested.suffix}")
+        candidate = requested.with_name(_fitted(requested.stem, f" ({number}){requested.suffix}"))
     return candidate
 
 
@@ -136,7 +157,7 @@ def check_free_space(folder: Path, needed_bytes: int) -> None:
 def create_temp(final: Path) -> Path:
     """Create (empty) the temporary file the output is written to. Raises DestinationError/DiskFull."""
     token = os.urandom(3).hex()
-    temp = final.with_name(f".{final.name}.{os.getpid()}.{token}{PART_SUFFIX}")
+    temp = final.with_name(_fitted(fit_name(final).name, f".{os.getpid()}.{token}{PART_SUFFIX}", prefix="."))
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         os.close(fd)

@@ -17,3 +17,8 @@ def fingerprint(path: str | os.PathLike) -> str:
             fh.seek(max(CHUNK, size - CHUNK))
             digest.update(fh.read(CHUNK))
     return f"{size:x}-{digest.hexdigest()}"
+
+
+def still_the_same(path: str | os.PathLike, expected: str) -> bool:
+    """Whether the file at `path` is still the content that was imported under `expected`."""
+    return fingerprint(path) == expected

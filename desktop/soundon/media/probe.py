@@ -124,10 +124,13 @@ def _rotation(stream: dict) -> int:
 
 def main_streams(streams: list[dict]) -> tuple[dict | None, dict | None]:
     """The picture and the sound of a file: its first video stream that is not cover art, and its
-    first audio stream (either may be None)."""
+    audio track marked default (the one a player plays), or its first audio track when none is
+    marked. Either may be None."""
     video = next((s for s in streams if s.get("codec_type") == "video"
                   and not (s.get("disposition") or {}).get("attached_pic")), None)
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    audio_tracks = [s for s in streams if s.get("codec_type") == "audio"]
+    audio = next((s for s in audio_tracks if (s.get("disposition") or {}).get("default")),
+                 audio_tracks[0] if audio_tracks else None)
     return video, audio
 
 

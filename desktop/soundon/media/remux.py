@@ -16,6 +16,10 @@ in an EBU R128 meter instead of an encoder, is the loudness pre-pass.
   after writing it (about 5 % of the run for a 100 MB take), so room for the index is reserved at
   the start instead (`-moov_size`, sized generously from the packet count; the unused rest is a
   `free` box). Should the reservation ever be too small, the run is repeated with `+faststart`.
+- Subtitles the container holds (mov_text) are copied beside them; the timecode track comes along
+  as the video's `timecode` tag (media/extra_streams.py says what is and isn't carried over).
+- Streams are picked by their index in the take (the audio track marked default is the native
+  one, not always the first).
 - When `source_hashes` is given, a second output hashes the source's video packets in the same
   run (ffmpeg's framehash muxer), so the check after writing doesn't read the source again.
 """
@@ -31,6 +35,7 @@ from soundon.core.swap_timing import Timing
 from soundon.media import tools
 from soundon.media.conform import Layout, apply_level, at_video_start, conform, measured
 from soundon.media.containers import AUDIO_ENCODERS, Container
+from soundon.media.extra_streams import ExtraStreams
 from soundon.media.ffrun import CancelToken, IndexRoomTooSmall, ProgressCallback, run_ffmpeg
 from soundon.media.safety import input_options, input_url, output_url
 from soundon.media.streams import MediaStreams
@@ -52,6 +57,7 @@ class RemuxPlan:
     gain_db: float = 0.0
     limiter_dbtp: float | None = None
     notes: list[str] = field(default_factory=list)
+    extras: ExtraStreams = field(default_factory=ExtraStreams)
 
     @property
     def encodes_audio(self) -> bool:
@@ -80,6 +86,11 @@ class RemuxPlan:
         return f"{source} encoded to {codec} 48 kHz {self.layout.describe()}{rate}"
 
 
+def _pick(node, stream):
+    """The take's (or the track's) stream by its index in the file."""
+    return node[str(stream.index)]
+
+
 def _inputs(plan: RemuxPlan):
     take = ffmpeg.input(input_url(plan.take.path), **input_options())
     track = ffmpeg.input(input_url(plan.track.path), **input_options()) if plan.route == "post" else None
@@ -93,12 +104,12 @@ def _audio(plan: RemuxPlan, take, track):
             if plan.take.audio is None:
                 raise SourceError(f"{plan.take.path.name} has no native audio to keep under the post track; "
                                   "leave --bed out.")
-            bed = take["a:0"]
-        return conform(track["a:0"], plan.timing, plan.layout, plan.track.audio.channels,
+            bed = _pick(take, plan.take.audio)
+        return conform(_pick(track, plan.track.audio), plan.timing, plan.layout, plan.track.audio.channels,
                        video_start_samples=plan.video_start_samples, bed=bed,
                        bed_channels=plan.take.audio.channels if plan.take.audio else 0, bed_db=plan.bed_db)
-    return conform(take["a:0"], plan.timing, plan.layout, plan.take.audio.channels, native_track=True,
-                   video_start_samples=plan.video_start_samples)
+    return conform(_pick(take, plan.take.audio), plan.timing, plan.layout, plan.take.audio.channels,
+                   native_track=True, video_start_samples=plan.video_start_samples)
 
 
 def _compile(*outputs, loglevel: str = "error") -> list[str]:
@@ -167,7 +178,8 @@ def index_room(plan: RemuxPlan) -> int | None:
 def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None,
                   faststart_pass: bool = False) -> list[str]:
     take, track = _inputs(plan)
-    streams = [take["v:0"]]
+    video = _pick(take, plan.take.video)
+    streams = [video]
     options: dict[str, object] = {"f": plan.container.muxer, "c:v": "copy", "map_chapters": -1}
     if plan.encodes_audio:
         audio = apply_level(_audio(plan, take, track), plan.gain_db, plan.limiter_dbtp)
@@ -186,8 +198,11 @@ def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None
             plan.track.audio.language if plan.track else "")
         options["metadata:s:a:0"] = f"language={language or 'und'}"
     elif plan.route == "native-copy":
-        streams.append(take["a:0"])
+        streams.append(_pick(take, plan.take.audio))
         options["c:a"] = "copy"
+    if plan.extras.subtitles:
+        streams.extend(_pick(take, s) for s in plan.extras.subtitles)
+        options["c:s"] = "copy"
     if plan.take.creation_time:
         options["metadata"] = f"creation_time={plan.take.creation_time}"
     if plan.take.video.codec == "hevc" and plan.take.video.codec_tag == "hvc1" and plan.container.muxer in ("mp4", "mov"):
@@ -200,7 +215,7 @@ def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None
             options["movflags"] = "+faststart"
     outputs = [ffmpeg.output(*streams, output_url(temp), **options)]
     if source_hashes is not None:
-        hashed = [take["v:0"]] + ([take["a:0"]] if plan.route == "native-copy" else [])
+        hashed = [video] + ([_pick(take, plan.take.audio)] if plan.route == "native-copy" else [])
         outputs.append(ffmpeg.output(*hashed, output_url(source_hashes), f="framehash", hash=PACKET_HASH,
                                      **{"c": "copy"}))
     return _compile(*outputs)

@@ -2,7 +2,9 @@
 
 probe.probe() answers the library's questions (size, rate, codecs); a swap needs a little more —
 the video stream's own start and length, its codec tag, the metadata to carry over — and needs it
-fast, so this reads the same ffprobe JSON once and keeps those details.
+fast, so this reads the same ffprobe JSON once and keeps those details. The streams besides the
+main picture and sound (`others`: more audio tracks, subtitles, timecode, data) are kept too, so
+the swap can carry over what the container holds and name what it can't.
 """
 from __future__ import annotations
 
@@ -57,6 +59,7 @@ class Stream:
     fps: float = 0.0
     tags: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
+    kind: str = ""                  # ffprobe's codec_type: video, audio, subtitle, data, attachment
 
 
 @dataclass
@@ -69,6 +72,7 @@ class MediaStreams:
     tags: dict
     video: Stream | None
     audio: Stream | None
+    others: list[Stream] = field(default_factory=list)
 
     @property
     def creation_time(self) -> str:
@@ -119,6 +123,7 @@ def _stream(s: dict) -> Stream:
         fps=_rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate")),
         tags=tags,
         raw=s,
+        kind=s.get("codec_type", "") or "",
     )
 
 
@@ -137,7 +142,8 @@ def read_streams(path: str | os.PathLike, role: str) -> MediaStreams:
     return MediaStreams(
         path=p, container=fmt.get("format_name", "") or "", start=_float(fmt.get("start_time")) or 0.0,
         duration=_float(fmt.get("duration")), size=int(fmt.get("size") or p.stat().st_size),
-        tags=fmt.get("tags") or {}, video=_stream(video) if video else None, audio=_stream(audio) if audio else None)
+        tags=fmt.get("tags") or {}, video=_stream(video) if video else None, audio=_stream(audio) if audio else None,
+        others=[_stream(s) for s in streams if s is not video and s is not audio])
 
 
 def read_take(path: str | os.PathLike) -> MediaStreams:

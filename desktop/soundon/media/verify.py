@@ -6,7 +6,9 @@
    hashes come from the remux run itself (a second output), so the source is read once.
 2. Lengths: the output's audio, decoded the way a player decodes it (AAC priming dropped through
    the edit list), starts where the video starts and ends within one audio frame of the video's
-   end.
+   end. Where the video "starts" is its first shown frame, as the demuxer reports it: a take cut
+   with `-ss … -c copy` begins at the keyframe before the cut, and its edit list hides the frames
+   up to the cut point (they are copied, decoded as references, never shown).
 3. The offset holds: a few seconds of the decoded output are cross-correlated with the post track
    at the place the spec puts it; the best match must sit within 1 ms of that place. A stretch
    with nothing to correlate (silence, or a pure tone, whose periods all match) is reported as
@@ -27,6 +29,7 @@ import numpy as np
 
 from soundon.media import tools
 from soundon.media.ffrun import CancelToken, run_ffmpeg
+from soundon.media.probe import ProbeError, run_ffprobe
 from soundon.media.remux import PACKET_HASH, RemuxPlan
 from soundon.media.safety import input_options, input_url, output_url
 
@@ -141,6 +144,30 @@ def _span(packets: list[Packet]) -> tuple[float, float]:
     return (min(times) if times else 0.0), (max(ends) if ends else 0.0)
 
 
+def shown_video_span(output: Path, packets: list[Packet]) -> tuple[float, float]:
+    """Where the output's picture starts and ends as a player shows it. The packets alone can't
+    say: frames an edit list hides still have their packets (and timestamps before the shown
+    start). The demuxer's stream start and length honour the edit list; the packets' span is the
+    fallback when it reports none."""
+    start, end = _span(packets)
+    try:
+        streams = run_ffprobe(output, "-show_streams", "-select_streams", "v:0").get("streams") or []
+    except ProbeError:
+        return start, end
+    info = streams[0] if streams else {}
+    shown_start, length = _seconds(info.get("start_time")), _seconds(info.get("duration"))
+    if shown_start is None:
+        return start, end
+    return shown_start, (shown_start + length if length else end)
+
+
+def _seconds(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 # -- the offset ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -197,7 +224,7 @@ def _reference(plan: RemuxPlan, window: Window, cancel: CancelToken | None) -> n
     start = window.ref_start - window.search
     lead = max(0, -start)
     count = window.length + 2 * window.search
-    stream = (ffmpeg.input(input_url(plan.track.path), **input_options())["a:0"]
+    stream = (ffmpeg.input(input_url(plan.track.path), **input_options())[str(plan.track.audio.index)]
               .filter("aresample", 48000, resampler="soxr").filter("asetpts", "N/SR/TB"))
     if plan.timing.loop:
         stream = stream.filter("aloop", loop=-1, size=plan.timing.track_samples + plan.timing.rate)
@@ -273,7 +300,7 @@ def verify_output(plan: RemuxPlan, output: Path, source_hashes: Path, work_dir: 
     result.video_identical, result.video_timing_identical = same, timing
     if not (same and timing):
         result.fail(why)
-    result.video_start_s, result.video_end_s = _span(written.get(0, []))
+    result.video_start_s, result.video_end_s = shown_video_span(output, written.get(0, []))
 
     if has_audio:
         audio = read_framehash(audio_hashes).get(0, [])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from soundon import APP_NAME
 from soundon.jobs.export_job import ExportJob, ExportRequest, ExportResult
+from soundon.media.extra_streams import describe
 from soundon.store.library import Library
 
 
@@ -99,6 +100,10 @@ def summary(result: ExportResult) -> str:
     if result.failed:
         text += f" {len(result.failed)} failed: " + "; ".join(
             f"{Path(i.source).name}: {i.error}" for i in result.failed[:3])
+    lost = [(Path(i.source).name, e) for i in result.written for e in (i.outcome or {}).get("not_carried") or []]
+    if lost:
+        text += " Not carried over: " + "; ".join(f"{name}: {describe(e)}" for name, e in lost[:3]) + (
+            f" (and {len(lost) - 3} more, listed in the manifest)" if len(lost) > 3 else "") + "."
     if result.cancelled:
         text += " The export was stopped; nothing half-written was left."
     return text
