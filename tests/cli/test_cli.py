@@ -135,3 +135,16 @@ def test_self_test_fails_when_a_part_is_missing(cli, tmp_path):
     proc = cli("--self-test", env={"SOUNDON_FFMPEG": str(tmp_path / "no-ffmpeg"), "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 1
     assert "FAILED  ffmpeg" in proc.stdout and "self-test FAILED" in proc.stdout
+
+
+def test_a_library_with_an_impossible_version_is_reported_damaged(cli, tmp_path):
+    import sqlite3
+    library = tmp_path / "damaged.sqlite"
+    assert cli("list", "--library", str(library)).returncode == 0
+    conn = sqlite3.connect(library)
+    conn.execute("PRAGMA user_version = -5")
+    conn.close()
+    proc = cli("list", "--library", str(library))
+    assert proc.returncode == 1
+    assert "library file is damaged" in proc.stderr and proc.stderr.count("\n") <= 2
+    assert "IndexError" not in proc.stderr
