@@ -148,3 +148,20 @@ def test_a_library_with_an_impossible_version_is_reported_damaged(cli, tmp_path)
     assert proc.returncode == 1
     assert "library file is damaged" in proc.stderr and proc.stderr.count("\n") <= 2
     assert "IndexError" not in proc.stderr
+
+
+def test_import_refusals_go_to_stderr_and_results_to_stdout(cli, media):
+    media.clip("good.mp4", duration=1)
+    (media.folder / "zero.mp4").write_bytes(b"")
+    lib = ["--library", str(cli.library)]
+    plain = cli("import", str(media.folder), *lib)
+    assert plain.returncode == 0
+    assert "good.mp4" in plain.stdout and "zero.mp4" not in plain.stdout
+    assert "zero.mp4" in plain.stderr and "empty" in plain.stderr
+    (media.folder / "zero2.mp4").write_bytes(b"")
+    as_json = cli("import", str(media.folder), "--json", *lib)
+    document = json.loads(as_json.stdout)   # stdout is the one JSON document, nothing else
+    assert set(document) >= {"added", "skipped", "refused"}
+    assert {"path": str(media.folder / "zero2.mp4"), "reason": "the file is empty (zero bytes)"} in document["refused"]
+    assert all(set(r) == {"path", "reason"} for r in document["refused"] + document["skipped"])
+    assert "zero2.mp4" in as_json.stderr
