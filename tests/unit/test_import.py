@@ -120,3 +120,24 @@ def test_progress_reports_every_take(media, library):
     seen = []
     Importer(library, workers=2).run([media.folder], progress=lambda d, t, p: seen.append((d, t)))
     assert seen == [(i, 5) for i in range(1, 6)]
+
+
+def test_an_import_that_adds_nothing_makes_no_batch(media, library, tmp_path):
+    nothing = tmp_path / "Nothing usable"
+    nothing.mkdir()
+    (nothing / "empty.mp4").write_bytes(b"")
+    (nothing / "cover.png").write_bytes(b"\x89PNG")
+    empty = tmp_path / "Empty"
+    empty.mkdir()
+    result = Importer(library).run([nothing, empty, tmp_path / "gone"])
+    assert result.added == [] and len(result.refused) == 3
+    assert result.batches == [] and library.batches() == []
+    # Takes already in the library under another batch make no new batch either.
+    media.clip("a.mp4", duration=0.5)
+    assert len(Importer(library).run([media.folder]).added) == 1
+    copy = tmp_path / "Copy"
+    copy.mkdir()
+    (copy / "a.mp4").write_bytes((media.folder / "a.mp4").read_bytes())
+    again = Importer(library).run([copy])
+    assert again.added == [] and len(again.skipped) == 1
+    assert [b["name"] for b in library.batches()] == ["media"]
