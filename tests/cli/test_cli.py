@@ -165,3 +165,22 @@ def test_import_refusals_go_to_stderr_and_results_to_stdout(cli, media):
     assert {"path": str(media.folder / "zero2.mp4"), "reason": "the file is empty (zero bytes)"} in document["refused"]
     assert all(set(r) == {"path", "reason"} for r in document["refused"] + document["skipped"])
     assert "zero2.mp4" in as_json.stderr
+
+
+def test_import_of_a_fifo_manifest_ends_at_once(cli, tmp_path):
+    import os
+    import subprocess
+    from .conftest import SOUNDON
+    fifo = tmp_path / "takes.json"
+    os.mkfifo(fifo)
+    try:
+        proc = subprocess.run([SOUNDON, "import", str(fifo), "--json", "--library", str(cli.library)],
+                              capture_output=True, text=True, timeout=30)
+    finally:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))   # frees a reader that hung
+        except OSError:
+            pass
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["refused"][0]["path"] == str(fifo)
+    assert "FIFO" in proc.stderr and "Traceback" not in proc.stderr

@@ -10,6 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.ordinary_files import what_it_is
 from soundon.core.take import Refusal, prompt_group_key
 from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
 from soundon.media.fingerprint import fingerprint
@@ -114,7 +115,11 @@ class Importer:
     def _prepare(self, candidate: Candidate, cache: Path) -> _Prepared:
         prepared = _Prepared(candidate)
         try:
-            size = candidate.path.stat().st_size
+            status = candidate.path.stat()
+            if kind := what_it_is(status.st_mode):   # swapped for a FIFO or device since the scan
+                prepared.refusal = f"{kind}, not an ordinary file"
+                return prepared
+            size = status.st_size
             if size == 0:
                 prepared.refusal = "the file is empty (zero bytes)"
                 return prepared
