@@ -184,3 +184,20 @@ def test_import_of_a_fifo_manifest_ends_at_once(cli, tmp_path):
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["refused"][0]["path"] == str(fifo)
     assert "FIFO" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_import_goes_on_past_a_file_name_that_is_not_utf8(cli, media, tmp_path):
+    import os
+    media.clip("good.mp4", duration=0.5)
+    source = media.clip("other.mp4", duration=0.5, audio="sine=frequency=600", folder=tmp_path)
+    with open(os.path.join(os.fsencode(media.folder), b"take_\xff.mp4"), "wb") as fh:
+        fh.write(source.read_bytes())
+    lib = ["--library", str(cli.library)]
+    plain = cli("import", str(media.folder), *lib)
+    assert plain.returncode == 0, plain.stderr
+    assert "good.mp4" in plain.stdout
+    assert "take_\\xff.mp4" in plain.stderr and "UTF-8" in plain.stderr
+    as_json = cli("import", str(media.folder), "--json", *lib)
+    document = json.loads(as_json.stdout)
+    assert as_json.returncode == 0 and len(document["skipped"]) == 1
+    assert document["refused"][0]["path"] == str(media.folder / "take_\\xff.mp4")

@@ -239,3 +239,38 @@ def test_a_sidecar_value_of_the_wrong_type_is_not_stored(media, library):
     (media.folder / "kling_take.json").write_text(json.dumps({"model": {"k": 1}, "prompt": ["a", "b"]}))
     [take] = Importer(library).run([media.folder]).added
     assert take["model"] == "Kling" and take["prompt"] == ""   # the sidecar costs its metadata, not the take
+
+
+def _bad_name_copy(clip, folder, name: bytes = b"take_\xff.mp4"):
+    """A copy of clip under a name that is not valid UTF-8 (made through bytes paths)."""
+    import os
+    target = os.path.join(os.fsencode(folder), name)
+    with open(target, "wb") as fh:
+        fh.write(clip.read_bytes())
+    return target
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imports(media, library):
+    good = media.clip("a.mp4", duration=0.5)
+    other = media.clip("b.mp4", duration=0.5, audio="sine=frequency=500")
+    _bad_name_copy(media.clip("src.mkv", duration=0.5, audio="sine=frequency=800", folder=media.folder.parent),
+                   media.folder)
+    _bad_name_copy(good, media.folder, b"cover_\xfe.png")
+    result = Importer(library).run([media.folder])
+    assert sorted(t["rel_path"] for t in result.added) == ["a.mp4", "b.mp4"]
+    reasons = {r.path.rsplit("/", 1)[-1]: r.reason for r in result.refused}
+    assert set(reasons) == {"take_\\xff.mp4", "cover_\\xfe.png"}
+    assert all("not valid UTF-8" in r and "rename" in r for r in reasons.values())
+    json.dumps(result.as_json(), ensure_ascii=False).encode("utf-8")   # every path is printable
+    assert other.exists()
+
+
+def test_a_batch_folder_whose_name_is_not_utf8_is_refused(media, library, tmp_path):
+    import os
+    folder = os.path.join(os.fsencode(tmp_path), b"shoot_\xff")
+    os.mkdir(folder)
+    _bad_name_copy(media.clip("a.mp4", duration=0.5), folder, b"a.mp4")
+    result = Importer(library).run([os.fsdecode(folder)])
+    assert result.added == [] and library.batches() == []
+    assert "not valid UTF-8" in result.refused[0].reason
+    result.refused[0].path.encode("utf-8")

@@ -10,6 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.file_names import shown
 from soundon.core.ordinary_files import what_it_is
 from soundon.core.take import Refusal, prompt_group_key
 from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
@@ -71,7 +72,7 @@ class Importer:
             try:
                 plans.append(scan(path))
             except BatchError as exc:
-                result.refused.append(Refusal(str(path), str(exc)))
+                result.refused.append(Refusal(shown(path), shown(str(exc))))
         if name and len(plans) > 1:
             raise LibraryError("--name gives one batch a name; import several batches without it.")
         total = sum(len(p.candidates) for p in plans)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.file_names import NOT_UTF8, is_utf8, shown
 from soundon.core.manifest import MANIFEST_NAMES, ManifestError, parse_manifest
 from soundon.core.models import guess_model
 from soundon.core.ordinary_files import NotAnOrdinaryFile, not_ordinary, read_ordinary
@@ -40,6 +41,8 @@ def scan(path: str | Path) -> BatchScan:
     if not target.exists():
         raise BatchError(f"{target} does not exist.")
     target = target.resolve()
+    if not is_utf8(target):
+        raise BatchError(f"{shown(target)}: {NOT_UTF8}.")
     if target.is_dir():
         for name in MANIFEST_NAMES:
             if (target / name).exists():
@@ -55,6 +58,9 @@ def _scan_folder(root: Path) -> BatchScan:
     for file in sorted(root.rglob("*")):
         rel = file.relative_to(root)
         if any(part.startswith(".") for part in rel.parts) or file.is_dir():
+            continue
+        if not is_utf8(rel):
+            result.refused.append(Refusal(shown(file), NOT_UTF8))
             continue
         if kind := _not_ordinary(file):
             result.refused.append(Refusal(str(file), kind))
@@ -100,6 +106,9 @@ def _scan_manifest(manifest: Path) -> BatchScan:
         file = (root / raw).resolve() if not raw.is_absolute() else raw.resolve()
         if raw.is_absolute() or not file.is_relative_to(root):
             result.refused.append(Refusal(entry.file, "outside the manifest's folder (refused for safety)"))
+            continue
+        if not is_utf8(file):   # the row is text, but a link on the way may not be
+            result.refused.append(Refusal(shown(file), f"listed in {manifest.name} (row {entry.row}) but {NOT_UTF8}"))
             continue
         if not file.exists():
             result.refused.append(Refusal(str(file), f"listed in {manifest.name} (row {entry.row}) but not found"))
