@@ -274,3 +274,25 @@ def test_a_batch_folder_whose_name_is_not_utf8_is_refused(media, library, tmp_pa
     assert result.added == [] and library.batches() == []
     assert "not valid UTF-8" in result.refused[0].reason
     result.refused[0].path.encode("utf-8")
+
+
+def test_a_stopped_import_scans_no_further_batch_and_ends(media, library, tmp_path):
+    for i in range(6):
+        media.clip(f"t{i}.mp4", duration=0.5, audio=f"sine=frequency={300 + 100 * i}")
+    # Stopped while it is still looking at the batches (Stop pressed at once): nothing more is read.
+    stopped_early = Importer(library)
+    stopped_early.cancel()
+    result = stopped_early.run([media.folder, tmp_path / "gone"])
+    assert result.cancelled and result.added == [] and result.refused == [] and library.batches() == []
+    # Stopped after the first take: the takes in progress finish, no new one starts.
+    importer = Importer(library, workers=1)
+    seen = []
+
+    def stop_after_the_first(done, total, path):
+        seen.append(path)
+        importer.cancel()
+
+    outcome = []
+    assert _runs_within(30, lambda: outcome.append(importer.run([media.folder], progress=stop_after_the_first)))
+    assert outcome[0].cancelled and 1 <= len(outcome[0].added) <= 2
+    assert len(library.takes()) == len(outcome[0].added) == len(seen)

@@ -69,6 +69,9 @@ class Importer:
         result = ImportResult()
         plans = []
         for path in paths:
+            if self._cancel.is_set():   # Stop while the batches are being looked at
+                result.cancelled = True
+                return result
             try:
                 plans.append(scan(path))
             except BatchError as exc:
