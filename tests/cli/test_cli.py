@@ -135,3 +135,69 @@ def test_self_test_fails_when_a_part_is_missing(cli, tmp_path):
     proc = cli("--self-test", env={"SOUNDON_FFMPEG": str(tmp_path / "no-ffmpeg"), "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 1
     assert "FAILED  ffmpeg" in proc.stdout and "self-test FAILED" in proc.stdout
+
+
+def test_a_library_with_an_impossible_version_is_reported_damaged(cli, tmp_path):
+    import sqlite3
+    library = tmp_path / "damaged.sqlite"
+    assert cli("list", "--library", str(library)).returncode == 0
+    conn = sqlite3.connect(library)
+    conn.execute("PRAGMA user_version = -5")
+    conn.close()
+    proc = cli("list", "--library", str(library))
+    assert proc.returncode == 1
+    assert "library file is damaged" in proc.stderr and proc.stderr.count("\n") <= 2
+    assert "IndexError" not in proc.stderr
+
+
+def test_import_refusals_go_to_stderr_and_results_to_stdout(cli, media):
+    media.clip("good.mp4", duration=1)
+    (media.folder / "zero.mp4").write_bytes(b"")
+    lib = ["--library", str(cli.library)]
+    plain = cli("import", str(media.folder), *lib)
+    assert plain.returncode == 0
+    assert "good.mp4" in plain.stdout and "zero.mp4" not in plain.stdout
+    assert "zero.mp4" in plain.stderr and "empty" in plain.stderr
+    (media.folder / "zero2.mp4").write_bytes(b"")
+    as_json = cli("import", str(media.folder), "--json", *lib)
+    document = json.loads(as_json.stdout)   # stdout is the one JSON document, nothing else
+    assert set(document) >= {"added", "skipped", "refused"}
+    assert {"path": str(media.folder / "zero2.mp4"), "reason": "the file is empty (zero bytes)"} in document["refused"]
+    assert all(set(r) == {"path", "reason"} for r in document["refused"] + document["skipped"])
+    assert "zero2.mp4" in as_json.stderr
+
+
+def test_import_of_a_fifo_manifest_ends_at_once(cli, tmp_path):
+    import os
+    import subprocess
+    from .conftest import SOUNDON
+    fifo = tmp_path / "takes.json"
+    os.mkfifo(fifo)
+    try:
+        proc = subprocess.run([SOUNDON, "import", str(fifo), "--json", "--library", str(cli.library)],
+                              capture_output=True, text=True, timeout=30)
+    finally:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))   # frees a reader that hung
+        except OSError:
+            pass
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["refused"][0]["path"] == str(fifo)
+    assert "FIFO" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_import_goes_on_past_a_file_name_that_is_not_utf8(cli, media, tmp_path):
+    import os
+    media.clip("good.mp4", duration=0.5)
+    source = media.clip("other.mp4", duration=0.5, audio="sine=frequency=600", folder=tmp_path)
+    with open(os.path.join(os.fsencode(media.folder), b"take_\xff.mp4"), "wb") as fh:
+        fh.write(source.read_bytes())
+    lib = ["--library", str(cli.library)]
+    plain = cli("import", str(media.folder), *lib)
+    assert plain.returncode == 0, plain.stderr
+    assert "good.mp4" in plain.stdout
+    assert "take_\\xff.mp4" in plain.stderr and "UTF-8" in plain.stderr
+    as_json = cli("import", str(media.folder), "--json", *lib)
+    document = json.loads(as_json.stdout)
+    assert as_json.returncode == 0 and len(document["skipped"]) == 1
+    assert document["refused"][0]["path"] == str(media.folder / "take_\\xff.mp4")

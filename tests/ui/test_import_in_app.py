@@ -150,3 +150,45 @@ def test_a_missing_folder_is_reported_in_the_panel(qtbot, window, tmp_path):
         window.import_paths([tmp_path / "gone"])
     assert any("does not exist" in r[2] for r in window.import_panel.rows())
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imports(qtbot, window, media, tmp_path):
+    folder = tmp_path / "Odd names"
+    media.clip("good_veo.mp4", folder=folder, duration=1.0, size="160x90", audio="sine=frequency=520")
+    source = media.clip("odd.mp4", folder=tmp_path, duration=1.0, size="160x90", audio="sine=frequency=720")
+    with open(os.path.join(os.fsencode(folder), b"take_\xff.mp4"), "wb") as fh:
+        fh.write(source.read_bytes())
+    failures = []
+    window.importer.failed.connect(failures.append)
+    with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
+        window.import_paths([folder])
+    assert failures == []
+    assert [t["rel_path"] for t in finished.args[0].added] == ["good_veo.mp4"]
+    [row] = [r for r in window.import_panel.rows() if r[1] == "Refused"]
+    assert row[0] == "take_\\xff.mp4" and "UTF-8" in row[2]
+
+
+def test_stop_ends_an_import_even_with_a_fifo_among_its_batches(qtbot, window, hundred_takes, tmp_path):
+    """The editor's Stop ends the import after the takes in progress; a FIFO named takes.json never
+    holds it up."""
+    piped = tmp_path / "Piped"
+    piped.mkdir()
+    fifo = piped / "takes.json"
+    os.mkfifo(fifo)
+    batch = tmp_path / "Hundred"
+    shutil.copytree(hundred_takes, batch)
+    window.importer.progress.connect(lambda *_: window.import_progress.stop.click())
+    try:
+        with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
+            assert window.import_paths([fifo, batch])
+        result = finished.args[0]
+    finally:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))   # frees a reader stuck on it
+        except OSError:
+            pass
+    qtbot.waitUntil(lambda: not window.importer.is_running(), timeout=10000)
+    assert result.cancelled and 0 < len(result.added) < 100
+    assert "FIFO" in result.refused[0].reason
+    assert "stopped before the end" in window.import_panel.summary.text()
+    assert not window.import_progress.is_visible()

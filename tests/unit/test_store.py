@@ -6,7 +6,7 @@ import pytest
 from soundon.core.review import Note
 from soundon.jobs.importer import Importer
 from soundon.store import migrations
-from soundon.store.library import Library, LibraryError
+from soundon.store.library import DamagedLibraryError, Library, LibraryError
 
 
 def test_new_library_is_at_latest_version_in_wal(tmp_path):
@@ -62,6 +62,22 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "half_done" not in [r[1] for r in conn.execute("PRAGMA table_info(takes)")]
+
+
+@pytest.mark.parametrize("version", [-5, 0])
+def test_impossible_schema_version_says_the_library_is_damaged(tmp_path, version):
+    """A negative version, or version 0 on a file that already has the tables, can't come from Sound-On."""
+    path = tmp_path / "l.sqlite"
+    Library(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DamagedLibraryError, match="library file is damaged") as refused:
+        Library(path)
+    assert isinstance(refused.value, LibraryError)
+    assert str(path) in str(refused.value)
+    assert path.read_bytes() == before
 
 
 def test_not_a_library(tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from soundon.commands.common import emit_json, open_library, say
+from soundon.commands.common import emit_json, open_library, say, warn
 from soundon.jobs.importer import Importer
 
 
@@ -35,8 +35,9 @@ def run(args) -> int:
             say(f"  + {take['id']:>5}  {take['rel_path']}  ({take['model'] or 'model unknown'}, {take['duration']:.2f} s)")
         if result.skipped:
             say(f"Skipped {len(result.skipped)} already in the library.")
-        for refusal in result.refused:
-            say(f"  ! refused {refusal.path}: {refusal.reason}")
+    # Refusals are not results: they go to stderr, in both modes (in --json they are in the document too).
+    for refusal in result.refused:
+        warn(f"refused {refusal.path}: {refusal.reason}")
     # Refused files don't fail the import: the good takes went in. Nothing usable at all does.
     if not result.added and not result.skipped and result.refused:
         return 1

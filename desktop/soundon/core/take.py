@@ -19,6 +19,27 @@ def prompt_group_key(prompt: str) -> str:
     return hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
 
 
+class MetadataError(ValueError):
+    """A sidecar or manifest value of the wrong type."""
+
+
+def kind_of_value(value) -> str:
+    """A JSON value's type in words, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
 @dataclass
 class TakeMetadata:
     model: str = ""
@@ -29,9 +50,12 @@ class TakeMetadata:
 
     @classmethod
     def from_mapping(cls, data: dict) -> "TakeMetadata":
+        """MetadataError when a value is not text or a number (an object would be stored as its repr)."""
         values = {}
         for key in METADATA_KEYS:
             value = data.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+                raise MetadataError(f"its '{key}' should be text, not {kind_of_value(value)}")
             values[key] = "" if value is None else str(value).strip()
         return cls(**values)
 

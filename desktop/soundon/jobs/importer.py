@@ -10,8 +10,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.file_names import shown
+from soundon.core.ordinary_files import what_it_is
 from soundon.core.take import Refusal, prompt_group_key
-from soundon.media.batch_scan import BatchError, Candidate, scan
+from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
 from soundon.media.fingerprint import fingerprint
 from soundon.media.overview import OverviewError, make_overview
 from soundon.media.probe import ProbeError, probe
@@ -67,17 +69,19 @@ class Importer:
         result = ImportResult()
         plans = []
         for path in paths:
+            if self._cancel.is_set():   # Stop while the batches are being looked at
+                result.cancelled = True
+                return result
             try:
                 plans.append(scan(path))
             except BatchError as exc:
-                result.refused.append(Refusal(str(path), str(exc)))
+                result.refused.append(Refusal(shown(path), shown(str(exc))))
         if name and len(plans) > 1:
             raise LibraryError("--name gives one batch a name; import several batches without it.")
         total = sum(len(p.candidates) for p in plans)
         done = 0
         for plan in plans:
-            batch = self._batch_for(plan, name)
-            result.batches.append(batch["name"])
+            batch = _BatchFor(self.library, plan, name, result)
             result.refused.extend(plan.refused)
             result.post_tracks.extend(str(p) for p in plan.post_tracks)
             for prepared in self._prepare_all(plan.candidates):
@@ -89,19 +93,6 @@ class Importer:
                 result.cancelled = True
                 break
         return result
-
-    def _batch_for(self, plan, name: str | None) -> dict:
-        existing = self.library.batch_for_root(plan.root, plan.source)
-        if existing and (not name or existing["name"] == name):
-            return existing
-        wanted = name or plan.default_name or "Batch"
-        if name:
-            return self.library.add_batch(wanted, plan.root, plan.source)
-        candidate, n = wanted, 2
-        while (other := self.library.batch_named(candidate)) and (
-                Path(other["root"]) != plan.root or other["source"] != plan.source):
-            candidate, n = f"{wanted} ({n})", n + 1
-        return self.library.add_batch(candidate, plan.root, plan.source)
 
     def _prepare_all(self, candidates: list[Candidate]):
         """Yield prepared takes as they finish, keeping at most a few in flight."""
@@ -128,7 +119,11 @@ class Importer:
     def _prepare(self, candidate: Candidate, cache: Path) -> _Prepared:
         prepared = _Prepared(candidate)
         try:
-            size = candidate.path.stat().st_size
+            status = candidate.path.stat()
+            if kind := what_it_is(status.st_mode):   # swapped for a FIFO or device since the scan
+                prepared.refusal = f"{kind}, not an ordinary file"
+                return prepared
+            size = status.st_size
             if size == 0:
                 prepared.refusal = "the file is empty (zero bytes)"
                 return prepared
@@ -169,7 +164,7 @@ class Importer:
         }
         return prepared
 
-    def _store(self, batch: dict, prepared: _Prepared, result: ImportResult) -> None:
+    def _store(self, batch: "_BatchFor", prepared: _Prepared, result: ImportResult) -> None:
         path = str(prepared.candidate.path)
         if prepared.refusal:
             result.refused.append(Refusal(path, prepared.refusal))
@@ -183,5 +178,38 @@ class Importer:
         if "rel_path" not in record:  # was in the library when prepared, removed since: rare, retry later
             result.skipped.append(Refusal(path, "already in the library"))
             return
-        take_id = self.library.add_take(batch["id"], record)
+        take_id = self.library.add_take(batch.id(), record)
         result.added.append(self.library.take(take_id))
+
+
+class _BatchFor:
+    """The batch a scanned folder or manifest goes into. Its name is settled (and a clash refused)
+    before any work; the batch itself is made only when its first take is added, so an import that
+    adds nothing leaves no empty batch behind."""
+
+    def __init__(self, library: Library, plan: BatchScan, name: str | None, result: ImportResult):
+        self.library, self.plan, self.result = library, plan, result
+        self.batch = library.batch_named(name) if name else library.batch_for_root(plan.root, plan.source)
+        if self.batch and not self._is_here(self.batch):
+            raise LibraryError(f"A batch named {name!r} already exists at {self.batch['root']}. "
+                               "Choose another name with --name.")
+        if self.batch:
+            self.name = self.batch["name"]
+            result.batches.append(self.name)
+        else:
+            self.name = name or self._free_name(plan.default_name or "Batch")
+
+    def _is_here(self, batch: dict) -> bool:
+        return Path(batch["root"]) == self.plan.root and batch["source"] == self.plan.source
+
+    def _free_name(self, wanted: str) -> str:
+        candidate, n = wanted, 2
+        while (other := self.library.batch_named(candidate)) and not self._is_here(other):
+            candidate, n = f"{wanted} ({n})", n + 1
+        return candidate
+
+    def id(self) -> int:
+        if self.batch is None:
+            self.batch = self.library.add_batch(self.name, self.plan.root, self.plan.source)
+            self.result.batches.append(self.batch["name"])
+        return self.batch["id"]

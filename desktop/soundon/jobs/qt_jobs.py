@@ -6,7 +6,8 @@
   notifications are forwarded to the window's bridge, so the browser fills in as takes arrive.
 - `call_in_background` runs one function on a small pool and delivers its result or its error.
 
-A job is run + cancel + progress + outcome; cancel is re-checked by the importer between takes.
+A job is run + cancel + progress + outcome; cancel is re-checked by the importer between batches
+and between takes, and no file it opens can block it (only ordinary files are read).
 """
 from __future__ import annotations
 

@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.file_names import NOT_UTF8, is_utf8, shown
 from soundon.core.manifest import MANIFEST_NAMES, ManifestError, parse_manifest
 from soundon.core.models import guess_model
-from soundon.core.take import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS, Refusal, TakeMetadata
+from soundon.core.ordinary_files import NotAnOrdinaryFile, not_ordinary, read_ordinary
+from soundon.core.take import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS, MetadataError, Refusal, TakeMetadata
 
 SIDECAR_LIMIT = 256 * 1024  # a sidecar bigger than this is not a sidecar
 
@@ -39,9 +41,11 @@ def scan(path: str | Path) -> BatchScan:
     if not target.exists():
         raise BatchError(f"{target} does not exist.")
     target = target.resolve()
+    if not is_utf8(target):
+        raise BatchError(f"{shown(target)}: {NOT_UTF8}.")
     if target.is_dir():
         for name in MANIFEST_NAMES:
-            if (target / name).is_file():
+            if (target / name).exists():
                 return _scan_manifest(target / name)
         return _scan_folder(target)
     if target.name.lower().endswith((".json", ".csv")):
@@ -53,7 +57,13 @@ def _scan_folder(root: Path) -> BatchScan:
     result = BatchScan(root=root, source="", default_name=root.name)
     for file in sorted(root.rglob("*")):
         rel = file.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not file.is_file():
+        if any(part.startswith(".") for part in rel.parts) or file.is_dir():
+            continue
+        if not is_utf8(rel):
+            result.refused.append(Refusal(shown(file), NOT_UTF8))
+            continue
+        if kind := _not_ordinary(file):
+            result.refused.append(Refusal(str(file), kind))
             continue
         suffix = file.suffix.lower()
         if suffix in VIDEO_EXTENSIONS:
@@ -79,14 +89,17 @@ def _scan_manifest(manifest: Path) -> BatchScan:
     root = manifest.parent
     result = BatchScan(root=root, source=manifest.name, default_name=root.name)
     try:
-        text = manifest.read_text(encoding="utf-8-sig")
+        text = read_ordinary(manifest).decode("utf-8-sig")
+    except NotAnOrdinaryFile as exc:
+        raise BatchError(f"{exc}; Sound-On reads a manifest only from an ordinary file.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BatchError(f"The manifest {manifest} can't be read ({exc}).") from None
     kind = "csv" if manifest.suffix.lower() == ".csv" else "json"
     try:
-        entries = parse_manifest(text, kind)
+        entries, bad_rows = parse_manifest(text, kind)
     except ManifestError as exc:
         raise BatchError(f"{manifest.name}: {exc}") from None
+    result.refused.extend(Refusal(str(manifest), bad.reason) for bad in bad_rows)
     for entry in entries:
         raw = Path(entry.file)
         # Refuse before touching the file: absolute paths and '..' that leave the manifest's folder.
@@ -94,8 +107,14 @@ def _scan_manifest(manifest: Path) -> BatchScan:
         if raw.is_absolute() or not file.is_relative_to(root):
             result.refused.append(Refusal(entry.file, "outside the manifest's folder (refused for safety)"))
             continue
-        if not file.is_file():
+        if not is_utf8(file):   # the row is text, but a link on the way may not be
+            result.refused.append(Refusal(shown(file), f"listed in {manifest.name} (row {entry.row}) but {NOT_UTF8}"))
+            continue
+        if not file.exists():
             result.refused.append(Refusal(str(file), f"listed in {manifest.name} (row {entry.row}) but not found"))
+            continue
+        if kind := _not_ordinary(file):
+            result.refused.append(Refusal(str(file), f"listed in {manifest.name} (row {entry.row}) but {kind}"))
             continue
         if file.suffix.lower() not in VIDEO_EXTENSIONS:
             result.refused.append(Refusal(str(file), f"not a video file Sound-On takes ({file.suffix or 'no extension'})"))
@@ -105,16 +124,25 @@ def _scan_manifest(manifest: Path) -> BatchScan:
     return result
 
 
+def _not_ordinary(file: Path) -> str:
+    """'' for an ordinary file, else a refusal's reason (a FIFO or device would block the reader)."""
+    try:
+        kind = not_ordinary(file)
+    except OSError as exc:
+        return f"it can't be read ({exc.strerror or exc})"
+    return f"{kind}, not an ordinary file" if kind else ""
+
+
 def metadata_for(clip: Path) -> TakeMetadata:
     """Sidecar metadata (`clip.json` or `clip.mp4.json`), with the model guessed from the name."""
     sidecar_meta = TakeMetadata()
     for sidecar in (clip.with_suffix(".json"), clip.with_name(clip.name + ".json")):
         if sidecar.is_file() and sidecar.stat().st_size <= SIDECAR_LIMIT:
             try:
-                data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                data = json.loads(read_ordinary(sidecar).decode("utf-8-sig"))
+                if isinstance(data, dict):
+                    sidecar_meta = TakeMetadata.from_mapping(data)
+                    break
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, MetadataError):
                 continue  # a broken sidecar costs the metadata, not the take
-            if isinstance(data, dict):
-                sidecar_meta = TakeMetadata.from_mapping(data)
-                break
     return sidecar_meta.merged_over(TakeMetadata(model=guess_model(clip.name)))

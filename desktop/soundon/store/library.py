@@ -32,6 +32,10 @@ class LibraryError(RuntimeError):
     """A library problem in the editor's terms (the message says what to do)."""
 
 
+class DamagedLibraryError(LibraryError):
+    """The library file can't be trusted as it is; the message is fit for a dialog as it stands."""
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
@@ -77,6 +81,11 @@ class Library:
             migrations.migrate(self.db, self.path)
         except migrations.NewerLibraryError as exc:
             raise LibraryError(str(exc)) from None
+        except migrations.DamagedVersionError as exc:
+            self.db.conn.close()
+            raise DamagedLibraryError(
+                f"The library file is damaged ({exc}): {self.path}. Restore it from a backup (a .bak copy "
+                "beside it, if there is one) or point --library at another file; it was left as it is.") from None
         except sqlite3.DatabaseError as exc:
             raise LibraryError(_explain(exc, self.path)) from None
         except OSError as exc:

@@ -110,8 +110,17 @@ class NewerLibraryError(RuntimeError):
     pass
 
 
+class DamagedVersionError(RuntimeError):
+    """The schema version is one no Sound-On writes: the file was changed outside the app."""
+
+
 def user_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    # Version 0 is a new, empty file; tables under version 0 mean the version was reset by hand.
+    return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 
 def migrate(db: sqlite_utils.Database, path: Path | None) -> list[int]:
@@ -121,6 +130,8 @@ def migrate(db: sqlite_utils.Database, path: Path | None) -> list[int]:
         raise NewerLibraryError(
             f"This library was written by a newer Sound-On (schema {current}; this version knows up to "
             f"{LATEST_VERSION}). Update Sound-On to open it; the file was left as it is.")
+    if current < 0 or (current == 0 and _has_tables(db.conn)):
+        raise DamagedVersionError(f"its schema version ({current}) is impossible")
     if current == LATEST_VERSION:
         return []
     if path is not None and current > 0:
