@@ -19,6 +19,7 @@ from soundon.media.tools import ToolMissing, ffmpeg, ffprobe
 from soundon.store.library import Library
 from soundon.ui.keymap import ShortcutGuard
 from soundon.ui.theme import apply_theme
+from soundon.ui.views.wheel_guard import WheelGuard
 
 
 def use_x11_on_wayland() -> None:
@@ -38,6 +39,9 @@ def create_application() -> QApplication:
         guard = ShortcutGuard(app)
         app.installEventFilter(guard)
         app._soundon_guard = guard  # lives as long as the application
+        wheel_guard = WheelGuard(app)
+        app.installEventFilter(wheel_guard)
+        app._soundon_wheel_guard = wheel_guard
     return app
 
 

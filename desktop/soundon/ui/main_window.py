@@ -729,10 +729,11 @@ class MainWindow(QMainWindow):
     def set_delivery_target(self, batch: str, target: str) -> None:
         """The batch's delivery target changed: its takes are analysed again against it."""
         try:
-            self.library.set_batch_target(batch, target)
+            self.history.set_batch_target(batch, target, applied=self._batch_target_applied)
         except LibraryError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+
+    def _batch_target_applied(self, _batch: str) -> None:
         take = self.current_take()
         if take is not None:
             fresh = self.library.take(take["id"])
