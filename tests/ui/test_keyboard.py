@@ -168,7 +168,7 @@ def test_marks_and_a_note_at_a_time_range(qtbot, window):
     player.seek(0.8)
     press(qtbot, window, K.Key_O)
     assert window.marks() == (pytest.approx(0.4), pytest.approx(0.8))
-    assert window.transport.marks.text() == "In 00:00:00:10   Out 00:00:00:20"
+    assert window.transport.marks.text() == "In 00:00:00:10  Out 00:00:00:20"
     press(qtbot, window, K.Key_Return)
     field = window.inspector.note_field
     qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=2000)

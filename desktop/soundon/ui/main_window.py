@@ -24,6 +24,7 @@ from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
 from soundon.ui.analysis_runner import AnalysisRunner
 from soundon.ui.compare import CompareView
+from soundon.ui.controllers.window_layout import layout_fits, set_dock_minimums
 from soundon.ui.export_action import export_picks
 from soundon.ui.export_action import summary as export_summary
 from soundon.ui.importing import ImportController, ImportProgress, batch_paths
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.import_panel = ImportPanel(self)
         self.import_dock = self._dock("Import", "importDock", self.import_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.import_dock.hide()
+        set_dock_minimums((self.batches_dock, self.inspector_dock))
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -307,7 +309,8 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        if layout_fits((self.batches_dock, self.inspector_dock)):
+            self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/view", self.browser.view_mode())
         if self._scope[0]:
