@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
             "shuttle_forward": self.shuttle_forward,
             "frame_back": lambda: self.step(frames=-1), "frame_forward": lambda: self.step(frames=1),
             "second_back": lambda: self.step(seconds=-1.0), "second_forward": lambda: self.step(seconds=1.0),
+            "first_frame": lambda: self.seek(0.0), "last_frame": self.go_to_last_frame,
             "mark_in": self.mark_in, "mark_out": self.mark_out, "clear_marks": self.clear_marks,
             "add_note": self.begin_note,
             "previous_take": lambda: self.move_take(-1), "next_take": lambda: self.move_take(1),
@@ -512,6 +513,11 @@ class MainWindow(QMainWindow):
             self.compare.seek(seconds)
         elif self.deck is not None:
             self.deck.player.seek(seconds)
+
+    def go_to_last_frame(self) -> None:
+        player = self.compare.leader() if self.in_compare() else self.deck.player if self.deck else None
+        if player is not None and player.length:
+            self.seek(player.last_frame())
 
     def position(self) -> float:
         if self.in_compare():
