@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
-                               QTreeView, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from soundon import APP_NAME
 from soundon.core.comparison import takes_to_compare
@@ -41,6 +41,7 @@ from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
 from soundon.ui.undo import ReviewHistory
+from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
@@ -144,10 +145,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
     def _build_docks(self) -> None:
-        self.tree = QTreeView(self)
+        self.tree = BatchTreeView(self)
         self.tree.setModel(self.tree_model)
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
         self.batches_dock = self._dock("Batches", "batchesDock", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector = Inspector(self)
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,

@@ -159,6 +159,9 @@ class TakeGrid(QListView):
         self.setItemDelegate(TakeCardDelegate(self))
         self.setGridSize(CARD + QSize(4, 4))
 
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt's name)
+        """No type-ahead: letters are the window's review keys."""
+
 
 class TakeTable(QTableView):
     def __init__(self, parent: QWidget | None = None):
@@ -174,6 +177,9 @@ class TakeTable(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.setIconSize(QSize(48, 27))
         self.setSortingEnabled(False)  # the sort menu decides; header clicks would fight it
+
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt's name)
+        """No type-ahead: letters are the window's review keys."""
 
 
 class TakeBrowser(QWidget):
