@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
             self.compare.audible_changed.connect(self._compare_audible_changed)
             self.compare.state_changed.connect(self._player_state_changed)
 
+        self.importer.started.connect(self.import_panel.begin)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)
 
