@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
-from soundon.core.timecode import frame_duration
+from soundon.core.timecode import format_timecode, frame_duration
 from soundon.ui.keymap import KEYMAP
 
 K = Qt.Key
@@ -135,6 +135,24 @@ def test_left_right_step_frames_and_shift_steps_seconds_without_moving_the_selec
     qtbot.waitUntil(lambda: abs(player.reported_time() - frame) < frame, timeout=3000)
 
 
+@pytest.mark.parametrize("where", ["grid", "list", "tree"])
+def test_home_and_end_go_to_the_first_and_last_frame(qtbot, window, where):
+    wait_loaded(qtbot, window)
+    player = window.deck.player
+    take = current(window)
+    focus(qtbot, window, where)
+    selected = window.current_take_id()
+    press(qtbot, window, K.Key_End)
+    last = take["duration"] - frame_duration(take["fps"])
+    assert player.position() == pytest.approx(last, abs=1e-6)
+    assert window.transport.timecode.text() == format_timecode(last, take["fps"])
+    qtbot.waitUntil(lambda: abs(player.reported_time() - last) < frame_duration(take["fps"]), timeout=3000)
+    press(qtbot, window, K.Key_Home)
+    assert player.position() == 0.0
+    assert window.transport.timecode.text() == "00:00:00:00"
+    assert window.current_take_id() == selected   # the views' own Home/End do not move the selection
+
+
 def test_space_and_jkl(qtbot, window):
     wait_loaded(qtbot, window)
     player = window.deck.player
@@ -168,7 +186,7 @@ def test_marks_and_a_note_at_a_time_range(qtbot, window):
     player.seek(0.8)
     press(qtbot, window, K.Key_O)
     assert window.marks() == (pytest.approx(0.4), pytest.approx(0.8))
-    assert window.transport.marks.text() == "In 00:00:00:10   Out 00:00:00:20"
+    assert window.transport.marks.text() == "In 00:00:00:10  Out 00:00:00:20"
     press(qtbot, window, K.Key_Return)
     field = window.inspector.note_field
     qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=2000)
@@ -351,7 +369,7 @@ def test_every_key_in_the_map_is_covered():
     """The keys above cover the whole map (a new key needs a test here)."""
     tested = {"open_batch", "export_picks", "quit", "undo", "redo", "play_pause", "shuttle_back", "shuttle_stop",
               "shuttle_forward", "frame_back", "frame_forward", "second_back", "second_forward", "loop", "mark_in",
-              "mark_out", "clear_marks", "add_note", "previous_take", "next_take", "pick", "reject", "unflag",
+              "mark_out", "clear_marks", "add_note", "first_frame", "last_frame", "previous_take", "next_take", "pick", "reject", "unflag",
               *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "volume_down",
               "volume_up", "match_loudness", "hear_post", "compare",
               "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid"}

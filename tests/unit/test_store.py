@@ -146,3 +146,57 @@ def test_resolve_take_by_id_and_path(media, library):
     assert library.resolve_take(str(clip))["id"] == take["id"]
     with pytest.raises(LibraryError):
         library.resolve_take("/no/such/take.mp4")
+
+
+def _two_batches(media, library, tmp_path):
+    for batch, names in (("One", ("a.mp4", "b.mp4")), ("Two", ("c.mp4",))):
+        for name in names:   # a different length each: distinct takes
+            media.clip(name, folder=tmp_path / batch, duration=0.4 + "abc".index(name[0]) / 10, size="64x36")
+        Importer(library).run([tmp_path / batch])
+
+
+def test_a_batch_is_renamed_and_keeps_its_takes_and_decisions(media, library, tmp_path):
+    _two_batches(media, library, tmp_path)
+    take = library.takes("One")[0]
+    library.set_flag(take["id"], "pick")
+    assert library.rename_batch("One", "  Harbour   day ") == "Harbour day"
+    assert [b["name"] for b in library.batches()] == ["Harbour day", "Two"]
+    assert [t["rel_path"] for t in library.takes("Harbour day")] == ["a.mp4", "b.mp4"]
+    assert library.take(take["id"])["flag"] == "pick"
+    assert library.rename_batch("Harbour day", "Harbour day") == "Harbour day"
+
+
+@pytest.mark.parametrize("new_name, message", [("", "needs a name"), ("   ", "needs a name"),
+                                               ("Two", "already a batch named 'Two'")])
+def test_a_rename_to_an_empty_or_taken_name_is_refused(media, library, tmp_path, new_name, message):
+    _two_batches(media, library, tmp_path)
+    with pytest.raises(LibraryError, match=message):
+        library.rename_batch("One", new_name)
+    assert [b["name"] for b in library.batches()] == ["One", "Two"]
+    with pytest.raises(LibraryError, match="no batch named 'Three'"):
+        library.rename_batch("Three", "Four")
+
+
+def test_removing_a_batch_drops_its_rows_and_never_its_files(media, library, tmp_path):
+    _two_batches(media, library, tmp_path)
+    take = library.takes("One")[0]
+    library.set_rating(take["id"], 4)
+    library.add_note(take["id"], Note("too loud", 0.1, None))
+    library.save_analysis(take["id"], "social", {"integrated_lufs": -14.0, "flags": []})
+    files = sorted(p.name for p in (tmp_path / "One").iterdir())
+    assert library.remove_batch("One") == 2
+    assert [b["name"] for b in library.batches()] == ["Two"]
+    assert [t["rel_path"] for t in library.takes()] == ["c.mp4"]
+    assert library.take(take["id"]) is None and library.notes(take["id"]) == []
+    assert library.analysis(take["id"]) is None
+    for table in ("reviews", "notes", "analyses", "swap_specs"):
+        assert library.db.execute(f"SELECT COUNT(*) FROM {table} WHERE take_id = ?", [take["id"]]).fetchone()[0] == 0
+    assert sorted(p.name for p in (tmp_path / "One").iterdir()) == files
+    # A report that arrives for a removed take is dropped, not an error.
+    library.save_analysis(take["id"], "social", {"integrated_lufs": -14.0, "flags": []})
+    assert library.analysis(take["id"]) is None
+    # The batch can be imported again, as new.
+    Importer(library).run([tmp_path / "One"])
+    assert [t["rel_path"] for t in library.takes("One")] == ["a.mp4", "b.mp4"]
+    with pytest.raises(LibraryError, match="no batch named 'One x'"):
+        library.remove_batch("One x")

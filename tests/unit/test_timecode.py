@@ -1,6 +1,7 @@
 import pytest
 
-from soundon.core.timecode import format_duration, format_timecode, frame_index, snap_to_frame, usable_fps
+from soundon.core.timecode import (format_duration, format_timecode, frame_index, last_frame_start, snap_to_frame,
+                                   usable_fps)
 
 
 def test_timecode_counts_frames_from_zero():
@@ -28,3 +29,11 @@ def test_frames_and_snapping():
 def test_duration_text():
     assert format_duration(4.0) == "4.0 s"
     assert format_duration(65.25) == "1:05.2"
+
+
+def test_the_last_frame_of_a_take():
+    assert last_frame_start(1.0, 25) == pytest.approx(0.96)
+    assert last_frame_start(0.9995, 25) == pytest.approx(0.96)    # a length rounded to the millisecond
+    assert last_frame_start(1.008, 25) == pytest.approx(0.96)     # audio a little longer than the picture
+    assert last_frame_start(1.001, 30000 / 1001) == pytest.approx(29 * 1001 / 30000)
+    assert last_frame_start(0.01, 25) == 0.0

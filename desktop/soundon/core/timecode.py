@@ -31,6 +31,13 @@ def snap_to_frame(seconds: float, fps: float | None) -> float:
     return frame_index(seconds, fps) / usable_fps(fps)
 
 
+def last_frame_start(length: float, fps: float | None) -> float:
+    """The start of the last frame of a take `length` seconds long. A length a few milliseconds
+    short of a whole frame (players round it to the millisecond) still counts that frame."""
+    rate = usable_fps(fps)
+    return max(0, math.floor(length * rate - 1 + 0.05)) / rate
+
+
 def format_timecode(seconds: float, fps: float | None) -> str:
     """HH:MM:SS:FF (non-drop-frame) for the frame shown at `seconds`."""
     rate = round(usable_fps(fps))

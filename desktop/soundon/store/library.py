@@ -181,6 +181,37 @@ class Library:
         self._changed("batches", [])
         return {"batch": name, "root": str(root), "found": found, "missing": len(rel_paths) - found}
 
+    def rename_batch(self, name: str, new_name: str) -> str:
+        """Give a batch another name (its takes follow). Returns the name it now has."""
+        batch = self.batch_named(name)
+        if not batch:
+            raise LibraryError(f"There is no batch named {name!r}.")
+        new_name = " ".join(new_name.split())
+        if not new_name:
+            raise LibraryError("A batch needs a name; it was not renamed.")
+        if new_name == name:
+            return name
+        other = self.batch_named(new_name)
+        if other and other["id"] != batch["id"]:
+            raise LibraryError(f"There is already a batch named {new_name!r}; choose another name.")
+        self._write("UPDATE batches SET name = ? WHERE id = ?", (new_name, batch["id"]))
+        self._changed("batches", [])
+        return new_name
+
+    def remove_batch(self, name: str) -> int:
+        """Take a batch out of the library: its takes and everything decided about them. The media
+        files stay where they are, untouched. Returns how many takes were removed."""
+        batch = self.batch_named(name)
+        if not batch:
+            raise LibraryError(f"There is no batch named {name!r}.")
+        with self.transaction():
+            count = self.db.execute("SELECT COUNT(*) FROM takes WHERE batch_id = ?", [batch["id"]]).fetchone()[0]
+            # The takes' reviews, notes, analyses and swap specs go with them (ON DELETE CASCADE).
+            self.db.execute("DELETE FROM takes WHERE batch_id = ?", [batch["id"]])
+            self.db.execute("DELETE FROM batches WHERE id = ?", [batch["id"]])
+        self._changed("batches", [])
+        return count
+
     def set_batch_target(self, name: str, target: str) -> None:
         self._write("UPDATE batches SET target = ? WHERE name = ?", (target, name))
         self._changed("batches", [])
@@ -310,6 +341,8 @@ class Library:
                    "correlation_p5", "low_freq_share", "phone_loss_lu")
         values = [result.get(c) for c in columns]
         details = {k: v for k, v in result.items() if k not in columns and k not in ("flags", "file")}
+        if not list(self.db.query("SELECT 1 FROM takes WHERE id = ?", [take_id])):
+            return   # its batch was removed while the take was being analysed
         self._write(
             f"INSERT OR REPLACE INTO analyses (take_id, target, {', '.join(columns)}, flags, details, analyzed_at) "
             f"VALUES (?, ?, {', '.join('?' for _ in columns)}, ?, ?, ?)",

@@ -1,7 +1,8 @@
 """Starting the app: QApplication, the theme, the check for ffmpeg and libVLC, the first window.
 
 The window opens at once; batches named on the command line (and, on first run, the generated
-demo batch) are imported in the background while it shows. A missing native part is explained in
+demo batch) are imported in the background while it shows. One app runs per library: a second start
+on the same library hands its paths to the running window and exits. A missing native part is explained in
 one dialog that says what to install: without ffmpeg/ffprobe the app can't read takes and stops
 there; without libVLC it still opens, for culling without playback.
 """
@@ -17,8 +18,10 @@ from soundon import APP_NAME, __version__
 from soundon.jobs.first_run import demo_batch, demo_batch_name
 from soundon.media.tools import ToolMissing, ffmpeg, ffprobe
 from soundon.store.library import Library
+from soundon.ui.controllers.single_instance import InstanceServer, OpenRequests, hand_over
 from soundon.ui.keymap import ShortcutGuard
 from soundon.ui.theme import apply_theme
+from soundon.ui.views.wheel_guard import WheelGuard
 
 
 def use_x11_on_wayland() -> None:
@@ -38,6 +41,9 @@ def create_application() -> QApplication:
         guard = ShortcutGuard(app)
         app.installEventFilter(guard)
         app._soundon_guard = guard  # lives as long as the application
+        wheel_guard = WheelGuard(app)
+        app.installEventFilter(wheel_guard)
+        app._soundon_wheel_guard = wheel_guard
     return app
 
 
@@ -68,6 +74,10 @@ def tools_dialog(fatal: list[str], playback: str | None) -> QMessageBox:
 
 def run_app(library: Library, paths: list[Path]) -> int:
     app = create_application()
+    if hand_over(library.path, paths):
+        print(f"{APP_NAME} is already open on this library"
+              + ("; the batches were handed to it." if paths else "; it was brought to the front."), file=sys.stderr)
+        return 0
     fatal, playback = missing_tools()
     if fatal or playback:
         tools_dialog(fatal, playback).exec()
@@ -76,6 +86,7 @@ def run_app(library: Library, paths: list[Path]) -> int:
     from soundon.ui.main_window import MainWindow  # noqa: PLC0415 — after the tool check
 
     window = MainWindow(library, playback_problem=playback)
+    OpenRequests(InstanceServer(library.path, window), window)   # later `soundon open` calls come here
     window.show()
     if paths:
         window.import_paths(paths)

@@ -49,6 +49,8 @@ KEYMAP: tuple[KeyBinding, ...] = (
     KeyBinding("frame_forward", ("Right",), "Next Frame", "Playback", "frame-forward"),
     KeyBinding("second_back", ("Shift+Left",), "Back One Second", "Playback", "second-back"),
     KeyBinding("second_forward", ("Shift+Right",), "Forward One Second", "Playback", "second-forward"),
+    KeyBinding("first_frame", ("Home",), "First Frame", "Playback"),
+    KeyBinding("last_frame", ("End",), "Last Frame", "Playback"),
     KeyBinding("loop", ("Ctrl+L",), "Loop", "Playback", "loop", checkable=True),
     KeyBinding("mark_in", ("I",), "Mark In", "Playback", "mark-in"),
     KeyBinding("mark_out", ("O",), "Mark Out", "Playback", "mark-out"),

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
-                               QTreeView, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from soundon import APP_NAME
 from soundon.core.comparison import takes_to_compare
@@ -24,6 +24,7 @@ from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
 from soundon.ui.analysis_runner import AnalysisRunner
 from soundon.ui.compare import CompareView
+from soundon.ui.controllers.window_layout import layout_fits, set_dock_minimums
 from soundon.ui.export_action import export_picks
 from soundon.ui.export_action import summary as export_summary
 from soundon.ui.importing import ImportController, ImportProgress, batch_paths
@@ -40,6 +41,7 @@ from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
 from soundon.ui.undo import ReviewHistory
+from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
@@ -143,10 +145,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
     def _build_docks(self) -> None:
-        self.tree = QTreeView(self)
+        self.tree = BatchTreeView(self)
         self.tree.setModel(self.tree_model)
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
         self.batches_dock = self._dock("Batches", "batchesDock", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector = Inspector(self)
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.import_panel = ImportPanel(self)
         self.import_dock = self._dock("Import", "importDock", self.import_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.import_dock.hide()
+        set_dock_minimums((self.batches_dock, self.inspector_dock))
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
             "shuttle_forward": self.shuttle_forward,
             "frame_back": lambda: self.step(frames=-1), "frame_forward": lambda: self.step(frames=1),
             "second_back": lambda: self.step(seconds=-1.0), "second_forward": lambda: self.step(seconds=1.0),
+            "first_frame": lambda: self.seek(0.0), "last_frame": self.go_to_last_frame,
             "mark_in": self.mark_in, "mark_out": self.mark_out, "clear_marks": self.clear_marks,
             "add_note": self.begin_note,
             "previous_take": lambda: self.move_take(-1), "next_take": lambda: self.move_take(1),
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
             self.compare.audible_changed.connect(self._compare_audible_changed)
             self.compare.state_changed.connect(self._player_state_changed)
 
+        self.importer.started.connect(self.import_panel.begin)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)
 
@@ -307,7 +310,8 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        if layout_fits((self.batches_dock, self.inspector_dock)):
+            self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/view", self.browser.view_mode())
         if self._scope[0]:
@@ -509,6 +513,11 @@ class MainWindow(QMainWindow):
             self.compare.seek(seconds)
         elif self.deck is not None:
             self.deck.player.seek(seconds)
+
+    def go_to_last_frame(self) -> None:
+        player = self.compare.leader() if self.in_compare() else self.deck.player if self.deck else None
+        if player is not None and player.length:
+            self.seek(player.last_frame())
 
     def position(self) -> float:
         if self.in_compare():
@@ -729,10 +738,11 @@ class MainWindow(QMainWindow):
     def set_delivery_target(self, batch: str, target: str) -> None:
         """The batch's delivery target changed: its takes are analysed again against it."""
         try:
-            self.library.set_batch_target(batch, target)
+            self.history.set_batch_target(batch, target, applied=self._batch_target_applied)
         except LibraryError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+
+    def _batch_target_applied(self, _batch: str) -> None:
         take = self.current_take()
         if take is not None:
             fresh = self.library.take(take["id"])

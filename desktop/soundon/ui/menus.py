@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 from soundon.ui.keymap import COMPARE_DIGITS
 
 PLAYBACK = ("play_pause", "shuttle_back", "shuttle_stop", "shuttle_forward", None, "frame_back", "frame_forward",
-            "second_back", "second_forward", None, "loop", None, "mark_in", "mark_out", "clear_marks", "add_note")
+            "second_back", "second_forward", "first_frame", "last_frame", None, "loop", None, "mark_in", "mark_out",
+            "clear_marks", "add_note")
 REVIEW = ("previous_take", "next_take", None, "pick", "reject", "unflag", None, *(f"rate_{n}" for n in range(6)),
           None, "audio_verdict")
 VIEW = ("compare", *(f"audible_{n}" for n in COMPARE_DIGITS), "leave_compare", None, "toggle_grid")

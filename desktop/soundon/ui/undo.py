@@ -1,10 +1,12 @@
-"""Review decisions as undoable commands (Ctrl+Z / Ctrl+Shift+Z).
+"""Review decisions and batch settings as undoable commands (Ctrl+Z / Ctrl+Shift+Z).
 
 Every command writes to the library at once. The write happens before the command enters the
 stack, so a write that fails (library locked, disk full) leaves no undo entry behind and the editor
 is told why; undo and redo write again, so the library always holds what the screen shows.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -86,6 +88,26 @@ class DeleteNoteCommand(QUndoCommand):
         self.ref.id = self.library.add_note(self.take_id, self.note)
 
 
+class BatchTargetCommand(QUndoCommand):
+    """A batch's delivery target. `applied(batch)` runs after every write (its takes are analysed again)."""
+
+    def __init__(self, library: Library, batch: str, old: str | None, new: str, applied: Callable[[str], None]):
+        super().__init__(f"Delivery target of {batch}")
+        self.library, self.batch, self.old, self.new, self.applied = library, batch, old, new, applied
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+        else:
+            self.library.set_batch_target(self.batch, self.new)
+        self.applied(self.batch)
+
+    def undo(self) -> None:
+        self.library.set_batch_target(self.batch, self.old)
+        self.applied(self.batch)
+
+
 class ReviewHistory:
     """The window's review decisions: write now, remember for undo."""
 
@@ -134,3 +156,12 @@ class ReviewHistory:
         note = Note(rows[0]["text"], rows[0]["start"], rows[0]["end"])
         self.library.delete_note(note_id)
         self.stack.push(DeleteNoteCommand(self.library, take_id, note, self._ref(note_id), take_name))
+
+    def set_batch_target(self, batch: str, target: str, applied: Callable[[str], None]) -> bool:
+        """Give a batch a new delivery target (one undo step). False when it already had it."""
+        row = self.library.batch_named(batch)
+        if row is None or row["target"] == target:
+            return False
+        self.library.set_batch_target(batch, target)
+        self.stack.push(BatchTargetCommand(self.library, batch, row["target"], target, applied))
+        return True

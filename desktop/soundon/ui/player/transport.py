@@ -1,5 +1,9 @@
 """The transport under the picture: buttons for the window's playback actions, the timecode, the
-shuttle speed, and the scrub bar.
+shuttle speed, the In/Out marks, and the scrub bar.
+
+Every readout has a fixed width, measured from the widest text it can show, so marking In/Out or
+shuttling never widens the transport (it once squeezed both side panels). The marks sit in a small
+line under the timecode, within the width the timecode and duration already take.
 
 The buttons show the window's QActions, so a button, its menu entry and its key are one thing with
 one tooltip (which names the key).
@@ -7,11 +11,30 @@ one tooltip (which names the key).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from soundon.core.timecode import format_timecode
 from soundon.ui.player.scrub_bar import ScrubBar
+from soundon.ui.player.shuttle import SPEEDS
+
+WIDEST_TIMECODE = "00:00:00:00"   # a monospaced font: every timecode is this wide
+
+
+def _mono() -> QFont:
+    font = QFont("monospace")   # the sizes come from the style sheet
+    font.setStyleHint(QFont.StyleHint.TypeWriter)
+    return font
+
+
+def _fixed_width(label: QLabel, *widest: str) -> None:
+    label.ensurePolished()   # measure with the style sheet's font, the one that will be drawn
+    metrics = QFontMetrics(label.font())
+    label.setFixedWidth(max(metrics.horizontalAdvance(text) for text in widest) + 2)
+
+
+def _marks_text(mark_in: str | None, mark_out: str | None) -> str:
+    return "  ".join(part for part in (mark_in and f"In {mark_in}", mark_out and f"Out {mark_out}") if part)
 
 
 class Transport(QWidget):
@@ -21,30 +44,37 @@ class Transport(QWidget):
         self.scrub_bar = ScrubBar(self)
         self.timecode = QLabel("--:--:--:--", self)
         self.timecode.setObjectName("timecode")
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.TypeWriter)
-        mono.setPointSize(13)
-        self.timecode.setFont(mono)
+        self.timecode.setFont(_mono())
         self.timecode.setToolTip("Timecode of the frame on screen (hours:minutes:seconds:frames)")
+        _fixed_width(self.timecode, WIDEST_TIMECODE)
         self.duration = QLabel("", self)
         self.duration.setObjectName("duration")
-        self.duration.setFont(mono)
+        self.duration.setFont(_mono())
+        _fixed_width(self.duration, f" / {WIDEST_TIMECODE}")
         self.speed = QLabel("", self)
         self.speed.setObjectName("shuttleSpeed")
         self.speed.setToolTip("Shuttle speed (J / K / L)")
+        _fixed_width(self.speed, *(self._speed_text(sign * speed) for speed in SPEEDS for sign in (1, -1)))
         self.marks = QLabel("", self)
         self.marks.setObjectName("marks")
+        self.marks.setFont(_mono())
+        _fixed_width(self.marks, _marks_text(WIDEST_TIMECODE, WIDEST_TIMECODE))
+        readouts = QVBoxLayout()
+        readouts.setSpacing(0)
+        clock = QHBoxLayout()
+        clock.addWidget(self.timecode)
+        clock.addWidget(self.duration)
+        readouts.addLayout(clock)
+        readouts.addWidget(self.marks)
         self._buttons = QHBoxLayout()
         self._buttons.setSpacing(2)
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 4)
         row.addLayout(self._buttons)
-        row.addSpacing(12)
-        row.addWidget(self.timecode)
-        row.addWidget(self.duration)
-        row.addSpacing(12)
+        row.addSpacing(8)
+        row.addLayout(readouts)
+        row.addSpacing(8)
         row.addWidget(self.speed)
-        row.addWidget(self.marks)
         row.addStretch(1)
         self.extra = QHBoxLayout()   # the window puts the listening switch here
         row.addLayout(self.extra)
@@ -77,16 +107,13 @@ class Transport(QWidget):
         self.scrub_bar.set_position(seconds)
 
     def show_speed(self, speed: float) -> None:
-        if speed in (0.0, 1.0):
-            self.speed.setText("")
-        else:
-            self.speed.setText(f"{'◀◀' if speed < 0 else '▶▶'} {abs(speed):g}×")
+        self.speed.setText("" if speed in (0.0, 1.0) else self._speed_text(speed))
+
+    @staticmethod
+    def _speed_text(speed: float) -> str:
+        return f"{'◀◀' if speed < 0 else '▶▶'} {abs(speed):g}×"
 
     def show_marks(self, mark_in: float | None, mark_out: float | None) -> None:
-        parts = []
-        if mark_in is not None:
-            parts.append(f"In {format_timecode(mark_in, self._fps)}")
-        if mark_out is not None:
-            parts.append(f"Out {format_timecode(mark_out, self._fps)}")
-        self.marks.setText("   ".join(parts))
+        self.marks.setText(_marks_text(None if mark_in is None else format_timecode(mark_in, self._fps),
+                                       None if mark_out is None else format_timecode(mark_out, self._fps)))
         self.scrub_bar.set_marks(mark_in, mark_out)

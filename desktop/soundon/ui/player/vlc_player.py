@@ -38,7 +38,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from soundon.core.timecode import frame_duration, snap_to_frame
+from soundon.core.timecode import frame_duration, last_frame_start, snap_to_frame
 from soundon.media.tools import ToolMissing, install_hint
 
 NATIVE_AUDIO = "native"   # the take's own audio track
@@ -295,6 +295,10 @@ class VlcPlayer(QObject):
     def state(self) -> PlayerState:
         return self._state
 
+    def last_frame(self) -> float:
+        """The start of the take's last frame (where the end of the take holds)."""
+        return last_frame_start(self._length, self._fps)
+
     def is_playing(self) -> bool:
         return self._state == PlayerState.PLAYING
 
@@ -359,7 +363,7 @@ class VlcPlayer(QObject):
         """Jump to a time; while paused it lands on the frame that holds that time."""
         if self._path is None:
             return
-        upper = max(0.0, self._length - frame_duration(self._fps)) if self._length else seconds
+        upper = self.last_frame() if self._length else seconds
         target = min(max(0.0, seconds), upper)
         if not self.is_playing():
             target = snap_to_frame(target, self._fps)
@@ -725,8 +729,10 @@ class VlcPlayer(QObject):
             if self._loop:
                 self._open(self._loop_range[0] if self._loop_range else 0.0, autoplay=True)
                 return
-            # The end came before the playhead guard caught it: show the last frame again, paused.
-            self._open(max(0.0, self._length - frame_duration(self._fps)), autoplay=False)
+            # The end came before the playhead guard caught it: show the last frame again, paused,
+            # and say so (the readout still names where the last tick left it, frames earlier).
+            self._open(self.last_frame(), autoplay=False)
+            self.position_changed.emit(self._held)
         elif name == "error":
             self._ticker.stop()
             self._fail(f"libVLC could not play {Path(self._path or '?').name}.")
@@ -754,7 +760,7 @@ class VlcPlayer(QObject):
                 self.seek(self._loop_range[0] if self._loop_range else 0.0)
                 return
             self.pause()
-            self.seek(self._length - frame_duration(self._fps))  # hold the last frame
+            self.seek(self.last_frame())  # hold the last frame
             return
         self.position_changed.emit(position)
 

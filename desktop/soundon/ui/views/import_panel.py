@@ -1,5 +1,5 @@
-"""The import panel: files an import refused or skipped, each with its reason, in one list
-(never one popup per file). Newest import first; Clear empties it."""
+"""The import panel: files the latest import refused or skipped, each with its reason, in one list
+(never one popup per file). A new import starts with an empty list; Clear empties it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,6 +30,11 @@ class ImportPanel(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(top)
         layout.addWidget(self.files)
+
+    def begin(self, paths: list[str]) -> None:
+        """A new import: the earlier one's rows would read as this one's refusals."""
+        self.files.clear()
+        self.summary.setText(f"Importing {', '.join(Path(p).name for p in paths)}…")
 
     def show_result(self, result) -> None:
         """An ImportResult: list what was refused and skipped, say what was added."""

@@ -175,6 +175,10 @@ class Inspector(QScrollArea):
     def begin_note(self, range_text: str) -> None:
         self.note_range.setText(range_text)
         self.note_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        # The field sits under the notes, often below the visible part: bring it (and the range
+        # it is for, just above it) into view, so the editor never types blind.
+        self.ensureWidgetVisible(self.note_range, 0, 0)
+        self.ensureWidgetVisible(self.note_field, 0, 8)
 
     def end_note(self) -> None:
         self.note_field.clear()

@@ -22,6 +22,7 @@ from soundon.ui.theme import icon
 
 CARD = QSize(212, 196)
 THUMB = QSize(196, 110)
+LIST_THUMB = QSize(48, 27)   # the list view's thumbnail column
 PICK = QColor("#3fb950")
 REJECT = QColor("#f85149")
 STAR = QColor("#e3b341")
@@ -159,6 +160,18 @@ class TakeGrid(QListView):
         self.setItemDelegate(TakeCardDelegate(self))
         self.setGridSize(CARD + QSize(4, 4))
 
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt's name)
+        """No type-ahead: letters are the window's review keys."""
+
+
+class ThumbnailNameDelegate(QStyledItemDelegate):
+    """The list's first column: the poster frame fitted into one fixed box, then the name. A poster
+    drawn at its own size (portrait, square, wide) spilled into the next rows."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.decorationSize = LIST_THUMB   # the icon scales down into it, keeping its shape
+
 
 class TakeTable(QTableView):
     def __init__(self, parent: QWidget | None = None):
@@ -169,11 +182,16 @@ class TakeTable(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setDefaultSectionSize(LIST_THUMB.height() + 4)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.setIconSize(QSize(48, 27))
+        self.setIconSize(LIST_THUMB)
+        self.setItemDelegateForColumn(0, ThumbnailNameDelegate(self))
         self.setSortingEnabled(False)  # the sort menu decides; header clicks would fight it
+
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt's name)
+        """No type-ahead: letters are the window's review keys."""
 
 
 class TakeBrowser(QWidget):

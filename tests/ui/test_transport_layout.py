@@ -1,0 +1,53 @@
+"""Marking In and Out, shuttling and changing takes never change the transport's width, so the side
+panels keep their size; and a squeezed layout is never what the next start opens with."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from soundon.ui.main_window import MainWindow
+
+K = Qt.Key
+
+
+def loaded(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: window.deck.player.length > 0, timeout=5000)
+
+
+def widths(window) -> tuple[int, int, int]:
+    return window.batches_dock.width(), window.inspector_dock.width(), window.transport.minimumSizeHint().width()
+
+
+def test_marking_in_and_out_keeps_the_side_panels(qtbot, window):
+    loaded(qtbot, window)
+    qtbot.waitUntil(lambda: window.batches_dock.width() == 230, timeout=3000)   # the first-run layout
+    before = widths(window)
+    window.seek(1.2)
+    qtbot.waitUntil(lambda: window.position() > 1.0, timeout=3000)
+    qtbot.keyClick(window.browser.view, K.Key_I)
+    window.seek(1.8)
+    qtbot.waitUntil(lambda: window.position() > 1.6, timeout=3000)
+    qtbot.keyClick(window.browser.view, K.Key_O)
+    assert window.transport.marks.text().startswith("In 00:00:01:")
+    qtbot.keyClick(window.browser.view, K.Key_J)   # shuttle back: the speed readout appears
+    qtbot.keyClick(window.browser.view, K.Key_J)
+    qtbot.waitUntil(lambda: window.transport.speed.text() != "", timeout=3000)
+    qtbot.wait(50)   # one turn of the event loop for the layout (nothing to wait on: it must not change)
+    assert widths(window) == before
+
+
+def test_a_squeezed_layout_is_never_saved(qtbot, window, imported, ui_settings):
+    loaded(qtbot, window)
+    window.seek(1.2)
+    qtbot.keyClick(window.browser.view, K.Key_I)
+    window.resize(1100, 800)
+    qtbot.wait(50)
+    window.close()
+    again = MainWindow(imported, settings=ui_settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: again.current_take_id() is not None, timeout=3000)
+    for dock in (again.batches_dock, again.inspector_dock):
+        assert dock.width() >= dock.minimumWidth() > 0, dock.objectName()
+    assert again.batches_dock.width() >= 150 and again.inspector_dock.width() >= 260
+    again.close()
