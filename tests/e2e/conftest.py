@@ -84,3 +84,21 @@ class Display:
 @pytest.fixture
 def display() -> Display:
     return Display()
+
+
+@pytest.fixture(scope="session")
+def sound_server(tmp_path_factory):
+    """A private PulseAudio with a null sink, for the whole session; everything that opens an audio
+    device in this process (PortAudio, libVLC, ffmpeg) reaches it."""
+    from tests.sound_server import SoundServer
+    server = SoundServer(tmp_path_factory.mktemp("pulse"))
+    server.start()
+    saved = {k: os.environ.get(k) for k in server.env}
+    os.environ.update(server.env)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()
