@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import batch, imported, ui_settings  # noqa: F401 — the same small real batch
+from tests.ui.conftest import batch, imported, sound_server, ui_settings  # noqa: F401 — the same small real batch
 
 os.environ.setdefault("SOUNDON_VIDEO_OUTPUT", "xcb_x11")
 os.environ.setdefault("SOUNDON_AUDIO_OUTPUT", "adummy")
@@ -85,20 +85,3 @@ class Display:
 def display() -> Display:
     return Display()
 
-
-@pytest.fixture(scope="session")
-def sound_server(tmp_path_factory):
-    """A private PulseAudio with a null sink, for the whole session; everything that opens an audio
-    device in this process (PortAudio, libVLC, ffmpeg) reaches it."""
-    from tests.sound_server import SoundServer
-    server = SoundServer(tmp_path_factory.mktemp("pulse"))
-    server.start()
-    saved = {k: os.environ.get(k) for k in server.env}
-    os.environ.update(server.env)
-    yield server
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    server.stop()

@@ -31,7 +31,7 @@ def relative_db(x: np.ndarray) -> float:
 
 @pytest.fixture
 def tone_take_window(qtbot, media, library, ui_settings, sound_server, monkeypatch):
-    monkeypatch.delenv("SOUNDON_LIVE_AUDIO", raising=False)
+    monkeypatch.setenv("SOUNDON_LIVE_AUDIO", "1")
     folder = media.folder / "Tones"
     media.clip("tones_kling.mp4", folder=folder, duration=3.0, size="64x36", fps="25", audio=TONES.format(d=3.0))
     Importer(library).run([folder])

@@ -5,7 +5,11 @@ through the listening graph (media/audio_graph.py) to the device (media/audio_ou
 the app's, not a take's: the chosen profile, noise and phone volume are heard from the first block
 of every take, with nothing rendered beforehand.
 
-Set SOUNDON_LIVE_AUDIO=0 to leave libVLC's own audio output in charge (no listening profiles).
+SOUNDON_LIVE_AUDIO=1 turns it on. It is off by default until it replaces the listening renders
+everywhere (Compare, the post track, match loudness) and a defect is found: in a test run, after
+another window's players had come and gone, the device heard only silence though the take's audio
+was queued (tests/e2e/test_live_listening.py passes on its own). Off, libVLC's own audio output
+plays, with the listening renders.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ _output: LiveOutput | None = None
 
 
 def live_audio_enabled() -> bool:
-    return os.environ.get("SOUNDON_LIVE_AUDIO", "1") != "0"
+    return os.environ.get("SOUNDON_LIVE_AUDIO", "0") == "1"
 
 
 def live_output() -> LiveOutput:
