@@ -17,8 +17,11 @@ SYSTEM_PACKAGES=(
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
-  # a virtual display and keyboard driving for the UI and end-to-end tests
-  xvfb xauth xdotool
+  # the audio device: PortAudio (sounddevice) reaches PulseAudio through ALSA's pulse plugin
+  libportaudio2 libasound2-plugins
+  # a virtual display and keyboard driving for the UI and end-to-end tests; a real sound server
+  # (its null sink's monitor is what the audio tests record)
+  xvfb xauth xdotool pulseaudio pulseaudio-utils
   python3-venv
 )
 

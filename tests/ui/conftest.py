@@ -65,3 +65,22 @@ def window(qtbot, imported, ui_settings):
 
 def take_named(library, name: str) -> dict:
     return next(t for t in library.takes() if t["rel_path"] == name)
+
+
+@pytest.fixture(scope="session")
+def sound_server(tmp_path_factory):
+    """A private PulseAudio with a null sink for the audio tests: the app's live audio output plays
+    into it, and everything that opens an audio device (PortAudio, libVLC, ffmpeg)
+    reaches it, never the machine's own sound."""
+    from tests.sound_server import SoundServer
+    server = SoundServer(tmp_path_factory.mktemp("pulse"))
+    server.start()
+    saved = {k: os.environ.get(k) for k in server.env}
+    os.environ.update(server.env)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from soundon.core.listening import (NOISE_NAMES, PROFILE_NAMES, ListeningSetup, nearest_volume_step, noise_named,
                                     profile_named)
+from soundon.ui.player import live_audio
 from soundon.ui.player.vlc_player import NATIVE_AUDIO
 
 PROFILE_KEY = "listening/profile"
@@ -150,6 +151,8 @@ class ListeningState(QObject):
         text = self._setup.label()
         if self.post:
             text = "Post track · " + text
+        if live_audio.output_problem():
+            return text + " — no audio output"
         if not self.rendered():
             text += " — original audio (no render yet)" if self._hearing == NATIVE_AUDIO else " — switching…"
         return text

@@ -39,7 +39,8 @@ from soundon.ui.models.take_model import TakeListModel, take_name
 from soundon.ui.player.scrub_bar import NoteSpan
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
-from soundon.ui.player.vlc_player import PlayerState
+from soundon.ui.player import live_audio
+from soundon.ui.player.vlc_player import NATIVE_AUDIO, PlayerState
 from soundon.ui.undo import ReviewHistory
 from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self.phone_volume = PhoneVolume(self.listening, self)
         self.transport.extra.addWidget(self.phone_volume)
         self.renders = None
-        if self.deck is not None:
+        if self.deck is not None and not self.deck.player.live:   # live audio needs no renders
             from soundon.ui.listening_renders import ListeningRenders  # noqa: PLC0415 — with the player
             self.renders = ListeningRenders(self.library.cache_dir, self.deck, self.listening, self)
         self.compare = CompareView(self) if problem is None else None
@@ -635,7 +636,11 @@ class MainWindow(QMainWindow):
                 a[name].setChecked(on)
         a["hear_post"].setEnabled(self.listening.post_available)
         key = self.listening.render_key
-        if self.deck is not None and getattr(self, "_selected_audio", None) != key:
+        if self.deck is not None and self.deck.player.live:
+            live_audio.hear(self.listening.setup)
+            # the graph plays the take's own audio; the post track is not yet routed through it
+            self.listening.set_hearing(NATIVE_AUDIO if self.listening.post else key)
+        elif self.deck is not None and getattr(self, "_selected_audio", None) != key:
             self._selected_audio = key
             self.deck.select_audio(key)
         if self.statusBar() is not None and self.isVisible():
@@ -677,6 +682,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.splitter)
         self.browser.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.compare.close_takes()
+        if self.deck is not None:
+            self.deck.hear()
         self.activateWindow()   # the players' windows are gone: keep the keys coming to this window
         self.actions["compare"].setChecked(False)
         self._set_compare_keys(False)

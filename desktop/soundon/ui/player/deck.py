@@ -127,6 +127,8 @@ class PlayerDeck(QWidget):
 
     def _announce(self, slot: _Slot) -> None:
         player = slot.player
+        if player.live:
+            player.set_audible(True)   # the take on screen is the one heard
         self.state_changed.emit(player.state.value)
         if player.length:
             self.length_changed.emit(player.length)
@@ -150,6 +152,11 @@ class PlayerDeck(QWidget):
         """Renders of one take ({profile: file}); applied when that take is on screen."""
         if take_id == self.take_id:
             self.player.set_audio_renders(renders)
+
+    def hear(self) -> None:
+        """The take on screen is heard again (after Compare had its own players heard)."""
+        if self.player.live:
+            self.player.set_audible(True)
 
     def release(self) -> None:
         for slot in self._slots:

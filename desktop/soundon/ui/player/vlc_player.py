@@ -39,6 +39,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from soundon.core.timecode import frame_duration, last_frame_start, snap_to_frame
+from soundon.ui.player import live_audio
+from soundon.ui.player.audio_route import AudioRoute
+from soundon.ui.player.live_audio import live_audio_enabled
 from soundon.media.tools import ToolMissing, install_hint
 
 NATIVE_AUDIO = "native"   # the take's own audio track
@@ -177,8 +180,11 @@ class VlcPlayer(QObject):
         self._vlc = vlc
         self._audio_tap = audio_tap
         self._player = engine().media_player_new()
+        self._route = None   # the live audio route (ui/player/live_audio.py) unless a test taps libVLC
         if audio_tap:
             audio_tap(self._player, NATIVE_AUDIO)
+        elif live_audio_enabled():
+            self._route = AudioRoute(vlc, self._player)
         self._player.video_set_key_input(False)    # keys and clicks belong to the Qt window
         self._player.video_set_mouse_input(False)
         self._media = None
@@ -259,6 +265,8 @@ class VlcPlayer(QObject):
             media.add_option(f":start-time={start:.3f}")
         self._media = media
         self._player.set_media(media)
+        if self._route is not None:
+            self._route.expect(start)
         self._held = start
         self._pending_seek = None
         self._intent_play = autoplay
@@ -377,6 +385,8 @@ class VlcPlayer(QObject):
         elif self._followers and self.is_playing():
             self._lockstep(target, play=True)   # separate seeks while playing land ~40 ms apart
         else:
+            if self._route is not None:
+                self._route.expect(target)
             self._player.set_time(self._frame_ms(target) if not self.is_playing() else int(round(target * 1000)))
         self.position_changed.emit(target)
 
@@ -394,6 +404,8 @@ class VlcPlayer(QObject):
     def set_rate(self, rate: float) -> None:
         self._set_anchor(self.position())
         self._rate = rate
+        if self._route is not None:
+            self._route.set_speed(rate)
         self._player.set_rate(rate)
         for follower in self._followers.values():
             follower.set_rate(rate)
@@ -571,9 +583,21 @@ class VlcPlayer(QObject):
         self._apply_audio()
 
     def set_audible(self, audible: bool) -> None:
-        """Compare plays several takes and lets one be heard: the others have audio switched off."""
+        """One player is heard at a time (the take on screen; in Compare, the chosen one)."""
         self._audible = audible
+        if self._route is not None:
+            output = live_audio.live_output()
+            if audible:
+                output.listen_to(self._route.feed)
+            elif output.feed is self._route.feed:
+                output.listen_to(None)
+            return
         self._apply_audio()
+
+    @property
+    def live(self) -> bool:
+        """Heard through the app's live audio graph (every listening setting applies at once)."""
+        return self._route is not None
 
     def audible(self) -> bool:
         return self._audible
@@ -746,6 +770,8 @@ class VlcPlayer(QObject):
     def _apply_pending_seek(self) -> None:
         if self._pending_seek is not None:
             target, self._pending_seek = self._pending_seek, None
+            if self._route is not None:
+                self._route.expect(snap_to_frame(target, self._fps))
             self._player.set_time(self._frame_ms(snap_to_frame(target, self._fps)))
 
     @_while_alive
@@ -778,6 +804,8 @@ class VlcPlayer(QObject):
         if self._released:
             return
         self._drop_followers()
+        if self._route is not None and self._audible:
+            self.set_audible(False)   # the device stops reading this player's audio before it goes
         self._released = True
         self._ticker.stop()
         self._mute_timer.stop()

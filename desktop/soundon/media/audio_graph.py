@@ -1,0 +1,273 @@
+"""The audio graph: what the editor hears, computed block by block, live or offline.
+
+    native ─┐
+            ├─ mix (native | post | post over the native bed) → device (profile) → programme gain
+    post ───┘     (match loudness + phone volume) → + environment noise → safety limiter → out
+
+The live route feeds it libVLC's decoded blocks with their take times; `render` (soundon preview)
+feeds it a decoded file in fixed blocks. Same code, same samples, whatever the block size.
+
+- Every setting (profile, noise, volume, match gain, mix, post track and its spec) is handed over
+  under a lock and taken up at the start of the next `process`: a change is heard from the next
+  block. Gains move over 5 ms and a new device chain is crossfaded in over 5 ms (its filters start
+  from rest), so nothing clicks.
+- The graph never moves the position. It counts samples from the take time of the first block
+  after a reset and follows the block times while they agree with that count within
+  RESYNC_TOLERANCE (a clock's jitter must not jump the post track or the noise); a larger
+  disagreement is a discontinuity the route did not report, and the count restarts there.
+- Headphones with nothing added is a plain pass-through: the output is the input, bit for bit.
+- Noise and phone volume apply to the profiles that take noise (the phones), as ListeningSetup's
+  `effective` says; the noise bed is added after the volume (lowering the phone doesn't quiet the
+  café).
+- 'post' or 'mix' with no post track set plays the native audio (there is nothing else to hear).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from soundon.core.listening import ListeningSetup, profile_named
+from soundon.media.dsp.decode import WavWriter, decode
+from soundon.media.dsp.device import DeviceChain
+from soundon.media.dsp.dynamics import SafetyLimiter
+from soundon.media.dsp.measure import integrated_lufs
+from soundon.media.dsp.noise import calibrated_bed, loop_samples
+from soundon.media.dsp.ramp import RAMP_SAMPLES, GainRamp
+from soundon.media.post_source import PostSource
+from soundon.media.probe import probe
+
+MIX_MODES = ("native", "post", "mix")
+RESYNC_TOLERANCE = 96          # samples (2 ms)
+RENDER_BLOCK = 1024
+
+__all__ = ["AudioGraph", "PostSource", "render", "match_gain", "MIX_MODES"]
+
+
+@dataclass
+class _Pending:
+    setup: ListeningSetup
+    match_gain_db: float
+    chain: DeviceChain | None = None     # a new device chain to crossfade to
+    mix: str = "native"
+    post: PostSource | None = None
+    volume_db: float = 0.0
+
+
+def _db(db: float) -> float:
+    return 10 ** (db / 20)
+
+
+class AudioGraph:
+    RATE = 48000
+
+    def __init__(self, setup: ListeningSetup = ListeningSetup(), *, match_gain_db: float = 0.0):
+        self._lock = threading.Lock()
+        self._pending = _Pending(setup, match_gain_db, None, volume_db=setup.volume_db)
+        self._chain = DeviceChain(profile_named(setup.profile))
+        self._outgoing: DeviceChain | None = None
+        self._crossfade_left = 0
+        self._safety = SafetyLimiter(2)
+        self._safety_on = False
+        self._native = GainRamp(1.0)
+        self._post = GainRamp(0.0)
+        self._programme = GainRamp(1.0)
+        self._noise_gains: dict[str, GainRamp] = {}
+        self._position: int | None = None
+        self._apply(self._take_pending())
+        self.reset()
+
+    # -- settings (any thread) -------------------------------------------------------------------
+
+    def set_setup(self, setup: ListeningSetup, *, match_gain_db: float = 0.0) -> None:
+        chain = None
+        with self._lock:
+            if setup.profile != self._pending.setup.profile:
+                chain = DeviceChain(profile_named(setup.profile))
+        with self._lock:
+            self._pending.setup, self._pending.match_gain_db = setup, match_gain_db
+            self._pending.volume_db = setup.volume_db
+            if chain is not None:
+                self._pending.chain = chain
+
+    def set_mix(self, mode: str) -> None:
+        if mode not in MIX_MODES:
+            raise ValueError(f"mix is one of {', '.join(MIX_MODES)}, not {mode!r}")
+        with self._lock:
+            self._pending.mix = mode
+
+    def set_post(self, post: PostSource | None) -> None:
+        with self._lock:
+            self._pending.post = post
+
+    def set_volume_db(self, db: float) -> None:
+        with self._lock:
+            self._pending.volume_db = min(0.0, max(-60.0, float(db)))
+
+    # -- the audio thread ------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """After a seek or any discontinuity: filters, dynamics and gains start from rest."""
+        self._apply(self._take_pending())
+        self._outgoing, self._crossfade_left = None, 0
+        self._chain.reset()
+        self._safety.reset()
+        for ramp in (self._native, self._post, self._programme, *self._noise_gains.values()):
+            ramp.jump()
+        self._position = None
+
+    def process(self, native: np.ndarray, media_time_s: float) -> np.ndarray:
+        """(n, 2) float32 native audio from take time media_time_s → (n, 2) float32 to play."""
+        n = len(native)
+        self._apply(self._take_pending())
+        start = self._follow(media_time_s, n)
+        if n == 0:
+            return np.zeros((0, 2), np.float32)
+        if self._passes_through():
+            return np.array(native, dtype=np.float32, copy=True)
+        x = self._mixed(native, start, n)
+        y = self._device(x)
+        y = y * self._programme.gains(n)
+        noise = self._noise(start, n)
+        if y.shape[1] == 1:
+            y = np.repeat(y, 2, axis=1)
+        if noise is not None:
+            y = y + noise
+        if self._safety_on:
+            return self._safety.process(y)
+        return y.astype(np.float32)
+
+    # -- inside ------------------------------------------------------------------------------------
+
+    def _take_pending(self) -> _Pending:
+        with self._lock:
+            pending = self._pending
+            taken = _Pending(pending.setup, pending.match_gain_db, pending.chain, pending.mix, pending.post,
+                             pending.volume_db)
+            pending.chain = None
+        return taken
+
+    def _apply(self, p: _Pending) -> None:
+        if p.chain is not None:
+            self._outgoing, self._chain = self._chain, p.chain
+            self._crossfade_left = RAMP_SAMPLES
+        self._post_source = p.post
+        if p.post is None or p.mix == "native":
+            self._native.set(1.0)
+            self._post.set(0.0)
+        else:
+            self._native.set(p.post.native_gain if p.mix == "mix" else 0.0)
+            self._post.set(1.0)
+        setup = ListeningSetup(p.setup.profile, p.setup.noise, p.volume_db, p.setup.match_loudness).effective
+        gain_db = (p.match_gain_db if setup.match_loudness else 0.0) + setup.volume_db
+        self._programme.set(_db(gain_db))
+        for name in {*self._noise_gains, *([setup.noise] if setup.noise else [])}:
+            ramp = self._noise_gains.setdefault(name, GainRamp(0.0))
+            ramp.set(1.0 if name == setup.noise else 0.0)
+        reference = profile_named(setup.profile).is_reference
+        safety = setup.noise is not None or (gain_db > 0 and not reference)
+        if safety and not self._safety_on:
+            self._safety.reset()
+        self._safety_on = safety
+
+    def _follow(self, media_time_s: float, n: int) -> int:
+        reported = round(media_time_s * self.RATE)
+        if self._position is None or abs(reported - self._position) > RESYNC_TOLERANCE:
+            self._position = reported
+        start = self._position
+        self._position += n
+        return start
+
+    def _passes_through(self) -> bool:
+        return (self._chain.is_reference and self._outgoing is None and not self._safety_on
+                and self._native.steady and self._native.value == 1.0 and self._post.silent
+                and self._programme.steady and self._programme.value == 1.0
+                and all(r.silent for r in self._noise_gains.values()))
+
+    def _mixed(self, native: np.ndarray, start: int, n: int) -> np.ndarray:
+        x = np.asarray(native, np.float64) * self._native.gains(n)
+        post_gain = self._post.gains(n)         # the ramp moves on even with no track to play
+        if self._post_source is not None and np.any(post_gain):
+            x = x + self._post_source.samples_from(start, n) * post_gain
+        return x
+
+    def _device(self, x: np.ndarray) -> np.ndarray:
+        y = self._chain.process(x)
+        if self._outgoing is None:
+            return y
+        old = self._outgoing.process(x)
+        n = len(x)
+        fade = min(n, self._crossfade_left)
+        done = RAMP_SAMPLES - self._crossfade_left
+        ramp = np.ones(n)
+        ramp[:fade] = (done + np.arange(1, fade + 1)) / RAMP_SAMPLES
+        self._crossfade_left -= fade
+        if self._crossfade_left == 0:
+            self._outgoing = None
+        if y.shape[1] != old.shape[1]:       # mono ↔ stereo device: spread the mono one
+            y, old = np.broadcast_to(y, (n, 2)), np.broadcast_to(old, (n, 2))
+        return old + (y - old) * ramp[:, None]
+
+    def _noise(self, start: int, n: int) -> np.ndarray | None:
+        total = None
+        for name, ramp in self._noise_gains.items():
+            if ramp.silent:
+                continue
+            part = loop_samples(calibrated_bed(name), start, n) * ramp.gains(n)
+            total = part if total is None else total + part
+        return total
+
+
+# -- offline ---------------------------------------------------------------------------------------
+
+def _stream(graph: AudioGraph, native: np.ndarray, block: int):
+    for begin in range(0, len(native), block):
+        yield graph.process(native[begin:begin + block], begin / AudioGraph.RATE)
+
+
+def _channels(source) -> int:
+    info = probe(source)
+    if not info.has_audio:
+        from soundon.media.listening import ListeningError
+        raise ListeningError(f"{os.path.basename(source)} has no audio stream.")
+    return max(1, info.audio_channels)
+
+
+def match_gain(native: np.ndarray, profile: str, *, post: PostSource | None = None, mix: str = "native",
+               block: int = RENDER_BLOCK) -> float:
+    """dB that bring `profile` to the headphones' integrated loudness for this audio, measured
+    through the graph (no noise, full volume). 0 when either is silent or the profile is the reference."""
+    if profile_named(profile).is_reference:
+        return 0.0
+    measured = []
+    for name in ("headphones", profile):
+        graph = AudioGraph(ListeningSetup(name))
+        graph.set_mix(mix)
+        graph.set_post(post)
+        measured.append(integrated_lufs(np.vstack([np.zeros((0, 2)), *_stream(graph, native, block)]),
+                                        AudioGraph.RATE))
+    reference, device = measured
+    return 0.0 if reference is None or device is None else reference - device
+
+
+def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSetup, *,
+           match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
+           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16") -> os.PathLike:
+    """Render `source` through the graph into a 48 kHz stereo WAV at `out` (16-bit, or 'f32').
+
+    The same AudioGraph as the live route, fed `block` samples at a time from the start of the take.
+    channels: the source's audio channel count (probed when not given)."""
+    native = decode(source, channels or _channels(source))
+    graph = AudioGraph(setup, match_gain_db=match_gain_db)
+    graph.set_mix(mix)
+    graph.set_post(post)
+    writer = WavWriter(out, sample_format)
+    try:
+        for processed in _stream(graph, native, block):
+            writer.write(processed)
+    except BaseException:
+        writer.discard()
+        raise
+    return writer.finish()

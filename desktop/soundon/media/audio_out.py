@@ -1,0 +1,216 @@
+"""The audio device: what the editor hears, each sample played at the moment the player's clock says.
+
+libVLC decodes ahead and hands each block over with the date it is due at the ear (its `pts`, on
+libVLC's clock). A device has an output latency of its own. The device asks for a buffer in its
+callback and says when that buffer's first sample will reach the DAC; the buffer is filled with the
+take's audio due at that moment. Picture and sound then agree, up to what the device reports of its
+latency, and to the `extra_latency_s` setting for what it doesn't (a Bluetooth headset, say).
+
+The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
+callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
+buffer (10 ms), however far ahead libVLC has decoded, and nothing is ever re-decoded.
+
+No Qt here. Failures never raise into the device thread: an error in the graph is counted and that
+buffer is silent; a device that can't be opened, or goes away, leaves `problem` set and the rest of
+the app (the picture) goes on.
+"""
+from __future__ import annotations
+
+import collections
+import threading
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import numpy as np
+
+RATE = 48000
+CHANNELS = 2
+DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
+# What PortAudio keeps queued at the device. Lower than this, a loaded machine under PulseAudio
+# underruns (heard as gaps); the latency itself is compensated, so picture and sound still agree.
+DEVICE_LATENCY_S = 0.03
+RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
+
+
+class Graph(Protocol):
+    def process(self, native: np.ndarray, media_time_s: float) -> np.ndarray: ...
+    def reset(self) -> None: ...
+
+
+@dataclass
+class Chunk:
+    due_us: float            # libVLC clock (µs) when samples[0] is to be heard
+    media_s: float           # take time of samples[0]
+    samples: np.ndarray      # (n, 2) float32
+    speed: float = 1.0       # media seconds per second of sound (shuttle)
+
+
+class Feed:
+    """One player's decoded audio, queued by due time. Written by libVLC's threads, read by the device."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._chunks: collections.deque[Chunk] = collections.deque()
+        self._paused_at: float | None = None
+        self.generation = 0  # bumped on every flush: the reader resets the graph and re-aligns
+
+    def push(self, chunk: Chunk) -> None:
+        with self._lock:
+            self._chunks.append(chunk)
+
+    def flush(self) -> None:
+        with self._lock:
+            self._chunks.clear()
+            self.generation += 1
+
+    def pause(self, date_us: float) -> None:
+        with self._lock:
+            self._paused_at = date_us
+
+    def resume(self, date_us: float) -> None:
+        """What was queued before the pause is due later by the length of the pause."""
+        with self._lock:
+            if self._paused_at is not None:
+                shift = date_us - self._paused_at
+                for chunk in self._chunks:
+                    chunk.due_us += shift
+            self._paused_at = None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    def read(self, start_us: float, frames: int, out: np.ndarray) -> float | None:
+        """Fill out[:frames] with the audio due from start_us on (silence where there is none).
+        Returns the take time of out[0] (None when nothing was due: all silence)."""
+        out[:frames] = 0.0
+        media = None
+        with self._lock:
+            if self._paused_at is not None:
+                return None
+            step_us = 1e6 / RATE
+            end_us = start_us + frames * step_us
+            while self._chunks and self._chunks[0].due_us + len(self._chunks[0].samples) * step_us <= start_us:
+                self._chunks.popleft()   # late: its time has passed
+            for chunk in self._chunks:
+                if chunk.due_us >= end_us:
+                    break
+                first = int(round((start_us - chunk.due_us) / step_us))   # index in chunk of out[0]
+                lo, hi = max(0, first), min(len(chunk.samples), first + frames)
+                if hi <= lo:
+                    continue
+                out[lo - first:hi - first] = chunk.samples[lo:hi]
+                if media is None:
+                    media = chunk.media_s + (first * chunk.speed) / RATE
+        return media
+
+
+class LiveOutput:
+    """The one audio device of the app, playing the active feed through the graph."""
+
+    def __init__(self, graph: Graph, clock_us: Callable[[], float], *, device=None,
+                 extra_latency_s: float = 0.0):
+        self.graph = graph
+        self._clock_us = clock_us
+        self._feed: Feed | None = None
+        self._generation = -1
+        self._next_us: float | None = None
+        self._buffer = np.zeros((DEVICE_BLOCK * 8, CHANNELS), dtype=np.float32)
+        self.extra_latency_s = extra_latency_s
+        self.underruns = 0
+        self.graph_errors = 0
+        self.buffers = 0          # device callbacks so far: the device is running once this moves
+        self.problem: str | None = None
+        self.device_name = ""
+        self.latency_s = 0.0
+        self._stream = None
+        self._open(device)
+
+    # -- the device --------------------------------------------------------------------------------
+
+    def _open(self, device) -> None:
+        try:
+            import sounddevice  # noqa: PLC0415 — PortAudio is loaded on first use, so its absence is a message
+            stream = sounddevice.OutputStream(
+                samplerate=RATE, channels=CHANNELS, dtype="float32", blocksize=DEVICE_BLOCK,
+                latency=DEVICE_LATENCY_S, device=device, callback=self._callback, finished_callback=self._finished)
+            stream.start()
+        except Exception as exc:  # noqa: BLE001 — PortAudio reports every failure its own way
+            self.problem = f"no audio output ({_plain(exc)})"
+            return
+        self._stream = stream
+        self.latency_s = float(stream.latency)
+        try:
+            self.device_name = str(sounddevice.query_devices(stream.device)["name"])
+        except Exception:  # noqa: BLE001
+            self.device_name = str(stream.device)
+
+    def _finished(self) -> None:
+        if self._stream is not None and self.problem is None:
+            self.problem = "the audio output stopped (the device or the sound server went away)"
+
+    @property
+    def working(self) -> bool:
+        return self._stream is not None and self.problem is None
+
+    def running(self) -> bool:
+        """The device has asked for audio (a sound server may take a second to start a stream)."""
+        return self.working and self.buffers > 0
+
+    def close(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.close()
+            except Exception:  # noqa: BLE001 — closing a lost device may fail; nothing to keep
+                pass
+
+    # -- what plays --------------------------------------------------------------------------------
+
+    def listen_to(self, feed: Feed | None) -> None:
+        """Play this feed (the audible take's); None: silence."""
+        self._feed = feed
+        self._generation = -1
+
+    @property
+    def feed(self) -> Feed | None:
+        return self._feed
+
+    def _callback(self, outdata, frames, time_info, status) -> None:
+        self.buffers += 1
+        if status.output_underflow:
+            self.underruns += 1
+        feed = self._feed
+        if feed is None:
+            outdata.fill(0)
+            return
+        if frames > len(self._buffer):
+            self._buffer = np.zeros((frames, CHANNELS), dtype=np.float32)
+        block = self._buffer[:frames]
+        to_dac = time_info.outputBufferDacTime - time_info.currentTime
+        if not 0.0 <= to_dac < 1.0:   # not reported by this host API
+            to_dac = self.latency_s
+        start_us = self._clock_us() + (to_dac + self.extra_latency_s) * 1e6
+        # Buffers follow each other sample by sample; the clock only re-aligns the stream when the two
+        # part by more than a few ms (callback timing jitters, and a jump would click).
+        if self._next_us is not None and abs(start_us - self._next_us) < RELOCK_S * 1e6:
+            start_us = self._next_us
+        self._next_us = start_us + frames * 1e6 / RATE
+        media = feed.read(start_us, frames, block)
+        if media is None:
+            outdata.fill(0)
+            return
+        try:
+            if feed.generation != self._generation:
+                self._generation = feed.generation
+                self.graph.reset()
+            outdata[:] = self.graph.process(block, media)
+        except Exception:  # noqa: BLE001 — never let the device thread die; this buffer is silent
+            self.graph_errors += 1
+            outdata.fill(0)
+
+
+def _plain(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
