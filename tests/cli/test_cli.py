@@ -115,7 +115,8 @@ def test_decisions_travel_between_libraries(cli, media, tmp_path):
     mine = {t["path"].rsplit("/", 1)[1]: t for t in cli.json("list")}
     assert (mine["a.mp4"]["flag"], mine["a.mp4"]["rating"]) == ("pick", 5)
     # A second merge changes nothing (idempotent).
-    assert cli.json("decisions", "merge", str(exported)) == {"updated": 0, "notes_added": 0, "unknown_takes": []}
+    assert cli.json("decisions", "merge", str(exported)) == {"updated": 0, "notes_added": 0, "unknown_takes": [],
+                                                             "refused": []}
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something-else"}')
     refused = cli("decisions", "merge", str(bad), "--library", str(cli.library))
@@ -201,3 +202,99 @@ def test_import_goes_on_past_a_file_name_that_is_not_utf8(cli, media, tmp_path):
     document = json.loads(as_json.stdout)
     assert as_json.returncode == 0 and len(document["skipped"]) == 1
     assert document["refused"][0]["path"] == str(media.folder / "take_\\xff.mp4")
+
+
+def _decisions_setup(cli, media, tmp_path):
+    """Two takes in the library, take a rated 2 just now; returns (ids by name, exported document)."""
+    media.clip("a.mp4", duration=0.5)
+    media.clip("b.mp4", duration=0.5, audio="sine=frequency=500")
+    cli.json("import", str(media.folder))
+    ids = {t["path"].rsplit("/", 1)[1]: t["id"] for t in cli.json("list")}
+    cli.json("review", str(ids["a.mp4"]), "--rating", "2")
+    exported = tmp_path / "mine.json"
+    cli.json("decisions", "export", str(exported))
+    return ids, json.loads(exported.read_text())
+
+
+def _merge(cli, tmp_path, document, *extra):
+    path = tmp_path / "theirs.json"
+    path.write_text(json.dumps(document) if not isinstance(document, str) else document)
+    return cli("decisions", "merge", str(path), "--library", str(cli.library), *extra)
+
+
+def _entry(document, name):
+    return next(e for e in document["takes"] if e["file"] == name)
+
+
+def _ratings(cli):
+    return {t["path"].rsplit("/", 1)[1]: (t["flag"], t["rating"]) for t in cli.json("list")}
+
+
+def test_decisions_merge_refuses_times_that_are_not_times_or_in_the_future(cli, media, tmp_path):
+    _ids, document = _decisions_setup(cli, media, tmp_path)
+    for bad, why in (("yesterday", "not an ISO 8601 time"), ("2099-01-01", "in the future")):
+        _entry(document, "a.mp4").update(rating=5, flag="pick", updated_at=bad)
+        proc = _merge(cli, tmp_path, document)
+        assert proc.returncode == 1
+        assert "entry 1 (a.mp4)" in proc.stderr and why in proc.stderr and bad in proc.stderr
+        assert "Nothing was merged" in proc.stderr
+        assert _ratings(cli)["a.mp4"] == ("none", 2)   # the newer local rating is kept
+
+
+def test_decisions_merge_is_all_or_nothing_and_reports_every_refused_entry(cli, media, tmp_path):
+    _ids, document = _decisions_setup(cli, media, tmp_path)
+    from datetime import datetime, timedelta, timezone
+    soon = (datetime.now(timezone.utc) + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
+    _entry(document, "a.mp4").update(rating=5, flag="pick", updated_at=soon)   # valid, newer
+    document["takes"].append({**_entry(document, "b.mp4"), "flag": "maybe", "updated_at": soon})
+    document["takes"].append({**_entry(document, "b.mp4"), "notes": "text"})
+    document["takes"].append({**_entry(document, "b.mp4"), "rating": 9})
+    document["takes"].append({**_entry(document, "b.mp4"), "audio_verdict": "loud"})
+    document["takes"].append("not an entry")
+    proc = _merge(cli, tmp_path, document, "--json")
+    assert proc.returncode == 1
+    outcome = json.loads(proc.stdout)
+    assert outcome["updated"] == 0 and outcome["notes_added"] == 0
+    assert [r["entry"] for r in outcome["refused"]] == [3, 4, 5, 6, 7]
+    for needle in ("maybe", "notes", "rating 9", "loud", "not an object"):
+        assert needle in proc.stderr
+    assert "AttributeError" not in proc.stderr
+    assert _ratings(cli)["a.mp4"] == ("none", 2)   # the valid entry was not written either
+    # A 'takes' that is not a list refuses the file.
+    whole = _merge(cli, tmp_path, {**document, "takes": {"a": 1}})
+    assert whole.returncode == 1 and "'takes'" in whole.stderr and "AttributeError" not in whole.stderr
+
+
+def test_decisions_merge_orders_times_by_the_clock_not_by_their_spelling(cli, media, tmp_path):
+    from datetime import datetime, timedelta, timezone
+    _ids, document = _decisions_setup(cli, media, tmp_path)
+    # Later as text, earlier in fact: an hour ago written in UTC+02:00 reads "later" than now in UTC.
+    earlier = (datetime.now(timezone(timedelta(hours=2))) - timedelta(hours=1)).isoformat()
+    _entry(document, "a.mp4").update(rating=5, updated_at=earlier)
+    later_naive = (datetime.now(timezone.utc) + timedelta(minutes=5)).replace(tzinfo=None).isoformat()
+    _entry(document, "b.mp4").update(rating=4, flag="pick", updated_at=later_naive)   # naive: UTC
+    proc = _merge(cli, tmp_path, document, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["updated"] == 1
+    assert _ratings(cli) == {"a.mp4": ("none", 2), "b.mp4": ("pick", 4)}
+    assert _merge(cli, tmp_path, document, "--json").returncode == 0   # and again: nothing changes
+    assert _ratings(cli) == {"a.mp4": ("none", 2), "b.mp4": ("pick", 4)}
+
+
+def test_decisions_merge_of_a_fifo_ends_at_once(cli, media, tmp_path):
+    import os
+    import subprocess
+    from .conftest import SOUNDON
+    fifo = tmp_path / "theirs.json"
+    os.mkfifo(fifo)
+    try:
+        proc = subprocess.run([SOUNDON, "decisions", "merge", str(fifo), "--library", str(cli.library)],
+                              capture_output=True, text=True, timeout=30)
+    finally:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+    assert proc.returncode == 1 and "FIFO" in proc.stderr and "Traceback" not in proc.stderr
+    folder = cli("decisions", "merge", str(tmp_path), "--library", str(cli.library))
+    assert folder.returncode == 1 and "is a folder, not an ordinary file" in folder.stderr

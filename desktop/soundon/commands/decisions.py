@@ -8,7 +8,8 @@ import json
 import os
 from pathlib import Path
 
-from soundon.commands.common import UserError, emit_json, open_library, say
+from soundon.commands.common import UserError, emit_json, open_library, say, warn
+from soundon.core.ordinary_files import NotAnOrdinaryFile, read_ordinary
 from soundon.store.exchange import ExchangeError, export_decisions, merge_decisions
 
 
@@ -41,18 +42,27 @@ def run(args) -> int:
             say(f"Exported the decisions of {outcome['exported']} take(s) to {target}.")
         return 0
     try:
-        document = json.loads(args.file.read_text(encoding="utf-8"))
+        document = json.loads(read_ordinary(args.file).decode("utf-8"))
     except FileNotFoundError:
         raise UserError(f"{args.file} does not exist.") from None
+    except NotAnOrdinaryFile as exc:
+        raise UserError(f"{exc}; Sound-On merges decisions only from an ordinary file.") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"{args.file} can't be read as a decisions file ({exc}).") from None
     try:
         outcome = merge_decisions(library, document)
     except ExchangeError as exc:
         raise UserError(str(exc)) from None
+    for refusal in outcome["refused"]:
+        where = f" ({refusal['file']})" if refusal["file"] else ""
+        warn(f"refused entry {refusal['entry']}{where}: {refusal['reason']}.")
     if args.json:
         emit_json(outcome)
-    else:
+    elif not outcome["refused"]:
         say(f"Merged: {outcome['updated']} decision(s) taken, {outcome['notes_added']} note(s) added, "
             f"{len(outcome['unknown_takes'])} take(s) not in this library.")
+    if outcome["refused"]:
+        warn(f"Nothing was merged: {len(outcome['refused'])} entry(ies) of {args.file} refused. "
+             "Fix them and merge again.")
+        return 1
     return 0

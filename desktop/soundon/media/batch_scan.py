@@ -59,21 +59,22 @@ def _scan_folder(root: Path) -> BatchScan:
         rel = file.relative_to(root)
         if any(part.startswith(".") for part in rel.parts) or file.is_dir():
             continue
+        suffix = file.suffix.lower()
+        if suffix == ".json" and _has_clip(file):
+            continue  # a sidecar
+        if suffix in (".json", ".csv", ".txt", ".md"):
+            continue  # notes and lists that travel with batches; not takes, not worth a warning
         if not is_utf8(rel):
             result.refused.append(Refusal(shown(file), NOT_UTF8))
             continue
-        if kind := _not_ordinary(file):
-            result.refused.append(Refusal(str(file), kind))
-            continue
-        suffix = file.suffix.lower()
+        if suffix in VIDEO_EXTENSIONS or suffix in AUDIO_EXTENSIONS:
+            if kind := _not_ordinary(file):
+                result.refused.append(Refusal(str(file), kind))
+                continue
         if suffix in VIDEO_EXTENSIONS:
             result.candidates.append(Candidate(file, rel.as_posix(), metadata_for(file)))
         elif suffix in AUDIO_EXTENSIONS:
             result.post_tracks.append(file)
-        elif suffix == ".json" and _has_clip(file):
-            continue  # a sidecar
-        elif suffix in (".json", ".csv", ".txt", ".md"):
-            continue  # notes and lists that travel with batches; not takes, not worth a warning
         else:
             result.refused.append(Refusal(str(file), f"not a video file Sound-On takes ({suffix or 'no extension'})"))
     return result

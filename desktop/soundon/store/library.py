@@ -19,6 +19,7 @@ import platformdirs
 import sqlite_utils
 
 from soundon import APP_NAME
+from soundon.core.decision_time import spelled, stored_time
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.store import migrations
 
@@ -309,26 +310,37 @@ class Library:
         return list(self.db.query("SELECT * FROM notes WHERE take_id = ? ORDER BY COALESCE(start, 0), id",
                                   [take_id]))
 
-    def apply_decision_if_newer(self, take_id: int, flag: str, rating: int, verdict: str, updated_at: str) -> bool:
-        """Take another reviewer's decision when it is newer than ours (merge of decisions files)."""
+    def merge_reviews(self, decisions: list) -> tuple[int, int]:
+        """Other reviewers' decisions, checked beforehand: (take id, MergedDecision) pairs. Written in
+        one transaction; a decision is taken when it is newer than ours. Returns (decisions taken,
+        notes added)."""
+        taken, added = [], []
         with self.transaction():
-            row = list(self.db.query("SELECT updated_at FROM reviews WHERE take_id = ?", [take_id]))
-            if row and row[0]["updated_at"] >= updated_at:
-                return False
-            self.db.execute(
-                "INSERT INTO reviews (take_id, flag, rating, audio_verdict, updated_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(take_id) DO UPDATE SET flag = excluded.flag, rating = excluded.rating, "
-                "audio_verdict = excluded.audio_verdict, updated_at = excluded.updated_at",
-                (take_id, flag, rating, verdict, updated_at))
-        self._changed("review", [take_id])
-        return True
-
-    def insert_note_record(self, take_id: int, note: dict) -> None:
-        """A note from a decisions file, keeping its author and time."""
-        self._write("INSERT INTO notes (take_id, text, start, end, author, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (take_id, note["text"], note.get("start"), note.get("end"), note.get("author", ""),
-                     note.get("created_at") or now()))
-        self._changed("notes", [take_id])
+            for take_id, decision in decisions:
+                rows = list(self.db.query("SELECT updated_at FROM reviews WHERE take_id = ?", [take_id]))
+                ours = stored_time(rows[0]["updated_at"]) if rows else None
+                if decision.updated_at is not None and (ours is None or decision.updated_at > ours):
+                    self.db.execute(
+                        "INSERT INTO reviews (take_id, flag, rating, audio_verdict, updated_at) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(take_id) DO UPDATE SET flag = excluded.flag, rating = excluded.rating, "
+                        "audio_verdict = excluded.audio_verdict, updated_at = excluded.updated_at",
+                        (take_id, decision.flag, decision.rating, decision.verdict, spelled(decision.updated_at)))
+                    taken.append(take_id)
+                existing = {(n["text"], n["start"], n["end"]) for n in self.notes(take_id)}
+                for note in decision.notes:
+                    key = (note["text"], note["start"], note["end"])
+                    if key not in existing:
+                        self.db.execute(
+                            "INSERT INTO notes (take_id, text, start, end, author, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            (take_id, note["text"], note["start"], note["end"], note["author"],
+                             note["created_at"] or now()))
+                        existing.add(key)
+                        added.append(take_id)
+        if taken:
+            self._changed("review", taken)
+        if added:
+            self._changed("notes", sorted(set(added)))
+        return len(taken), len(added)
 
     def _require_take(self, take_id: int) -> None:
         if not list(self.db.query("SELECT 1 FROM takes WHERE id = ?", [take_id])):
