@@ -62,3 +62,10 @@ def answer_dialogs(qtbot: QtBot, seen: list, *answers: dict) -> None:
 
     answered: list = []
     QTimer.singleShot(20, act)
+
+
+def back_to_window(qtbot: QtBot, window) -> None:
+    """After a dialog: the window is active again (without a window manager, Xvfb may leave no window
+    active), so its keys reach it — as the editor clicking back into it."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)

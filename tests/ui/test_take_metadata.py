@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from soundon.jobs.importer import Importer
 from tests.ui.conftest import PROMPT, take_named
-from tests.ui.dialogs import answer_dialogs, choose_from_menu_bar
+from tests.ui.dialogs import answer_dialogs, back_to_window, choose_from_menu_bar
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -30,6 +30,7 @@ def test_a_take_without_a_sidecar_joins_its_prompt_group(qtbot, window, media, b
     assert window.inspector.fields["model"].text() == "Wan 2.2"
 
     # Compare now shows it beside the other takes of that prompt.
+    back_to_window(qtbot, window)
     qtbot.keyClick(window.browser.view, Qt.Key.Key_C)
     qtbot.waitUntil(window.in_compare, timeout=5000)
     compared = sorted(t["rel_path"] for t in window.compare.takes())
@@ -38,6 +39,7 @@ def test_a_take_without_a_sidecar_joins_its_prompt_group(qtbot, window, media, b
     qtbot.waitUntil(lambda: not window.in_compare(), timeout=3000)
 
     # Ctrl+Z takes the model back, then the prompt group.
+    back_to_window(qtbot, window)
     qtbot.keyClick(window.browser.view, Qt.Key.Key_Z, CTRL)
     assert window.library.take(loose["id"])["model"] == ""
     qtbot.keyClick(window.browser.view, Qt.Key.Key_Z, CTRL)
@@ -57,6 +59,7 @@ def test_the_model_of_several_selected_takes_is_one_undo_step(qtbot, window):
     choose_from_menu_bar(qtbot, window, "Review", "Set Model…")
     qtbot.waitUntil(lambda: all(window.library.take(i)["model"] == "Kling 3.0 Pro" for i in ids), timeout=3000)
     assert window.browser.model_filter.findData("Kling 3.0 Pro") > 0   # the model filter offers it
+    back_to_window(qtbot, window)
     with qtbot.waitSignal(window.tree_model.rebuilt, timeout=3000):   # the tree follows (models filter)
         qtbot.keyClick(window.browser.view, Qt.Key.Key_Z, CTRL)
     assert {i: window.library.take(i)["model"] for i in ids} == before
