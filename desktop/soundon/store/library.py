@@ -21,6 +21,7 @@ import sqlite_utils
 from soundon import APP_NAME
 from soundon.core.decision_time import spelled, stored_time
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
+from soundon.core.take import prompt_group_key
 from soundon.store import migrations
 
 LIBRARY_ENV = "SOUNDON_LIBRARY"
@@ -238,6 +239,24 @@ class Library:
             self.db.execute("INSERT INTO reviews (take_id, updated_at) VALUES (?, '')", (take_id,))
         self._changed("takes", [take_id])
         return take_id
+
+    def set_model(self, take_ids: list[int], model: str) -> None:
+        """The model that made these takes, as the editor says (a sidecar may have had none)."""
+        self._set_metadata(take_ids, {"model": " ".join(model.split())})
+
+    def set_prompt(self, take_ids: list[int], prompt: str) -> None:
+        """These takes' prompt, and so their prompt group (the takes Compare shows together)."""
+        prompt = prompt.strip()
+        self._set_metadata(take_ids, {"prompt": prompt, "prompt_group": prompt_group_key(prompt)})
+
+    def _set_metadata(self, take_ids: list[int], values: dict) -> None:
+        for take_id in take_ids:
+            self._require_take(take_id)
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        with self.transaction():
+            for take_id in take_ids:
+                self.db.execute(f"UPDATE takes SET {assignments} WHERE id = ?", [*values.values(), take_id])
+        self._changed("metadata", list(take_ids))
 
     def takes(self, batch: str | None = None) -> list[dict]:
         if batch is None:

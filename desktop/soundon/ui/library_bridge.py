@@ -13,7 +13,7 @@ from soundon.store.library import Library
 
 
 class LibraryBridge(QObject):
-    changed = Signal(str, list)  # kind ('takes', 'review', 'notes', 'analysis', 'swap', 'batches'), take ids
+    changed = Signal(str, list)  # kind ('takes', 'review', 'notes', 'analysis', 'swap', 'metadata', 'batches'), take ids
 
     def __init__(self, library: Library, parent: QObject | None = None):
         super().__init__(parent)

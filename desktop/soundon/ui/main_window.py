@@ -24,7 +24,9 @@ from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
 from soundon.ui.analysis_runner import AnalysisRunner
 from soundon.ui.compare import CompareView
-from soundon.ui.controllers.window_layout import layout_fits, set_dock_minimums
+from soundon.ui.controllers.batch_actions import BatchActions
+from soundon.ui.controllers.take_metadata import TakeMetadataActions
+from soundon.ui.controllers.window_layout import layout_fits
 from soundon.ui.export_action import export_picks
 from soundon.ui.export_action import summary as export_summary
 from soundon.ui.importing import ImportController, ImportProgress, batch_paths
@@ -155,7 +157,6 @@ class MainWindow(QMainWindow):
         self.import_panel = ImportPanel(self)
         self.import_dock = self._dock("Import", "importDock", self.import_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.import_dock.hide()
-        set_dock_minimums((self.batches_dock, self.inspector_dock))
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -170,7 +171,11 @@ class MainWindow(QMainWindow):
         self.open_manifest_action = QAction("Open &Manifest…", self)
         self.open_manifest_action.setToolTip("Open a batch from its takes.json or takes.csv")
         self.open_manifest_action.triggered.connect(lambda: self.open_manifest_dialog())
+        self.batch_actions = BatchActions(self)
+        self.take_metadata = TakeMetadataActions(self)
         build_menus(self, self.actions, open_manifest=self.open_manifest_action,
+                    batch_actions=(self.batch_actions.rename_action, self.batch_actions.remove_action),
+                    take_actions=(self.take_metadata.set_model_action, self.take_metadata.set_prompt_action),
                     docks=(self.batches_dock, self.inspector_dock, self.import_dock),
                     keyboard_help=self.show_keyboard_help, about=self.show_about)
         self.toolbar = build_toolbar(self, self.actions)
@@ -268,9 +273,10 @@ class MainWindow(QMainWindow):
         else:
             self._first_run_size()
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state):
             self.import_dock.hide()  # it opens when an import has something to say
+        else:
+            self._default_dock_sizes()
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
@@ -305,6 +311,8 @@ class MainWindow(QMainWindow):
             self.move(frame.topLeft())
         else:
             self.resize(width, height)
+
+    def _default_dock_sizes(self) -> None:
         # Dock sizes only take once the window is laid out (after show), so set them from the event loop.
         QTimer.singleShot(0, lambda: self.resizeDocks([self.batches_dock, self.inspector_dock], [230, 360],
                                                       Qt.Orientation.Horizontal))
@@ -350,6 +358,10 @@ class MainWindow(QMainWindow):
             batches = self.library.batches()
             batch = batches[0]["name"] if len(batches) == 1 else "All batches"
         self.setWindowTitle(f"{APP_NAME} — {batch}")
+
+    def scope(self) -> tuple[str | None, str | None]:
+        """What the tree shows: (batch, prompt group), None for all."""
+        return self._scope
 
     def current_batch(self) -> str | None:
         take = self.current_take()
@@ -618,7 +630,7 @@ class MainWindow(QMainWindow):
             return
         if kind == "notes":
             self._show_notes(shown["id"])
-        elif kind in ("review", "analysis", "swap", "takes"):
+        elif kind in ("review", "analysis", "swap", "takes", "metadata"):
             fresh = self.model.take(shown["id"])
             if fresh is not None:
                 self.inspector.show_take(fresh)
@@ -810,4 +822,5 @@ class MainWindow(QMainWindow):
         if self.deck is not None:
             self.deck.release()
         self.bridge.close()
+        self.tree_model.stop_updates()
         super().closeEvent(event)

@@ -22,16 +22,22 @@ def _fill(menu: QMenu | QToolBar, actions: dict[str, QAction], names) -> None:
 
 
 def build_menus(window: QMainWindow, actions: dict[str, QAction], *, open_manifest: QAction,
+                batch_actions: tuple[QAction, ...], take_actions: tuple[QAction, ...],
                 docks, keyboard_help, about) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     _fill(file_menu, actions, ("open_batch",))
     file_menu.addAction(open_manifest)
     file_menu.addSeparator()
+    file_menu.addActions(list(batch_actions))
+    file_menu.addSeparator()
     _fill(file_menu, actions, ("export_picks", None, "quit"))
     _fill(bar.addMenu("&Edit"), actions, ("undo", "redo"))
     _fill(bar.addMenu("&Playback"), actions, PLAYBACK)
-    _fill(bar.addMenu("&Review"), actions, REVIEW)
+    review = bar.addMenu("&Review")
+    _fill(review, actions, REVIEW)
+    review.addSeparator()
+    review.addActions(list(take_actions))
     _fill(bar.addMenu("&Listening"), actions, ("cycle_profile", "cycle_noise", "volume_down", "volume_up",
                                                         "match_loudness", "hear_post"))
     view = bar.addMenu("&View")

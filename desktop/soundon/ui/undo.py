@@ -108,6 +108,29 @@ class BatchTargetCommand(QUndoCommand):
         self.applied(self.batch)
 
 
+def _write_metadata(library: Library, field: str, take_ids: list[int], value: str) -> None:
+    (library.set_model if field == "model" else library.set_prompt)(take_ids, value)
+
+
+class TakeMetadataCommand(QUndoCommand):
+    """A new model or prompt for some takes; undo gives each take its own old value back."""
+
+    def __init__(self, library: Library, field: str, old: dict[int, str], new: str, text: str):
+        super().__init__(text)
+        self.library, self.field, self.old, self.new = library, field, old, new
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        _write_metadata(self.library, self.field, list(self.old), self.new)
+
+    def undo(self) -> None:
+        for value in set(self.old.values()):
+            _write_metadata(self.library, self.field, [i for i, v in self.old.items() if v == value], value)
+
+
 class ReviewHistory:
     """The window's review decisions: write now, remember for undo."""
 
@@ -165,3 +188,17 @@ class ReviewHistory:
         self.library.set_batch_target(batch, target)
         self.stack.push(BatchTargetCommand(self.library, batch, row["target"], target, applied))
         return True
+
+    def set_metadata(self, take_ids: list[int], field: str, value: str, what: str) -> int:
+        """Give takes a new model or prompt ('model' / 'prompt'; one undo step). Returns how many changed."""
+        old = {}
+        for take_id in take_ids:
+            take = self.library.take(take_id)
+            if take is not None and take[field] != value:
+                old[take_id] = take[field]
+        if not old:
+            return 0
+        _write_metadata(self.library, field, list(old), value)   # raises before the entry is pushed
+        label = "model" if field == "model" else "prompt group"
+        self.stack.push(TakeMetadataCommand(self.library, field, old, value, f"Set {label} of {what}"))
+        return len(old)

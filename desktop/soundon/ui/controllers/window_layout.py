@@ -1,19 +1,12 @@
-"""The side panels' sizes: each dock has a minimum width it is never squeezed below, and a layout
-where one is narrower anyway (a window on a screen too small for it) is not saved, so the next start
-opens with the last layout that fitted."""
+"""When the side panels' layout is saved: never while a panel is squeezed below the width it needs
+to be read (a window narrower than the panels and the player need, on a small screen), so the next
+start opens with the last layout that fitted, or the first-run one."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDockWidget
 
-# Narrow enough for a 1280-pixel laptop screen with both panels open; wide enough to read them.
-DOCK_MIN_WIDTHS = {"batchesDock": 160, "inspectorDock": 280}
-
-
-def set_dock_minimums(docks: tuple[QDockWidget, ...]) -> None:
-    for dock in docks:
-        width = DOCK_MIN_WIDTHS.get(dock.objectName())
-        if width:
-            dock.setMinimumWidth(width)
+# The narrowest each panel is still readable at (the inspector's own content needs 260 pixels).
+DOCK_MIN_WIDTHS = {"batchesDock": 120, "inspectorDock": 260}
 
 
 def layout_fits(docks: tuple[QDockWidget, ...]) -> bool:

@@ -38,7 +38,17 @@ class BatchTreeModel(QStandardItemModel):
         self._rebuild_soon.timeout.connect(self.rebuild)
         takes.modelReset.connect(self._rebuild_soon.start)
         takes.takes_added.connect(self._rebuild_soon.start)
+        takes.groups_changed.connect(self._rebuild_soon.start)
         self.rebuild()
+
+    def stop_updates(self) -> None:
+        """The window is closing (its library with it): no deferred rebuild may run after."""
+        if self._rebuild_soon is None:
+            return   # a second close
+        timer, self._rebuild_soon = self._rebuild_soon, None
+        timer.stop()
+        for signal in (self.takes.modelReset, self.takes.takes_added, self.takes.groups_changed):
+            signal.disconnect(timer.start)
 
     def rebuild(self) -> None:
         rows = self.takes.rows()

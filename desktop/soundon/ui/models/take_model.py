@@ -57,6 +57,7 @@ def analysis_summary(flags: list[str] | None) -> str:
 
 class TakeListModel(QAbstractTableModel):
     takes_added = Signal(list)  # take ids appended to the model (the tree recounts)
+    groups_changed = Signal()   # takes changed model or prompt group (the tree regroups)
 
     def __init__(self, library: Library, bridge: LibraryBridge, parent: QObject | None = None):
         super().__init__(parent)
@@ -77,9 +78,11 @@ class TakeListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _library_changed(self, kind: str, ids: list[int]) -> None:
-        if kind in ("review", "analysis", "swap"):
+        if kind in ("review", "analysis", "swap", "metadata"):
             for take_id in ids:
                 self.refresh_take(take_id)
+            if kind == "metadata":
+                self.groups_changed.emit()   # a model or prompt group changed: the tree and filters follow
         elif kind == "takes":
             new = [i for i in ids if i not in self._row_of]
             for take_id in ids:

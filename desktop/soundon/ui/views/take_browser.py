@@ -254,6 +254,7 @@ class TakeBrowser(QWidget):
             signal.connect(self._update_count)
         proxy.sourceModel().modelReset.connect(self.refresh_models)
         proxy.sourceModel().takes_added.connect(lambda *_: self.refresh_models())
+        proxy.sourceModel().groups_changed.connect(self.refresh_models)
         self.refresh_models()
         self._update_count()
 
