@@ -1,0 +1,1 @@
+"""Coordinators between the library, the players and the views (no drawing here)."""
