@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -43,7 +44,7 @@ MIX_MODES = ("native", "post", "mix")
 RESYNC_TOLERANCE = 96          # samples (2 ms)
 RENDER_BLOCK = 1024
 
-__all__ = ["AudioGraph", "PostSource", "render", "match_gain", "MIX_MODES"]
+__all__ = ["AudioGraph", "PostSource", "render", "render_samples", "match_gain", "MIX_MODES"]
 
 
 @dataclass
@@ -254,12 +255,20 @@ def match_gain(native: np.ndarray, profile: str, *, post: PostSource | None = No
 
 def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSetup, *,
            match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
-           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16") -> os.PathLike:
+           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16") -> Path:
     """Render `source` through the graph into a 48 kHz stereo WAV at `out` (16-bit, or 'f32').
 
-    The same AudioGraph as the live route, fed `block` samples at a time from the start of the take.
     channels: the source's audio channel count (probed when not given)."""
     native = decode(source, channels or _channels(source))
+    return render_samples(native, out, setup, match_gain_db=match_gain_db, post=post, mix=mix, block=block,
+                          sample_format=sample_format)
+
+
+def render_samples(native: np.ndarray, out: str | os.PathLike, setup: ListeningSetup, *,
+                   match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
+                   block: int = RENDER_BLOCK, sample_format: str = "s16") -> Path:
+    """Decoded native audio ((n, 2) float32, 48 kHz) through the same AudioGraph as the live route,
+    fed `block` samples at a time from the start of the take, into a WAV at `out`."""
     graph = AudioGraph(setup, match_gain_db=match_gain_db)
     graph.set_mix(mix)
     graph.set_post(post)
