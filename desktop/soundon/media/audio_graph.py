@@ -37,6 +37,7 @@ from soundon.media.dsp.dynamics import SafetyLimiter
 from soundon.media.dsp.measure import integrated_lufs
 from soundon.media.dsp.noise import calibrated_bed, loop_samples
 from soundon.media.dsp.ramp import RAMP_SAMPLES, GainRamp
+from soundon.media.listening import ListeningError
 from soundon.media.post_source import PostSource
 from soundon.media.probe import probe
 
@@ -83,15 +84,12 @@ class AudioGraph:
     # -- settings (any thread) -------------------------------------------------------------------
 
     def set_setup(self, setup: ListeningSetup, *, match_gain_db: float = 0.0) -> None:
-        chain = None
         with self._lock:
+            # Built here, on the caller's thread, so the audio thread only swaps it in.
             if setup.profile != self._pending.setup.profile:
-                chain = DeviceChain(profile_named(setup.profile))
-        with self._lock:
+                self._pending.chain = DeviceChain(profile_named(setup.profile))
             self._pending.setup, self._pending.match_gain_db = setup, match_gain_db
             self._pending.volume_db = setup.volume_db
-            if chain is not None:
-                self._pending.chain = chain
 
     def set_mix(self, mode: str) -> None:
         if mode not in MIX_MODES:
@@ -231,7 +229,6 @@ def _stream(graph: AudioGraph, native: np.ndarray, block: int):
 def _channels(source) -> int:
     info = probe(source)
     if not info.has_audio:
-        from soundon.media.listening import ListeningError
         raise ListeningError(f"{os.path.basename(source)} has no audio stream.")
     return max(1, info.audio_channels)
 
