@@ -76,9 +76,15 @@ class LiveListening(QObject):
         self.state.set_post_available(has_post)
         self.refresh()
         if take is not None:
-            worker = threading.Thread(target=lambda: self._prepared.emit(take["id"], prepare(take)),
-                                      name="soundon-take-sound", daemon=True)
-            worker.start()
+            threading.Thread(target=self._prepare_in_background, args=(take,), name="soundon-take-sound",
+                             daemon=True).start()
+
+    def _prepare_in_background(self, take: dict) -> None:
+        sound = prepare(take)
+        try:
+            self._prepared.emit(take["id"], sound)
+        except RuntimeError:
+            pass  # the window closed while this take was being prepared: nobody is listening
 
     def _on_prepared(self, take_id: int, sound: TakeSound) -> None:
         if self._take is None or self._take["id"] != take_id:
