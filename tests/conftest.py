@@ -82,3 +82,23 @@ def media(media_cache, tmp_path) -> MediaFactory:
     folder = tmp_path / "media"
     folder.mkdir()
     return MediaFactory(media_cache, folder)
+
+
+@pytest.fixture(scope="session")
+def sound_server(tmp_path_factory):
+    """One private PulseAudio with a null sink for the session (one: the app's audio output stays
+    connected to the server it first opened). Everything that opens an audio device in this process
+    (PortAudio, libVLC, ffmpeg) reaches it, and the tests record its monitor."""
+    import os
+    from tests.sound_server import SoundServer
+    server = SoundServer(tmp_path_factory.mktemp("pulse"))
+    server.start()
+    saved = {k: os.environ.get(k) for k in server.env}
+    os.environ.update(server.env)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()

@@ -25,6 +25,13 @@ TAKES = (
 
 
 @pytest.fixture
+def legacy_audio(monkeypatch):
+    """libVLC's own audio output with pre-rendered listening files (SOUNDON_LIVE_AUDIO=0): the tests of
+    that older path, which goes once the live engine has replaced it everywhere."""
+    monkeypatch.setenv("SOUNDON_LIVE_AUDIO", "0")
+
+
+@pytest.fixture
 def ui_settings(tmp_path):
     from PySide6.QtCore import QSettings
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -67,20 +74,8 @@ def take_named(library, name: str) -> dict:
     return next(t for t in library.takes() if t["rel_path"] == name)
 
 
-@pytest.fixture(scope="session")
-def sound_server(tmp_path_factory):
-    """A private PulseAudio with a null sink for the audio tests: the app's live audio output plays
-    into it, and everything that opens an audio device (PortAudio, libVLC, ffmpeg)
-    reaches it, never the machine's own sound."""
-    from tests.sound_server import SoundServer
-    server = SoundServer(tmp_path_factory.mktemp("pulse"))
-    server.start()
-    saved = {k: os.environ.get(k) for k in server.env}
-    os.environ.update(server.env)
-    yield server
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    server.stop()
+
+@pytest.fixture(autouse=True)
+def _audio_device(sound_server):
+    """The app's live audio plays into the test sound server's null sink, never the machine's own."""
+    return sound_server

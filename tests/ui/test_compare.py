@@ -2,7 +2,6 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from soundon.ui.player.vlc_player import NATIVE_AUDIO
 
 
 def open_compare(qtbot, window):
@@ -35,20 +34,33 @@ def test_one_transport_drives_all_in_sync(qtbot, window):
         assert player.position() == pytest.approx(min(lead, player.length - frame), abs=1e-6)
 
 
-def test_exactly_one_take_is_audible(qtbot, window):
+def test_exactly_one_take_is_heard_on_the_device(qtbot, window, sound_server):
+    """What reached the sound server: only the chosen take's tone (each take has its own sine)."""
+    from soundon.ui.player import live_audio
+    from tests.sound_server import RATE, tone_level
+    from tests.ui.conftest import TAKES
+    tone = {name: float(audio.split("=")[2].split(":")[0]) for name, *_, audio in TAKES if audio.startswith("sine")}
+    window.listening.set_profile("headphones")   # each take's tone as it is (a phone thins 220 Hz)
     compare = open_compare(qtbot, window)
-    compare.play()
-    qtbot.waitUntil(lambda: all(p.is_playing() for p in compare.players()), timeout=5000)
+    names = [t["rel_path"] for t in compare.takes()]
+    output = live_audio.live_output()
 
-    def heard():
-        return [p.current_audio() == NATIVE_AUDIO and p.audio_track() > 0 for p in compare.players()]
+    def heard(recorder) -> str | None:
+        last = recorder.samples()[-int(0.08 * RATE):, 0]
+        levels = {name: tone_level(last, tone[name]) for name in names}
+        loudest = max(levels, key=levels.get)
+        others = [level for name, level in levels.items() if name != loudest]
+        return loudest if levels[loudest] > 0.05 and max(others) < levels[loudest] / 10 else None
 
-    qtbot.waitUntil(lambda: heard() == [True, False, False], timeout=3000)
-    assert [p.audio_track() for p in compare.players()][1:] == [-1, -1]
-    qtbot.keyClick(window.browser.grid if window.browser.grid.hasFocus() else window, Qt.Key.Key_3)
-    qtbot.waitUntil(lambda: heard() == [False, False, True], timeout=3000)
-    compare.cells[1].clicked.emit(1)   # a click on the second take
-    qtbot.waitUntil(lambda: heard() == [False, True, False], timeout=3000)
+    with sound_server.recorder() as recorder:
+        qtbot.waitUntil(lambda: output.running() and recorder.seconds() > 0.1, timeout=15000)
+        compare.play()
+        qtbot.waitUntil(lambda: all(p.is_playing() for p in compare.players()), timeout=5000)
+        qtbot.waitUntil(lambda: heard(recorder) == names[0], timeout=3000)
+        qtbot.keyClick(window.browser.grid if window.browser.grid.hasFocus() else window, Qt.Key.Key_3)
+        qtbot.waitUntil(lambda: heard(recorder) == names[2], timeout=1000)
+        compare.cells[1].clicked.emit(1)   # a click on the second take
+        qtbot.waitUntil(lambda: heard(recorder) == names[1], timeout=1000)
     assert window.inspector.title.text().replace("\u200b", "") == compare.audible_take()["rel_path"]
 
 

@@ -1,6 +1,10 @@
+import pytest
 """The listening switch always says what the editor hears."""
 import numpy as np
 import wave
+
+# The pre-rendered listening files and follower players (SOUNDON_LIVE_AUDIO=0).
+pytestmark = pytest.mark.usefixtures("legacy_audio")
 
 
 def tone(path, frequency):

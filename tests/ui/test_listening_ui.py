@@ -11,6 +11,9 @@ import pytest
 
 from tests.signals import write_wav
 
+# The pre-rendered listening files and follower players (SOUNDON_LIVE_AUDIO=0).
+pytestmark = pytest.mark.usefixtures("legacy_audio")
+
 os.environ.setdefault("SOUNDON_VIDEO_OUTPUT", "xcb_x11")
 os.environ.setdefault("SOUNDON_AUDIO_OUTPUT", "adummy")
 

@@ -1,6 +1,7 @@
 """soundon preview FILE --profile NAME [--noise NAME] [--volume DB] [--match-loudness] --out FILE.wav
 
-Renders what FILE sounds like through a listening profile: exactly what the app's switch plays.
+Renders what FILE sounds like through a listening profile, through the same audio graph the app
+plays it with (soundon.media.audio_graph): what is heard is what this renders.
 The WAV is 48 kHz 16-bit stereo. An existing file at --out is never overwritten: the render gets a
 numbered name beside it instead.
 """
@@ -11,7 +12,9 @@ from pathlib import Path
 from soundon.commands.common import UserError, emit_json, say, warn
 from soundon.core.listening import NOISE_NAMES, PROFILE_NAMES, profile_named
 from soundon.core.listening import MAX_PHONE_VOLUME_CUT_DB, ListeningSetup
-from soundon.media.listening import ListeningError, match_gain, render
+from soundon.media.audio_graph import match_gain, render_samples
+from soundon.media.dsp.decode import decode
+from soundon.media.listening import ListeningError
 from soundon.media.probe import probe
 
 
@@ -60,8 +63,9 @@ def run(args) -> int:
     target = free_name(out)
     channels = max(1, info.audio_channels or 2)
     try:
-        gain = match_gain(source, setup.profile, channels=channels) if setup.effective.match_loudness else None
-        render(source, target, setup, channels=channels, match_gain_db=gain)
+        native = decode(source, channels)
+        gain = match_gain(native, setup.profile) if setup.effective.match_loudness else None
+        render_samples(native, target, setup, match_gain_db=gain or 0.0)
     except ListeningError as exc:
         raise UserError(f"{source.name} could not be rendered: {exc}") from None
     result = {"file": str(source), "out": str(target), "profile": setup.profile, "noise": setup.effective.noise,

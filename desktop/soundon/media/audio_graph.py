@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from soundon.media.dsp.dynamics import SafetyLimiter
 from soundon.media.dsp.measure import integrated_lufs
 from soundon.media.dsp.noise import calibrated_bed, loop_samples
 from soundon.media.dsp.ramp import RAMP_SAMPLES, GainRamp
+from soundon.media.listening import ListeningError
 from soundon.media.post_source import PostSource
 from soundon.media.probe import probe
 
@@ -43,7 +45,7 @@ MIX_MODES = ("native", "post", "mix")
 RESYNC_TOLERANCE = 96          # samples (2 ms)
 RENDER_BLOCK = 1024
 
-__all__ = ["AudioGraph", "PostSource", "render", "match_gain", "MIX_MODES"]
+__all__ = ["AudioGraph", "PostSource", "render", "render_samples", "match_gain", "MIX_MODES"]
 
 
 @dataclass
@@ -82,15 +84,12 @@ class AudioGraph:
     # -- settings (any thread) -------------------------------------------------------------------
 
     def set_setup(self, setup: ListeningSetup, *, match_gain_db: float = 0.0) -> None:
-        chain = None
         with self._lock:
+            # Built here, on the caller's thread, so the audio thread only swaps it in.
             if setup.profile != self._pending.setup.profile:
-                chain = DeviceChain(profile_named(setup.profile))
-        with self._lock:
+                self._pending.chain = DeviceChain(profile_named(setup.profile))
             self._pending.setup, self._pending.match_gain_db = setup, match_gain_db
             self._pending.volume_db = setup.volume_db
-            if chain is not None:
-                self._pending.chain = chain
 
     def set_mix(self, mode: str) -> None:
         if mode not in MIX_MODES:
@@ -230,7 +229,6 @@ def _stream(graph: AudioGraph, native: np.ndarray, block: int):
 def _channels(source) -> int:
     info = probe(source)
     if not info.has_audio:
-        from soundon.media.listening import ListeningError
         raise ListeningError(f"{os.path.basename(source)} has no audio stream.")
     return max(1, info.audio_channels)
 
@@ -254,12 +252,20 @@ def match_gain(native: np.ndarray, profile: str, *, post: PostSource | None = No
 
 def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSetup, *,
            match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
-           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16") -> os.PathLike:
+           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16") -> Path:
     """Render `source` through the graph into a 48 kHz stereo WAV at `out` (16-bit, or 'f32').
 
-    The same AudioGraph as the live route, fed `block` samples at a time from the start of the take.
     channels: the source's audio channel count (probed when not given)."""
     native = decode(source, channels or _channels(source))
+    return render_samples(native, out, setup, match_gain_db=match_gain_db, post=post, mix=mix, block=block,
+                          sample_format=sample_format)
+
+
+def render_samples(native: np.ndarray, out: str | os.PathLike, setup: ListeningSetup, *,
+                   match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
+                   block: int = RENDER_BLOCK, sample_format: str = "s16") -> Path:
+    """Decoded native audio ((n, 2) float32, 48 kHz) through the same AudioGraph as the live route,
+    fed `block` samples at a time from the start of the take, into a WAV at `out`."""
     graph = AudioGraph(setup, match_gain_db=match_gain_db)
     graph.set_mix(mix)
     graph.set_post(post)

@@ -41,8 +41,7 @@ from soundon.ui.models.take_model import TakeListModel, take_name
 from soundon.ui.player.scrub_bar import NoteSpan
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
-from soundon.ui.player import live_audio
-from soundon.ui.player.vlc_player import NATIVE_AUDIO, PlayerState
+from soundon.ui.player.vlc_player import PlayerState
 from soundon.ui.undo import ReviewHistory
 from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
@@ -123,8 +122,12 @@ class MainWindow(QMainWindow):
         self.transport.extra.addWidget(self.listening_switch)
         self.phone_volume = PhoneVolume(self.listening, self)
         self.transport.extra.addWidget(self.phone_volume)
-        self.renders = None
-        if self.deck is not None and not self.deck.player.live:   # live audio needs no renders
+        self.renders = None        # pre-rendered listening files (only without the live audio engine)
+        self.live_listening = None
+        if self.deck is not None and self.deck.player.live:
+            from soundon.ui.controllers.live_listening import LiveListening  # noqa: PLC0415 — with the player
+            self.live_listening = LiveListening(self.listening, self)
+        elif self.deck is not None:
             from soundon.ui.listening_renders import ListeningRenders  # noqa: PLC0415 — with the player
             self.renders = ListeningRenders(self.library.cache_dir, self.deck, self.listening, self)
         self.compare = CompareView(self) if problem is None else None
@@ -240,8 +243,9 @@ class MainWindow(QMainWindow):
         self.analysis.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.analysis.finished.connect(self._analysis_finished)
         self.inspector.translation.target_chosen.connect(self.set_delivery_target)
-        if self.renders is not None:
-            self.renders.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        for source in (self.renders, self.live_listening):
+            if source is not None:
+                source.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.inspector.note_submitted.connect(self.save_note)
         self.inspector.note_cancelled.connect(self.end_note)
         self.inspector.note_delete_requested.connect(self.delete_note)
@@ -410,8 +414,9 @@ class MainWindow(QMainWindow):
         self._show_notes(take["id"])
         if self.deck is not None:
             self.deck.show_take(take, autoplay=autoplay)
-            if self.renders is not None:
-                self.renders.show_take(take)
+            for source in (self.renders, self.live_listening):
+                if source is not None:
+                    source.show_take(take)
             self.deck.set_loop(self.actions["loop"].isChecked())
             neighbour = self.proxy.index(current.row() + self._direction, 0)
             if neighbour.isValid():
@@ -648,11 +653,7 @@ class MainWindow(QMainWindow):
                 a[name].setChecked(on)
         a["hear_post"].setEnabled(self.listening.post_available)
         key = self.listening.render_key
-        if self.deck is not None and self.deck.player.live:
-            live_audio.hear(self.listening.setup)
-            # the graph plays the take's own audio; the post track is not yet routed through it
-            self.listening.set_hearing(NATIVE_AUDIO if self.listening.post else key)
-        elif self.deck is not None and getattr(self, "_selected_audio", None) != key:
+        if self.renders is not None and getattr(self, "_selected_audio", None) != key:
             self._selected_audio = key
             self.deck.select_audio(key)
         if self.statusBar() is not None and self.isVisible():

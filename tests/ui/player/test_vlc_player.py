@@ -31,6 +31,14 @@ def player(qtbot, surface):
 
 
 @pytest.fixture
+def legacy_player(legacy_audio, qtbot):
+    from soundon.ui.player.vlc_player import VlcPlayer
+    p = VlcPlayer()
+    yield p
+    p.release()
+
+
+@pytest.fixture
 def take(media):
     return media.clip("take.mp4", duration=3.0, size="160x90", fps="25", audio="sine=frequency=440:sample_rate=48000")
 
@@ -118,7 +126,9 @@ def test_loop_goes_back_to_the_in_point(qtbot, player, take):
     assert max(seen) < 0.9 and min(seen[5:]) >= 0.39
 
 
-def test_audio_renders_switch_without_a_jump(qtbot, player, take, tmp_path):
+def test_audio_renders_switch_without_a_jump(qtbot, legacy_player, surface, take, tmp_path):
+    player = legacy_player
+    player.bind(surface)
     player.load(take, 25, autoplay=True)
     qtbot.waitUntil(player.is_playing, timeout=5000)
     qtbot.waitUntil(lambda: player.current_audio() == NATIVE_AUDIO, timeout=3000)
@@ -152,7 +162,9 @@ def test_audio_renders_switch_without_a_jump(qtbot, player, take, tmp_path):
     qtbot.waitUntil(lambda: abs(player.reported_time() - 2.0) < 1 / 25, timeout=3000)
 
 
-def test_an_inaudible_player_has_its_audio_switched_off(qtbot, player, take):
+def test_an_inaudible_player_has_its_audio_switched_off(qtbot, legacy_player, take):
+    """libVLC's own output (SOUNDON_LIVE_AUDIO=0): audio off is no audio track."""
+    player = legacy_player
     player.set_audible(False)
     player.load(take, 25, autoplay=True)
     qtbot.waitUntil(player.is_playing, timeout=5000)

@@ -5,37 +5,53 @@ through the listening graph (media/audio_graph.py) to the device (media/audio_ou
 the app's, not a take's: the chosen profile, noise and phone volume are heard from the first block
 of every take, with nothing rendered beforehand.
 
-SOUNDON_LIVE_AUDIO=1 turns it on. It is off by default until it replaces the listening renders
-everywhere (Compare, the post track, match loudness) and a defect is found: in a test run, after
-another window's players had come and gone, the device heard only silence though the take's audio
-was queued (tests/e2e/test_live_listening.py passes on its own). Off, libVLC's own audio output
-plays, with the listening renders.
+A device that can't be opened (no sound server) or goes away leaves the picture playing and the
+switch saying "no audio output"; the device is tried again when a take is next heard, at most every
+few seconds, so a sound server that comes back is heard again without a restart.
+
+SOUNDON_LIVE_AUDIO=0 leaves libVLC's own audio output in charge, with the older pre-rendered
+listening files (kept only until the live engine has replaced them everywhere).
 """
 from __future__ import annotations
 
 import os
+import time
 
 from soundon.core.listening import ListeningSetup
 from soundon.media.audio_out import LiveOutput
 
+RETRY_S = 3.0
+
 _output: LiveOutput | None = None
+_opened_at = 0.0
 
 
 def live_audio_enabled() -> bool:
-    return os.environ.get("SOUNDON_LIVE_AUDIO", "0") == "1"
+    return os.environ.get("SOUNDON_LIVE_AUDIO", "1") != "0"
 
 
 def live_output() -> LiveOutput:
     """The process's audio output, opened on first use (its device stays open: a sound server may
     take a second to start a stream, and that second must not fall on a take's first block)."""
-    global _output
+    global _output, _opened_at
+    if _output is not None and _output.problem and time.monotonic() - _opened_at > RETRY_S:
+        lost, _output = _output, None
+        lost.close()
+        _open(lost.graph, lost.feed)
     if _output is None:
         from soundon.media.audio_graph import AudioGraph  # noqa: PLC0415 — scipy/pedalboard on first use
-        from soundon.ui.player.vlc_player import _load_vlc  # noqa: PLC0415 — the clock is libVLC's
-
-        vlc = _load_vlc()
-        _output = LiveOutput(AudioGraph(), lambda: float(vlc.libvlc_clock()))
+        _open(AudioGraph(), None)
     return _output
+
+
+def _open(graph, feed) -> None:
+    global _output, _opened_at
+    from soundon.ui.player.vlc_player import _load_vlc  # noqa: PLC0415 — the clock is libVLC's
+
+    vlc = _load_vlc()
+    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()))
+    _output.listen_to(feed)
+    _opened_at = time.monotonic()
 
 
 def hear(setup: ListeningSetup, *, match_gain_db: float = 0.0) -> None:

@@ -591,7 +591,6 @@ class VlcPlayer(QObject):
                 output.listen_to(self._route.feed)
             elif output.feed is self._route.feed:
                 output.listen_to(None)
-            return
         self._apply_audio()
 
     @property
@@ -646,6 +645,9 @@ class VlcPlayer(QObject):
 
     @_while_alive
     def _apply_audio(self) -> None:
+        if self._route is not None:
+            self._apply_live_audio()
+            return
         render = self._audio_choice if self._audible and self._audio_choice in self._renders else None
         # Mute first, then unmute: never two sounds at once. Each flip is instant at the mixer.
         self._mutes = {n: m for n, m in self._mutes.items() if n == NATIVE_AUDIO or n in self._followers}
@@ -663,6 +665,17 @@ class VlcPlayer(QObject):
             self._player.audio_set_track(wanted)
         name = render or (NATIVE_AUDIO if self._audible else "")
         if name != self._current_audio:
+            self._current_audio = name
+            self.audio_track_changed.emit(name)
+
+    def _apply_live_audio(self) -> None:
+        """Live audio: every player decodes its take's audio, heard or not (a switch of the audible
+        take in Compare is then instant); which one is heard is the output's choice, not libVLC's."""
+        tracks = self._audio_tracks()
+        if tracks and self._player.audio_get_track() not in tracks:
+            self._player.audio_set_track(tracks[0])
+        name = NATIVE_AUDIO if self._audible else ""
+        if tracks and name != self._current_audio:
             self._current_audio = name
             self.audio_track_changed.emit(name)
 

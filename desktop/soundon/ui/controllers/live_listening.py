@@ -1,0 +1,106 @@
+"""What the editor hears through the live audio graph: the listening setting, and the take on
+screen's post track and match-loudness gain.
+
+A setting change goes to the graph at once (heard from the next device buffer). What depends on the
+take, its post track decoded and placed by its swap spec and the gain that matches each profile's
+loudness to the headphones', is prepared in a background thread when the take comes on screen;
+until it is there, the take's own audio is heard and the switch says so.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from soundon.core.listening import PROFILE_NAMES
+from soundon.core.swap_spec import SwapSpec
+from soundon.ui.listening import ListeningState
+from soundon.ui.player import live_audio
+from soundon.ui.player.vlc_player import NATIVE_AUDIO
+
+
+class TakeSound:
+    """What one take brings to the graph: its post track (or None) and a match gain per profile."""
+
+    def __init__(self, post=None, match_gains: dict[str, float] | None = None, problem: str = ""):
+        self.post = post
+        self.match_gains = match_gains or {}
+        self.problem = problem
+
+
+def prepare(take: dict) -> TakeSound:
+    """Decode what the take needs (runs in a worker thread; never raises)."""
+    from soundon.media.audio_graph import match_gain  # noqa: PLC0415 — scipy/pedalboard on first use
+    from soundon.media.dsp.decode import decode  # noqa: PLC0415
+    from soundon.media.post_source import PostSource  # noqa: PLC0415
+
+    problem = ""
+    post = None
+    track = take.get("post_track")
+    if track and Path(track).is_file():
+        try:
+            post = PostSource.load(track, SwapSpec.from_dict(take.get("swap_spec")), float(take.get("duration") or 0))
+        except Exception as exc:  # noqa: BLE001 — any failure is a sentence; the native audio plays on
+            problem = f"The post track {Path(track).name} can't be heard: {exc}"
+    gains = {}
+    if take.get("has_audio"):
+        try:
+            native = decode(take["path"], max(1, int(take.get("audio_channels") or 2)))
+            gains = {name: match_gain(native, name) for name in PROFILE_NAMES}
+        except Exception as exc:  # noqa: BLE001
+            problem = problem or f"Match loudness is not available for this take: {exc}"
+    return TakeSound(post, gains, problem)
+
+
+class LiveListening(QObject):
+    problem = Signal(str)
+    _prepared = Signal(int, object)   # take id, TakeSound (from the worker thread, queued)
+
+    def __init__(self, state: ListeningState, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state = state
+        self._take: dict | None = None
+        self._sound = TakeSound()
+        self._prepared.connect(self._on_prepared, Qt.ConnectionType.QueuedConnection)
+        state.changed.connect(self.refresh)
+
+    def show_take(self, take: dict | None) -> None:
+        if take is not None and self._take is not None and take["id"] == self._take["id"] \
+                and take.get("post_track") == self._take.get("post_track") \
+                and take.get("swap_spec") == self._take.get("swap_spec"):
+            return
+        self._take = take
+        self._sound = TakeSound()
+        has_post = bool(take and take.get("post_track") and Path(take["post_track"]).is_file())
+        self.state.set_post_available(has_post)
+        self.refresh()
+        if take is not None:
+            threading.Thread(target=self._prepare_in_background, args=(take,), name="soundon-take-sound",
+                             daemon=True).start()
+
+    def _prepare_in_background(self, take: dict) -> None:
+        sound = prepare(take)
+        try:
+            self._prepared.emit(take["id"], sound)
+        except RuntimeError:
+            pass  # the window closed while this take was being prepared: nobody is listening
+
+    def _on_prepared(self, take_id: int, sound: TakeSound) -> None:
+        if self._take is None or self._take["id"] != take_id:
+            return   # prepared for a take that has left the screen
+        self._sound = sound
+        if sound.problem:
+            self.problem.emit(sound.problem)
+        self.refresh()
+
+    def refresh(self) -> None:
+        state = self.state
+        gain = self._sound.match_gains.get(state.profile, 0.0)
+        live_audio.hear(state.setup, match_gain_db=gain)
+        graph = live_audio.live_output().graph
+        post = self._sound.post if state.post else None
+        graph.set_post(post)
+        graph.set_mix("post" if post is not None else "native")
+        waiting = (state.post and post is None) or (state.match_loudness and not self._sound.match_gains)
+        state.set_hearing(NATIVE_AUDIO if waiting else state.render_key)
