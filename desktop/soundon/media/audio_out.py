@@ -211,6 +211,8 @@ class LiveOutput:
         start_us = self._clock_us() + (to_dac + self.extra_latency_s) * 1e6
         # Buffers follow each other sample by sample; the clock only re-aligns the stream when the two
         # part by more than a few ms (callback timing jitters, and a jump would click).
+        if feed.generation != self._generation:
+            self._next_us = None      # a new take or a jump: its first sample lands exactly on time
         if self._next_us is not None and abs(start_us - self._next_us) < RELOCK_S * 1e6:
             start_us = self._next_us
         self._next_us = start_us + frames * 1e6 / RATE
