@@ -132,6 +132,26 @@ def test_self_test_passes_and_names_every_part(cli, tmp_path):
     assert proc.stdout.rstrip().endswith("self-test passed")
 
 
+def test_self_test_reports_the_audio_device_and_its_latency(cli, tmp_path, sound_server):
+    import re
+    proc = cli("--self-test", env={"SOUNDON_LIBRARY": str(tmp_path / "lib.sqlite"), "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stdout
+    line = next(line for line in proc.stdout.splitlines() if "audio output" in line)
+    found = re.search(r"latency (\d+) ms reported, ([\d.]+) ms to the DAC compensated, (\d+) buffers, (\d+) underruns",
+                      line)
+    assert found, line
+    latency, to_dac, buffers, underruns = found.groups()
+    assert 0 < float(to_dac) < 500 and int(buffers) > 50   # the clip's second went through the device
+
+
+def test_self_test_without_a_sound_server_says_so_and_passes(cli, tmp_path):
+    proc = cli("--self-test", env={"SOUNDON_LIBRARY": str(tmp_path / "lib.sqlite"), "QT_QPA_PLATFORM": "offscreen",
+                                   "PULSE_SERVER": f"unix:{tmp_path / 'no-server'}"})
+    assert proc.returncode == 0, proc.stdout
+    line = next(line for line in proc.stdout.splitlines() if "audio output" in line)
+    assert "none: no audio output" in line and "the picture plays without sound" in line
+
+
 def test_self_test_fails_when_a_part_is_missing(cli, tmp_path):
     proc = cli("--self-test", env={"SOUNDON_FFMPEG": str(tmp_path / "no-ffmpeg"), "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 1

@@ -69,6 +69,7 @@ def run_self_test() -> int:
         test.step("probe it", probe)
         test.step("swap its audio and verify", lambda: _swap(clip, track, out))
         test.step("play it through libVLC", lambda: _play(out if out.exists() else clip))
+        test.step("audio output", _audio_output)
         test.step("open the main window offscreen", lambda: _window(work))
     test.line("self-test passed" if test.failures == 0 else f"self-test FAILED: {test.failures} step(s)")
     return 0 if test.failures == 0 else 1
@@ -100,6 +101,18 @@ def _version_steps(test: SelfTest) -> None:
     test.step("ffmpeg", ffmpeg)
     test.step("ffprobe", ffprobe)
     test.step("libVLC", libvlc)
+
+
+def _audio_output() -> str:
+    """The live audio output the played clip went to. No device is reported, not failed: the app
+    plays the picture without sound then, and a build machine often has no sound server."""
+    from soundon.ui.player import live_audio
+    if not live_audio.live_audio_enabled():
+        return "libVLC's own output (SOUNDON_LIVE_AUDIO=0)"
+    output = live_audio.live_output()
+    if output.problem:
+        return f"none: {output.problem}; the picture plays without sound"
+    return output.report()
 
 
 def _swap(clip: Path, track: Path, out: Path) -> str:
@@ -151,6 +164,7 @@ def _play(path: Path) -> str:
     deadline = QTimer(singleShot=True, interval=15000)
     deadline.timeout.connect(loop.quit)
     deadline.start()
+    player.set_audible(True)   # heard through the live audio output when there is one
     player.load(path, autoplay=True)
     loop.exec()
     state, length = player.state, player.length

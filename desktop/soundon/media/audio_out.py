@@ -109,7 +109,7 @@ class LiveOutput:
     """The one audio device of the app, playing the active feed through the graph."""
 
     def __init__(self, graph: Graph, clock_us: Callable[[], float], *, device=None,
-                 extra_latency_s: float = 0.0):
+                 extra_latency_s: float = 0.0, on_problem: Callable[[str], None] | None = None):
         self.graph = graph
         self._clock_us = clock_us
         self._feed: Feed | None = None
@@ -120,10 +120,12 @@ class LiveOutput:
         self.underruns = 0
         self.graph_errors = 0
         self.buffers = 0          # device callbacks so far: the device is running once this moves
+        self.dac_delay_s = 0.0    # the last buffer's time from the callback to the DAC, as the device says
         self.problem: str | None = None
         self.device_name = ""
         self.latency_s = 0.0
         self._stream = None
+        self._on_problem = on_problem or (lambda message: None)
         self._open(device)
 
     # -- the device --------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ class LiveOutput:
                 latency=DEVICE_LATENCY_S, device=device, callback=self._callback, finished_callback=self._finished)
             stream.start()
         except Exception as exc:  # noqa: BLE001 — PortAudio reports every failure its own way
-            self.problem = f"no audio output ({_plain(exc)})"
+            self._say(f"no audio output ({_plain(exc)})")
             return
         self._stream = stream
         self.latency_s = float(stream.latency)
@@ -146,8 +148,21 @@ class LiveOutput:
             self.device_name = str(stream.device)
 
     def _finished(self) -> None:
+        """PortAudio ended the stream (from its own thread): the device or the server went away."""
         if self._stream is not None and self.problem is None:
-            self.problem = "the audio output stopped (the device or the sound server went away)"
+            self._say("no audio output (the device or the sound server went away)")
+
+    def _say(self, problem: str) -> None:
+        self.problem = problem
+        self._on_problem(problem)
+
+    def report(self) -> str:
+        """One line for the self-test: the device, its latency, and how it has fared."""
+        if self.problem:
+            return self.problem
+        return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported, "
+                f"{self.dac_delay_s * 1000:.1f} ms to the DAC compensated, {self.buffers} buffers, "
+                f"{self.underruns} underruns, {self.graph_errors} graph errors")
 
     @property
     def working(self) -> bool:
@@ -158,6 +173,7 @@ class LiveOutput:
         return self.working and self.buffers > 0
 
     def close(self) -> None:
+        self._on_problem = lambda message: None   # closing is not a fault
         stream, self._stream = self._stream, None
         if stream is not None:
             try:
@@ -191,9 +207,12 @@ class LiveOutput:
         to_dac = time_info.outputBufferDacTime - time_info.currentTime
         if not 0.0 <= to_dac < 1.0:   # not reported by this host API
             to_dac = self.latency_s
+        self.dac_delay_s = to_dac
         start_us = self._clock_us() + (to_dac + self.extra_latency_s) * 1e6
         # Buffers follow each other sample by sample; the clock only re-aligns the stream when the two
         # part by more than a few ms (callback timing jitters, and a jump would click).
+        if feed.generation != self._generation:
+            self._next_us = None      # a new take or a jump: its first sample lands exactly on time
         if self._next_us is not None and abs(start_us - self._next_us) < RELOCK_S * 1e6:
             start_us = self._next_us
         self._next_us = start_us + frames * 1e6 / RATE

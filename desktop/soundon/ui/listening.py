@@ -135,6 +135,10 @@ class ListeningState(QObject):
 
     # -- what the player reports ----------------------------------------------------------------------
 
+    def output_changed(self) -> None:
+        """The audio device came or went: the label says so."""
+        self.changed.emit()
+
     def set_hearing(self, audio: str) -> None:
         """What the player reports it plays (NATIVE_AUDIO or a render key)."""
         if audio != self._hearing:

@@ -56,6 +56,7 @@ def prepare(take: dict) -> TakeSound:
 class LiveListening(QObject):
     problem = Signal(str)
     _prepared = Signal(int, object)   # take id, TakeSound (from the worker thread, queued)
+    _device_problem = Signal(str)     # from PortAudio's thread, queued
 
     def __init__(self, state: ListeningState, parent: QObject | None = None):
         super().__init__(parent)
@@ -63,6 +64,10 @@ class LiveListening(QObject):
         self._take: dict | None = None
         self._sound = TakeSound()
         self._prepared.connect(self._on_prepared, Qt.ConnectionType.QueuedConnection)
+        self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
+        listener = self._device_problem.emit
+        live_audio.watch(listener)
+        self.destroyed.connect(lambda *_: live_audio.unwatch(listener))
         state.changed.connect(self.refresh)
 
     def show_take(self, take: dict | None) -> None:
@@ -93,6 +98,10 @@ class LiveListening(QObject):
         if sound.problem:
             self.problem.emit(sound.problem)
         self.refresh()
+
+    def _on_device_problem(self, message: str) -> None:
+        self.problem.emit(f"{message[0].upper()}{message[1:]}: the picture plays on without sound.")
+        self.state.output_changed()
 
     def refresh(self) -> None:
         state = self.state

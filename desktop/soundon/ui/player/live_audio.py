@@ -24,6 +24,7 @@ RETRY_S = 3.0
 
 _output: LiveOutput | None = None
 _opened_at = 0.0
+_listeners: list = []
 
 
 def live_audio_enabled() -> bool:
@@ -49,7 +50,7 @@ def _open(graph, feed) -> None:
     from soundon.ui.player.vlc_player import _load_vlc  # noqa: PLC0415 — the clock is libVLC's
 
     vlc = _load_vlc()
-    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()))
+    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell)
     _output.listen_to(feed)
     _opened_at = time.monotonic()
 
@@ -57,6 +58,24 @@ def _open(graph, feed) -> None:
 def hear(setup: ListeningSetup, *, match_gain_db: float = 0.0) -> None:
     """What the editor chose to hear, from the next block on."""
     live_output().graph.set_setup(setup, match_gain_db=match_gain_db)
+
+
+def watch(listener) -> None:
+    """listener(message) is called, from any thread, when the device can't be opened or goes away."""
+    _listeners.append(listener)
+
+
+def unwatch(listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _tell(problem: str) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(problem)
+        except RuntimeError:
+            unwatch(listener)   # its window has gone
 
 
 def output_problem() -> str | None:

@@ -1,0 +1,110 @@
+"""The live audio engine as heard on a device (make bench): a private PulseAudio null sink's monitor is
+recorded while the app's player plays a take of 100 Hz + 1 kHz tones with a 3 kHz mark every 0.5 s.
+
+The recording is put on the take's own timeline by its marks (each mark is at a known take time), so
+what is measured is where in the take a change is heard, against the take time at which it was asked
+for: the device's latency and the sound server's are inside the figure, as an editor hears them.
+
+- switch latency: headphones ↔ phone during playback; heard when the 100 Hz tone crosses halfway (in
+  dB) between its two levels. Budget 20 ms.
+- wait before the profile is heard on a new take: how much of the take's start is heard untreated
+  through the phone profile. Budget 0.
+- the longest stall of the GUI thread while playing. Budget 16 ms.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.benchmarks.conftest import median, report
+from tests.e2e.vlc_audio import burst_onsets, take_audio_expression
+from tests.sound_server import RATE, tone_level
+
+pytestmark = pytest.mark.bench
+
+SWITCH_BUDGET_MS = 20.0
+STALL_BUDGET_MS = 16.0
+WINDOW = int(0.005 * RATE)
+
+
+def hundred_hz_db(x: np.ndarray) -> np.ndarray:
+    """100 Hz level (dB) in 5 ms steps, over 20 ms windows (two periods)."""
+    width = int(0.02 * RATE)
+    return np.array([20 * np.log10(max(tone_level(x[i:i + width], 100), 1e-6))
+                     for i in range(0, len(x) - width, WINDOW)])
+
+
+def test_live_audio_as_heard(qtbot, media, sound_server):
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from soundon.core.listening import ListeningSetup
+    from soundon.ui.app import create_application
+    from soundon.ui.player import live_audio
+    from soundon.ui.player.vlc_player import VlcPlayer
+
+    seconds = 6.0
+    take = media.clip("bench_marks.mp4", duration=seconds, size="160x90", fps="25",
+                      audio=take_audio_expression(seconds))
+    create_application()
+    player = VlcPlayer()
+    output = live_audio.live_output()
+    live_audio.hear(ListeningSetup("phone"))
+    player.set_audible(True)
+
+    stalls: list[float] = []
+    clock = QElapsedTimer()
+    ticker = QTimer(interval=1)
+    ticker.timeout.connect(lambda: (stalls.append(clock.restart())))
+    calls: list[tuple[float, str]] = []
+    try:
+        with sound_server.recorder() as recorder:
+            qtbot.waitUntil(lambda: output.running() and recorder.seconds() > 0.2, timeout=15000)
+            start_index = len(recorder.samples())
+            player.load(take, 25, autoplay=True)
+            clock.start()
+            ticker.start()
+            profile = "phone"
+            for at in (1.25, 2.25, 3.25, 4.25):
+                qtbot.waitUntil(lambda: player.position() >= at, timeout=10000)
+                profile = "headphones" if profile == "phone" else "phone"
+                calls.append((player.position(), profile))
+                live_audio.hear(ListeningSetup(profile))
+            qtbot.waitUntil(lambda: not player.is_playing() and player.position() > seconds - 0.5, timeout=15000)
+            ticker.stop()
+            qtbot.waitUntil(lambda: np.abs(recorder.samples()[-int(0.3 * RATE):, 0]).max() < 1e-3, timeout=5000)
+            recorded = recorder.samples()[start_index:, 0].astype(np.float64)
+    finally:
+        player.release()
+
+    loud = np.flatnonzero(np.abs(recorded) > 0.01)
+    heard = recorded[loud[0]:]                    # recording sample 0 = take time 0 (the take's first sample)
+    onsets = burst_onsets(np.arange(len(heard)) / RATE, heard)
+    marks = onsets[:int(seconds / 0.5)]
+    drift = marks - 0.5 * np.arange(len(marks))   # each mark against its take time
+    assert np.all(np.abs(drift - drift[0]) < 0.002), drift   # nothing dropped or repeated on the way
+
+    level = hundred_hz_db(heard)
+    times = np.arange(len(level)) * WINDOW / RATE + 0.01   # window centres, take time
+    latencies = []
+    for asked_at, profile in calls:
+        after = times > asked_at - 0.05
+        before_db = np.median(level[(times > asked_at - 0.3) & (times < asked_at - 0.05)])
+        settled = np.median(level[(times > asked_at + 0.2) & (times < asked_at + 0.4)])
+        half = (before_db + settled) / 2
+        crossed = np.flatnonzero(after & ((level > half) if settled > before_db else (level < half)))
+        latencies.append((times[crossed[0]] - asked_at) * 1000)
+    first_block = level[times < 0.1]
+    phone_db = np.median(level[(times > 0.3) & (times < 1.2)])
+    untreated_ms = float(np.sum(first_block > phone_db + 10) * WINDOW / RATE * 1000)
+    longest_stall = max(stalls[5:]) if len(stalls) > 5 else float("nan")
+    rows = [
+        ("switch heard after the call (median / max)",
+         f"{median(latencies):.1f} / {max(latencies):.1f} ms   budget {SWITCH_BUDGET_MS:g} ms   "
+         f"{'pass' if max(latencies) <= SWITCH_BUDGET_MS else 'FAIL'}"),
+        ("untreated start of a new take", f"{untreated_ms:.0f} ms   budget 0   {'pass' if untreated_ms == 0 else 'FAIL'}"),
+        ("longest GUI-thread stall while playing",
+         f"{longest_stall:.0f} ms   budget {STALL_BUDGET_MS:g} ms   {'pass' if longest_stall <= STALL_BUDGET_MS else 'FAIL'}"),
+        ("device latency compensated", f"{output.dac_delay_s * 1000:.1f} ms ({output.latency_s * 1000:.0f} ms asked); "
+                                       f"underruns {output.underruns}"),
+    ]
+    report("live audio as heard on the device (PulseAudio null sink monitor)", rows)
