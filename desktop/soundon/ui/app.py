@@ -93,4 +93,6 @@ def run_app(library: Library, paths: list[Path]) -> int:
     elif not library.batches():
         window.importer.start([], name=demo_batch_name(), prepare=demo_batch)
     code = app.exec()
+    from soundon.ui.player import live_audio  # noqa: PLC0415
+    live_audio.close()   # the device stream stops before the interpreter tears its threads down
     return code

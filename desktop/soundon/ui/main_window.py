@@ -817,6 +817,8 @@ class MainWindow(QMainWindow):
         self.analysis.wait(10)
         if self.renders is not None:
             self.renders.shutdown()
+        if self.live_listening is not None:
+            self.live_listening.shutdown()
         self.save_settings()
         if self.compare is not None:
             self.compare.close_takes()

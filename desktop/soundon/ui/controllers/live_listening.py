@@ -63,6 +63,7 @@ class LiveListening(QObject):
         self.state = state
         self._take: dict | None = None
         self._sound = TakeSound()
+        self._workers: list[threading.Thread] = []
         self._prepared.connect(self._on_prepared, Qt.ConnectionType.QueuedConnection)
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
         listener = self._device_problem.emit
@@ -81,8 +82,17 @@ class LiveListening(QObject):
         self.state.set_post_available(has_post)
         self.refresh()
         if take is not None:
-            threading.Thread(target=self._prepare_in_background, args=(take,), name="soundon-take-sound",
-                             daemon=True).start()
+            worker = threading.Thread(target=self._prepare_in_background, args=(take,),
+                                      name="soundon-take-sound", daemon=True)
+            self._workers = [w for w in self._workers if w.is_alive()] + [worker]
+            worker.start()
+
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """Let the preparing threads finish: one stopped inside the DSP library at exit aborts the
+        process (its C++ threads are torn down under it)."""
+        for worker in self._workers:
+            worker.join(timeout_s)
+        self._workers = []
 
     def _prepare_in_background(self, take: dict) -> None:
         sound = prepare(take)
