@@ -108,3 +108,75 @@ def test_live_audio_as_heard(qtbot, media, sound_server):
                                        f"underruns {output.underruns}"),
     ]
     report("live audio as heard on the device (PulseAudio null sink monitor)", rows)
+
+
+PLAY_FOR_S = 20.0
+CPU_BUDGET = 1.3
+
+PLAY = """
+import resource, sys, time
+mode, path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+surface = QWidget(); surface.resize(960, 540); surface.show()
+from soundon.ui.player import vlc_player
+if mode == "bare":
+    vlc = vlc_player._load_vlc()
+    player = vlc_player.engine().media_player_new()
+    player.set_xwindow(int(surface.winId()))
+    player.set_media(vlc_player.engine().media_new_path(path))
+    start = lambda: player.play()
+    stop = lambda: player.stop()
+else:
+    from soundon.core.listening import ListeningSetup
+    from soundon.ui.player import live_audio
+    player = vlc_player.VlcPlayer()
+    player.bind(surface)
+    output = live_audio.live_output()
+    live_audio.hear(ListeningSetup("phone", "cafe"))
+    player.set_audible(True)
+    while not output.running():
+        app.processEvents(); time.sleep(0.01)
+    start = lambda: player.load(path, 25, autoplay=True)
+    stop = lambda: player.release()
+begin = resource.getrusage(resource.RUSAGE_SELF)
+start()
+QTimer.singleShot(int(seconds * 1000), app.quit)
+app.exec()
+end = resource.getrusage(resource.RUSAGE_SELF)
+stop()
+print((end.ru_utime - begin.ru_utime) + (end.ru_stime - begin.ru_stime))
+"""
+
+
+def test_playback_cpu_against_bare_libvlc(sound_server):
+    """CPU time of 20 s of a 60 s 1080p take: the app's player with phone + café heard live, against a
+    bare libVLC player of the same take with libVLC's own audio output (same video output)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.benchmarks.test_swap_bench import CACHE, RECIPE
+    from soundon.media.synth import ClipSpec, make_clip
+    take = CACHE / "take-60s-1080p.mp4"
+    stamp = CACHE / "media.recipe"
+    if not (take.is_file() and stamp.is_file() and stamp.read_text() == RECIPE):
+        CACHE.mkdir(parents=True, exist_ok=True)
+        make_clip(take, ClipSpec(duration=60, size="1920x1080", fps="25", video_codec="h264"))
+    env = {k: v for k, v in os.environ.items() if k != "SOUNDON_AUDIO_OUTPUT"}
+
+    def cpu(mode: str) -> float:
+        proc = subprocess.run([sys.executable, "-c", PLAY, mode, str(take), str(PLAY_FOR_S)], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return float(proc.stdout.strip().splitlines()[-1])
+
+    bare = [cpu("bare") for _ in range(2)]
+    live = [cpu("live") for _ in range(2)]
+    ratio = min(live) / min(bare)
+    report("playback CPU, 20 s of a 60 s 1080p take (best of 2)", [
+        ("bare libVLC (its own audio output)", f"{min(bare):.2f} s CPU"),
+        ("app player, phone + café live", f"{min(live):.2f} s CPU"),
+        ("ratio", f"{ratio:.2f}x   budget {CPU_BUDGET:g}x   {'pass' if ratio <= CPU_BUDGET else 'FAIL'}"),
+    ])
