@@ -29,8 +29,10 @@ class TakeSound:
         self.problem = problem
 
 
-def prepare(take: dict) -> TakeSound:
-    """Decode what the take needs (runs in a worker thread; never raises)."""
+def prepare(take: dict, match_gains: bool) -> TakeSound:
+    """Decode what the take needs: its post track, and with match_gains the gain of each profile
+    (a decode of the take and a pass through the graph per profile: only made while match loudness
+    is on). Runs in a worker thread; never raises."""
     from soundon.media.audio_graph import match_gain  # noqa: PLC0415 — scipy/pedalboard on first use
     from soundon.media.dsp.decode import decode  # noqa: PLC0415
     from soundon.media.post_source import PostSource  # noqa: PLC0415
@@ -44,7 +46,7 @@ def prepare(take: dict) -> TakeSound:
         except Exception as exc:  # noqa: BLE001 — any failure is a sentence; the native audio plays on
             problem = f"The post track {Path(track).name} can't be heard: {exc}"
     gains = {}
-    if take.get("has_audio"):
+    if match_gains and take.get("has_audio"):
         try:
             native = decode(take["path"], max(1, int(take.get("audio_channels") or 2)))
             gains = {name: match_gain(native, name) for name in PROFILE_NAMES}
@@ -63,6 +65,7 @@ class LiveListening(QObject):
         self.state = state
         self._take: dict | None = None
         self._sound = TakeSound()
+        self._gains_asked = False   # the match gains of the take on screen are made or being made
         self._workers: list[threading.Thread] = []
         self._prepared.connect(self._on_prepared, Qt.ConnectionType.QueuedConnection)
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
@@ -78,14 +81,19 @@ class LiveListening(QObject):
             return
         self._take = take
         self._sound = TakeSound()
+        self._gains_asked = False
         has_post = bool(take and take.get("post_track") and Path(take["post_track"]).is_file())
         self.state.set_post_available(has_post)
-        self.refresh()
-        if take is not None:
-            worker = threading.Thread(target=self._prepare_in_background, args=(take,),
-                                      name="soundon-take-sound", daemon=True)
-            self._workers = [w for w in self._workers if w.is_alive()] + [worker]
-            worker.start()
+        if has_post and not self.state.match_loudness:
+            self._start(take, match_gains=False)
+        self.refresh()   # with match loudness on, this asks for the gains (and the post track with them)
+
+    def _start(self, take: dict, match_gains: bool) -> None:
+        self._gains_asked = self._gains_asked or match_gains
+        worker = threading.Thread(target=self._prepare_in_background, args=(take, match_gains),
+                                  name="soundon-take-sound", daemon=True)
+        self._workers = [w for w in self._workers if w.is_alive()] + [worker]
+        worker.start()
 
     def shutdown(self, timeout_s: float = 10.0) -> None:
         """Let the preparing threads finish: one stopped inside the DSP library at exit aborts the
@@ -94,8 +102,8 @@ class LiveListening(QObject):
             worker.join(timeout_s)
         self._workers = []
 
-    def _prepare_in_background(self, take: dict) -> None:
-        sound = prepare(take)
+    def _prepare_in_background(self, take: dict, match_gains: bool) -> None:
+        sound = prepare(take, match_gains)
         try:
             self._prepared.emit(take["id"], sound)
         except RuntimeError:
@@ -104,6 +112,8 @@ class LiveListening(QObject):
     def _on_prepared(self, take_id: int, sound: TakeSound) -> None:
         if self._take is None or self._take["id"] != take_id:
             return   # prepared for a take that has left the screen
+        if not sound.match_gains and self._sound.match_gains:
+            sound.match_gains = self._sound.match_gains   # a post-only result keeps gains already made
         self._sound = sound
         if sound.problem:
             self.problem.emit(sound.problem)
@@ -115,6 +125,9 @@ class LiveListening(QObject):
 
     def refresh(self) -> None:
         state = self.state
+        if state.match_loudness and self._take is not None and not self._gains_asked \
+                and self._take.get("has_audio"):
+            self._start(self._take, match_gains=True)
         gain = self._sound.match_gains.get(state.profile, 0.0)
         live_audio.hear(state.setup, match_gain_db=gain)
         graph = live_audio.live_output().graph
