@@ -55,6 +55,12 @@ def _open(graph, feed) -> None:
     _opened_at = time.monotonic()
 
 
+def stop_hearing(feed) -> None:
+    """This feed is no longer the one heard (nothing to do when it wasn't, or no device is open)."""
+    if _output is not None and _output.feed is feed:
+        _output.listen_to(None)
+
+
 def hear(setup: ListeningSetup, *, match_gain_db: float = 0.0) -> None:
     """What the editor chose to hear, from the next block on."""
     live_output().graph.set_setup(setup, match_gain_db=match_gain_db)

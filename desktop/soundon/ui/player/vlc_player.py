@@ -41,7 +41,6 @@ from PySide6.QtWidgets import QWidget
 from soundon.core.timecode import frame_duration, last_frame_start, snap_to_frame
 from soundon.ui.player import live_audio
 from soundon.ui.player.audio_route import AudioRoute
-from soundon.ui.player.live_audio import live_audio_enabled
 from soundon.media.tools import ToolMissing, install_hint
 
 NATIVE_AUDIO = "native"   # the take's own audio track
@@ -183,7 +182,7 @@ class VlcPlayer(QObject):
         self._route = None   # the live audio route (ui/player/live_audio.py) unless a test taps libVLC
         if audio_tap:
             audio_tap(self._player, NATIVE_AUDIO)
-        elif live_audio_enabled():
+        elif live_audio.live_audio_enabled():
             self._route = AudioRoute(vlc, self._player)
         self._player.video_set_key_input(False)    # keys and clicks belong to the Qt window
         self._player.video_set_mouse_input(False)
@@ -586,11 +585,10 @@ class VlcPlayer(QObject):
         """One player is heard at a time (the take on screen; in Compare, the chosen one)."""
         self._audible = audible
         if self._route is not None:
-            output = live_audio.live_output()
             if audible:
-                output.listen_to(self._route.feed)
-            elif output.feed is self._route.feed:
-                output.listen_to(None)
+                live_audio.live_output().listen_to(self._route.feed)
+            else:
+                live_audio.stop_hearing(self._route.feed)
         self._apply_audio()
 
     @property
