@@ -24,6 +24,22 @@ def test_bootstrap_names_what_the_suite_and_the_make_targets_run():
     assert not {"imagemagick", "imagemagick-6.q16"} & packages  # screenshots come from ffmpeg's x11grab
 
 
+@pytest.fixture
+def hand_installed():
+    """make(name): a script outside any package and outside pytest's temporary folders, as a tool
+    installed by hand (in /usr/local/bin, say) would be."""
+    hand = Path(tempfile.mkdtemp(prefix="hand-installed-"))
+
+    def make(name: str) -> Path:
+        tool = hand / name
+        tool.write_text("#!/bin/sh\nexit 0\n")
+        tool.chmod(0o755)
+        return tool
+
+    yield make
+    shutil.rmtree(hand)
+
+
 @needs_dpkg
 def test_ffmpeg_from_its_debian_package_is_allowed():
     verdict = judge(shutil.which("ffmpeg"))
@@ -32,17 +48,10 @@ def test_ffmpeg_from_its_debian_package_is_allowed():
 
 
 @needs_dpkg
-def test_a_program_installed_by_hand_is_refused(tmp_path):
-    hand = Path(tempfile.mkdtemp(prefix="hand-installed-"))
-    try:
-        tool = hand / "convert"
-        tool.write_text("#!/bin/sh\nexit 0\n")
-        tool.chmod(0o755)
-        verdict = judge(str(tool))
-        assert not verdict.allowed
-        assert "not installed by any Debian package" in verdict.why
-    finally:
-        shutil.rmtree(hand)
+def test_a_program_installed_by_hand_is_refused(hand_installed):
+    verdict = judge(str(hand_installed("convert")))
+    assert not verdict.allowed
+    assert "not installed by any Debian package" in verdict.why
 
 
 @needs_dpkg
@@ -58,31 +67,25 @@ def test_a_program_of_a_package_bootstrap_does_not_install_is_refused():
 
 
 @needs_dpkg
-def test_the_suite_fails_a_test_that_runs_a_hand_installed_program(tmp_path):
+def test_the_suite_fails_a_test_that_runs_a_hand_installed_program(tmp_path, hand_installed):
     """The guard as the suite uses it: an inner pytest run whose test calls a hand-installed program."""
-    hand = Path(tempfile.mkdtemp(prefix="hand-installed-"))
-    try:
-        tool = hand / "import"
-        tool.write_text("#!/bin/sh\nexit 0\n")
-        tool.chmod(0o755)
-        inner = tmp_path / "inner"
-        inner.mkdir()
-        (inner / "conftest.py").write_text(
-            "from tests.conftest import pytest_configure, pytest_unconfigure, _programs_from_bootstrap_only\n")
-        (inner / "test_screenshot.py").write_text(textwrap.dedent(f"""
-            import subprocess
-            def test_takes_a_screenshot():
-                subprocess.run([{str(tool)!r}, "-window", "root", "shot.png"], check=True)
-            def test_runs_ffmpeg():
-                subprocess.run(["ffmpeg", "-hide_banner", "-version"], check=True, capture_output=True)
-        """))
-        proc = subprocess.run([sys.executable, "-m", "pytest", str(inner), "-q", "-p", "no:cacheprovider",
-                               "--rootdir", str(inner), "-o", "addopts="],
-                              capture_output=True, text=True, cwd=ROOT, timeout=120,
-                              env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'desktop'}"})
-        out = proc.stdout + proc.stderr
-        assert proc.returncode == 1, out
-        assert "2 passed" in out and "1 error" in out, out
-        assert "a fresh machine won't have" in out and str(tool) in out, out
-    finally:
-        shutil.rmtree(hand)
+    tool = hand_installed("import")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "conftest.py").write_text(
+        "from tests.conftest import pytest_configure, pytest_unconfigure, _programs_from_bootstrap_only\n")
+    (inner / "test_screenshot.py").write_text(textwrap.dedent(f"""
+        import subprocess
+        def test_takes_a_screenshot():
+            subprocess.run([{str(tool)!r}, "-window", "root", "shot.png"], check=True)
+        def test_runs_ffmpeg():
+            subprocess.run(["ffmpeg", "-hide_banner", "-version"], check=True, capture_output=True)
+    """))
+    proc = subprocess.run([sys.executable, "-m", "pytest", str(inner), "-q", "-p", "no:cacheprovider",
+                           "--rootdir", str(inner), "-o", "addopts="],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'desktop'}"})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "2 passed" in out and "1 error" in out, out
+    assert "a fresh machine won't have" in out and str(tool) in out, out
