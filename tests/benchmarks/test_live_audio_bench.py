@@ -120,12 +120,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 app = QApplication([])
 surface = QWidget(); surface.resize(960, 540); surface.show()
-from soundon.ui.player import vlc_player
+from soundon.ui.player import libvlc, vlc_player
 if mode == "bare":
-    vlc = vlc_player._load_vlc()
-    player = vlc_player.engine().media_player_new()
+    player = libvlc.engine().media_player_new()
     player.set_xwindow(int(surface.winId()))
-    player.set_media(vlc_player.engine().media_new_path(path))
+    player.set_media(libvlc.engine().media_new_path(path))
     start = lambda: player.play()
     stop = lambda: player.stop()
 else:

@@ -25,9 +25,8 @@ class Untouched:
 
 @pytest.fixture
 def libvlc():
-    from soundon.ui.player import vlc_player
-    vlc = vlc_player._load_vlc()
-    return vlc, vlc_player.engine()
+    from soundon.ui.player import libvlc
+    return libvlc.load_vlc(), libvlc.engine()
 
 
 def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_server):

@@ -25,13 +25,6 @@ TAKES = (
 
 
 @pytest.fixture
-def legacy_audio(monkeypatch):
-    """libVLC's own audio output with pre-rendered listening files (SOUNDON_LIVE_AUDIO=0): the tests of
-    that older path, which goes once the live engine has replaced it everywhere."""
-    monkeypatch.setenv("SOUNDON_LIVE_AUDIO", "0")
-
-
-@pytest.fixture
 def ui_settings(tmp_path):
     from PySide6.QtCore import QSettings
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

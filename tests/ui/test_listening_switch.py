@@ -1,38 +1,45 @@
-import pytest
-"""The listening switch always says what the editor hears."""
+"""The listening switch always says what the editor hears: a setting is heard from the next block
+(nothing to wait for), and what a take still lacks, its post track being loaded or unplayable, is
+said beside the setting."""
+from __future__ import annotations
+
 import numpy as np
-import wave
 
-# The pre-rendered listening files and follower players (SOUNDON_LIVE_AUDIO=0).
-pytestmark = pytest.mark.usefixtures("legacy_audio")
+from tests.signals import write_wav
 
 
-def tone(path, frequency):
-    rate = 48000
-    t = np.arange(int(2.5 * rate)) / rate
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes((0.3 * np.sin(2 * np.pi * frequency * t) * 32767).astype("<i2").tobytes())
-    return str(path)
-
-
-def test_the_label_follows_what_the_player_plays(qtbot, window, tmp_path):
+def test_every_setting_is_named_at_once_with_nothing_to_wait_for(qtbot, window):
     switch = window.listening_switch
-    window.renders.show_take(None)   # this test hands the player renders of its own
-    assert window.listening.profile == "phone"
     qtbot.waitUntil(lambda: window.deck.player.state.value == "paused", timeout=5000)
-    assert switch.full_text() == "Phone — original audio (no render yet)"
-    take_id = window.current_take_id()
-    with qtbot.waitSignal(window.deck.audio_renders_ready, timeout=20000):
-        window.deck.set_audio_renders(take_id, {"phone": tone(tmp_path / "phone.wav", 1000),
-                                                "laptop": tone(tmp_path / "laptop.wav", 2000)})
-    qtbot.waitUntil(lambda: switch.full_text() == "Phone", timeout=5000)
-    assert window.deck.player.current_audio() == "phone"
-    window.listening.cycle_profile()   # budget phone: no render
-    qtbot.waitUntil(lambda: "original audio" in switch.full_text(), timeout=3000)
-    window.listening.set_profile("laptop")
-    qtbot.waitUntil(lambda: switch.full_text() == "Laptop", timeout=3000)
-    assert window.deck.player.current_audio() == "laptop"
+    assert window.listening.profile == "phone"
+    assert switch.full_text() == "Phone" and window.listening.ready()
+    for action in ("cycle_profile", "cycle_noise", "volume_down"):
+        window.actions[action].trigger()
+        assert switch.full_text() == window.listening.setup.label(), action   # within the key press
     assert "approximation" in switch.toolTip()
+
+
+def test_a_post_track_is_said_while_it_loads_and_when_it_cannot_play(qtbot, window, tmp_path):
+    switch = window.listening_switch
+    take = window.current_take()
+    broken = tmp_path / "broken post.wav"
+    broken.write_bytes(b"RIFF not really a wave file" * 100)
+    window.library.save_swap_spec(take["id"], str(broken), {"offset": 0.0, "fit": "trim"})
+    other = next(t for t in window.model.rows() if t["id"] != take["id"])
+    window.select_take(other["id"])
+    window.select_take(take["id"])
+    qtbot.waitUntil(lambda: window.listening.post_available, timeout=5000)
+    with qtbot.waitSignal(window.live_listening.problem, timeout=10000) as said:
+        window.actions["hear_post"].trigger()
+    assert "broken post.wav" in said.args[0]
+    assert switch.full_text() == "Post track · Phone — original audio: the post track can't be played"
+    assert not window.listening.ready()
+
+    t = np.arange(48000 * 2) / 48000
+    track = write_wav(tmp_path / "post.wav", np.column_stack([0.2 * np.sin(2 * np.pi * 500 * t)] * 2))
+    window.library.save_swap_spec(take["id"], str(track), {"offset": 0.0, "fit": "trim"})
+    window.select_take(other["id"])
+    window.select_take(take["id"])
+    qtbot.waitUntil(lambda: switch.full_text() == "Post track · Phone", timeout=10000)
+    window.actions["cycle_profile"].trigger()
+    assert switch.full_text() == "Post track · " + window.listening.setup.label()   # instant

@@ -107,8 +107,6 @@ def _audio_output() -> str:
     """The live audio output the played clip went to. No device is reported, not failed: the app
     plays the picture without sound then, and a build machine often has no sound server."""
     from soundon.ui.player import live_audio
-    if not live_audio.live_audio_enabled():
-        return "libVLC's own output (SOUNDON_LIVE_AUDIO=0)"
     output = live_audio.live_output()
     if output.problem:
         return f"none: {output.problem}; the picture plays without sound"

@@ -39,11 +39,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from soundon.core.listening import DEFAULT_PROFILE, ListeningSetup
+from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
 from soundon.media import loudness, priority, tools
-from soundon.media.listening import SINGLE_THREAD, k_weighting_chain, listening_graph, source_args
+from soundon.media.listening import SINGLE_THREAD, device_response_graph, k_weighting_chain, source_args
 from soundon.media.probe import MediaInfo, probe
 
 LOW_FREQ_SPLIT_HZ = 250
@@ -106,9 +106,8 @@ def analysis_graph(channels: int, rate: int) -> tuple[str, _Layout]:
     parts.append(f"[ak]{k_weighting_chain(rate, name)}[ko]")
     parts.append(f"[alow]lowpass=f={LOW_FREQ_SPLIT_HZ}:p=2:t=q:w=0.5412,"
                  f"lowpass=f={LOW_FREQ_SPLIT_HZ}:p=2:t=q:w=1.3066,{pin}[lowo]")
-    parts.append(listening_graph(ListeningSetup(DEFAULT_PROFILE), channels=channels, source="aph",
-                                 output="pho", rate=None, input_rate=rate, dynamics=False, stereo_out=False,
-                                 tag="ph"))
+    parts.append(device_response_graph(profile_named(DEFAULT_PROFILE), channels=channels, rate=rate,
+                                       source="aph", output="pho"))
     parts.append(f"[pho]{k_weighting_chain(rate, 'mono')}[phk]")
     inputs = "[rawo][ko][lowo][phk]"
     if channels > 2:

@@ -55,7 +55,7 @@ def missing_tools() -> tuple[list[str], str | None]:
             find()
         except ToolMissing as exc:
             fatal.append(str(exc))
-    from soundon.ui.player.vlc_player import playback_problem  # noqa: PLC0415 — loads libVLC
+    from soundon.ui.player.libvlc import playback_problem  # noqa: PLC0415 — loads libVLC
     return fatal, playback_problem()
 
 

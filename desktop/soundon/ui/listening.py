@@ -1,9 +1,10 @@
 """What the editor hears: listening profile (M), noise environment (N), phone volume, match
 loudness, and native audio or the post track.
 
-The state is remembered between sessions (QSettings). The player is asked for the audio render of
-the current setup by its render key; until renders exist for a take, the player plays the
-original audio, and the switch says so — the label always names what is actually heard.
+The state is remembered between sessions (QSettings). Every setting is heard from the next block
+of the live audio graph; only what a take brings (its post track, its match-loudness gains) takes a
+moment to prepare, and until it is there the switch says what is heard instead — the label always
+names what is actually heard.
 """
 from __future__ import annotations
 
@@ -14,18 +15,11 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from soundon.core.listening import (NOISE_NAMES, PROFILE_NAMES, ListeningSetup, nearest_volume_step, noise_named,
                                     profile_named)
 from soundon.ui.player import live_audio
-from soundon.ui.player.vlc_player import NATIVE_AUDIO
 
 PROFILE_KEY = "listening/profile"
 NOISE_KEY = "listening/noise"
 VOLUME_KEY = "listening/volume"
 MATCH_KEY = "listening/match"
-POST_PREFIX = "post:"
-
-
-def render_key(setup: ListeningSetup, post: bool = False) -> str:
-    """The name a listening render is registered under in the player: 'phone+cafe-12', 'post:laptop'."""
-    return (POST_PREFIX if post else "") + setup.key
 
 
 class ListeningState(QObject):
@@ -45,7 +39,7 @@ class ListeningState(QObject):
                                      noise if noise in NOISE_NAMES else None, volume, match)
         self._post = False          # the post track instead of the take's own audio (not remembered)
         self._post_available = False
-        self._hearing = NATIVE_AUDIO
+        self._preparing = ""        # what of the take is not heard yet, e.g. "post track loading"
 
     # -- the setup ------------------------------------------------------------------------------------
 
@@ -73,10 +67,6 @@ class ListeningState(QObject):
     def post(self) -> bool:
         """The post track is heard (only when the take on screen has one)."""
         return self._post and self._post_available
-
-    @property
-    def render_key(self) -> str:
-        return render_key(self._setup, self.post)
 
     def _set(self, setup: ListeningSetup) -> None:
         if setup == self._setup:
@@ -139,17 +129,16 @@ class ListeningState(QObject):
         """The audio device came or went: the label says so."""
         self.changed.emit()
 
-    def set_hearing(self, audio: str) -> None:
-        """What the player reports it plays (NATIVE_AUDIO or a render key)."""
-        if audio != self._hearing:
-            self._hearing = audio
+    def set_preparing(self, what: str) -> None:
+        """What the take on screen still lacks to be heard as the switch says ("" once it is all
+        heard), said in the editor's words: "original audio until the post track is loaded"."""
+        if what != self._preparing:
+            self._preparing = what
             self.changed.emit()
 
-    def rendered(self) -> bool:
-        """True when what is heard is what the switch names (headphones = the original audio)."""
-        if self._hearing == self.render_key:
-            return True
-        return self._hearing == NATIVE_AUDIO and self._setup.effective.profile == "headphones" and not self.post
+    def ready(self) -> bool:
+        """True when what is heard is what the switch names."""
+        return not self._preparing
 
     def label(self) -> str:
         text = self._setup.label()
@@ -157,8 +146,8 @@ class ListeningState(QObject):
             text = "Post track · " + text
         if live_audio.output_problem():
             return text + " — no audio output"
-        if not self.rendered():
-            text += " — original audio (no render yet)" if self._hearing == NATIVE_AUDIO else " — switching…"
+        if self._preparing:
+            text += f" — {self._preparing}"
         return text
 
     def tooltip(self) -> str:
@@ -173,7 +162,6 @@ class ListeningState(QObject):
             lines.append(f"{noise.label}: {noise.level_dba:g} dBA around the listener.")
         if self._post and not self._post_available:
             lines.append("This take has no post track: you hear its own audio.")
-        if not self.rendered():
-            lines.append("The render for this setting is being made; until it is attached you hear the "
-                         "take's original audio.")
+        if self._preparing:
+            lines.append(f"Being prepared for this take: {self._preparing}.")
         return "\n".join(lines)

@@ -122,14 +122,10 @@ class MainWindow(QMainWindow):
         self.transport.extra.addWidget(self.listening_switch)
         self.phone_volume = PhoneVolume(self.listening, self)
         self.transport.extra.addWidget(self.phone_volume)
-        self.renders = None        # pre-rendered listening files (only without the live audio engine)
         self.live_listening = None
-        if self.deck is not None and self.deck.player.live:
+        if self.deck is not None:
             from soundon.ui.controllers.live_listening import LiveListening  # noqa: PLC0415 — with the player
             self.live_listening = LiveListening(self.listening, self)
-        elif self.deck is not None:
-            from soundon.ui.listening_renders import ListeningRenders  # noqa: PLC0415 — with the player
-            self.renders = ListeningRenders(self.library.cache_dir, self.deck, self.listening, self)
         self.compare = CompareView(self) if problem is None else None
         if self.compare is not None:
             for name in ("frame_back", "play_pause", "frame_forward", "add_note"):
@@ -243,9 +239,8 @@ class MainWindow(QMainWindow):
         self.analysis.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.analysis.finished.connect(self._analysis_finished)
         self.inspector.translation.target_chosen.connect(self.set_delivery_target)
-        for source in (self.renders, self.live_listening):
-            if source is not None:
-                source.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        if self.live_listening is not None:
+            self.live_listening.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.inspector.note_submitted.connect(self.save_note)
         self.inspector.note_cancelled.connect(self.end_note)
         self.inspector.note_delete_requested.connect(self.delete_note)
@@ -257,7 +252,6 @@ class MainWindow(QMainWindow):
             self.deck.length_changed.connect(self.transport.set_duration)
             self.deck.length_changed.connect(self.transport.scrub_bar.set_duration)
             self.deck.state_changed.connect(self._player_state_changed)
-            self.deck.audio_track_changed.connect(self.listening.set_hearing)
             self.deck.error.connect(lambda message: self.statusBar().showMessage(message, 8000))
             self.shuttle.speed_changed.connect(self.transport.show_speed)
         if self.compare is not None:
@@ -414,9 +408,7 @@ class MainWindow(QMainWindow):
         self._show_notes(take["id"])
         if self.deck is not None:
             self.deck.show_take(take, autoplay=autoplay)
-            for source in (self.renders, self.live_listening):
-                if source is not None:
-                    source.show_take(take)
+            self.live_listening.show_take(take)
             self.deck.set_loop(self.actions["loop"].isChecked())
             neighbour = self.proxy.index(current.row() + self._direction, 0)
             if neighbour.isValid():
@@ -645,17 +637,11 @@ class MainWindow(QMainWindow):
     # -- listening ----------------------------------------------------------------------------------
 
     def _listening_changed(self) -> None:
-        if self.renders is not None:
-            self.renders.refresh()   # make (and attach) what this setting and its neighbours need
         a = self.actions
         for name, on in (("match_loudness", self.listening.match_loudness), ("hear_post", self.listening.post)):
             if a[name].isChecked() != on:
                 a[name].setChecked(on)
         a["hear_post"].setEnabled(self.listening.post_available)
-        key = self.listening.render_key
-        if self.renders is not None and getattr(self, "_selected_audio", None) != key:
-            self._selected_audio = key
-            self.deck.select_audio(key)
         if self.statusBar() is not None and self.isVisible():
             self.statusBar().showMessage(f"Listening: {self.listening.label()}", 3000)
 
@@ -679,6 +665,7 @@ class MainWindow(QMainWindow):
             return False
         if self.deck is not None:
             self.deck.player.pause()
+            self.deck.go_silent()
         self.pages.setCurrentWidget(self.compare)
         self.compare.open(takes, peaks_for=self.peaks)
         self.compare.setFocus(Qt.FocusReason.OtherFocusReason)   # never inside a player's native window
@@ -815,8 +802,6 @@ class MainWindow(QMainWindow):
             self.importer.wait(10)
         self.analysis.cancel()
         self.analysis.wait(10)
-        if self.renders is not None:
-            self.renders.shutdown()
         if self.live_listening is not None:
             self.live_listening.shutdown()
         self.save_settings()

@@ -1,15 +1,13 @@
 """The libVLC player, for real: a tiny take played into a native widget on the virtual display."""
 from __future__ import annotations
 
-import wave
-
-import numpy as np
 import pytest
 
 from soundon.core.timecode import frame_duration
 from soundon.ui.player.deck import PlayerDeck
 from soundon.ui.player.video_surface import VideoSurface
-from soundon.ui.player.vlc_player import NATIVE_AUDIO, PlayerState, VlcPlayer, instance_args
+from soundon.ui.player.libvlc import instance_args
+from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
 
 
 @pytest.fixture
@@ -31,27 +29,8 @@ def player(qtbot, surface):
 
 
 @pytest.fixture
-def legacy_player(legacy_audio, qtbot):
-    from soundon.ui.player.vlc_player import VlcPlayer
-    p = VlcPlayer()
-    yield p
-    p.release()
-
-
-@pytest.fixture
 def take(media):
     return media.clip("take.mp4", duration=3.0, size="160x90", fps="25", audio="sine=frequency=440:sample_rate=48000")
-
-
-def write_tone(path, frequency, seconds=3.0, rate=48000):
-    t = np.arange(int(seconds * rate)) / rate
-    samples = (0.3 * np.sin(2 * np.pi * frequency * t) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(samples.tobytes())
-    return path
 
 
 def test_instance_args_come_from_one_place(monkeypatch):
@@ -126,52 +105,16 @@ def test_loop_goes_back_to_the_in_point(qtbot, player, take):
     assert max(seen) < 0.9 and min(seen[5:]) >= 0.39
 
 
-def test_audio_renders_switch_without_a_jump(qtbot, legacy_player, surface, take, tmp_path):
-    player = legacy_player
-    player.bind(surface)
+def test_a_pause_right_after_a_seek_while_playing_holds_that_frame(qtbot, player, take):
     player.load(take, 25, autoplay=True)
     qtbot.waitUntil(player.is_playing, timeout=5000)
-    qtbot.waitUntil(lambda: player.current_audio() == NATIVE_AUDIO, timeout=3000)
-    renders = {"phone": str(write_tone(tmp_path / "phone.wav", 1000)),
-               "laptop": str(write_tone(tmp_path / "laptop.wav", 2000))}
-    with qtbot.waitSignal(player.audio_renders_ready, timeout=20000) as ready:
-        player.set_audio_renders(renders)
-    assert ready.args[0] == ["phone", "laptop"]
-    qtbot.waitUntil(player.is_playing, timeout=5000)
-    assert player._unmuted() == [NATIVE_AUDIO]   # renders attached muted: the take is still heard
-    before = player.position()
-    with qtbot.waitSignal(player.audio_track_changed, timeout=3000) as changed:
-        player.select_audio("phone")
-    assert changed.args[0] == "phone"
-    assert player._unmuted() == ["phone"]       # a mute flip: the take's own audio is muted
-    assert player.is_playing()
-    assert abs(player.position() - before) < 0.2   # still where it was: no seek, no re-open
-    player.select_audio("laptop")
-    assert player.current_audio() == "laptop" and player._unmuted() == ["laptop"]
-    player.select_audio("earbuds")  # no render for it: the original audio
-    assert player.current_audio() == NATIVE_AUDIO and player._unmuted() == [NATIVE_AUDIO]
-    # A pause that comes while a seek's lock-step is under way stops there, on the frame.
     player.seek(1.0)
     player.pause()
-    assert player.state == PlayerState.PAUSED and player.position() == pytest.approx(1.0, abs=1e-6)
-    qtbot.waitUntil(lambda: abs(player.reported_time() - 1.0) < 1 / 25 and player._sync_target is None,
-                    timeout=5000)
-    assert player.state == PlayerState.PAUSED and player._player.get_state().value == 4   # libVLC: Paused
-    # Seeking still works on the take with renders attached (it did not with libVLC slaves).
+    assert player.state == PlayerState.PAUSED and player.position() == pytest.approx(1.0, abs=1 / 25)
+    qtbot.waitUntil(lambda: abs(player.reported_time() - player.position()) < 1 / 25, timeout=5000)
+    assert player.state == PlayerState.PAUSED
     player.seek(2.0)
     qtbot.waitUntil(lambda: abs(player.reported_time() - 2.0) < 1 / 25, timeout=3000)
-
-
-def test_an_inaudible_player_has_its_audio_switched_off(qtbot, legacy_player, take):
-    """libVLC's own output (SOUNDON_LIVE_AUDIO=0): audio off is no audio track."""
-    player = legacy_player
-    player.set_audible(False)
-    player.load(take, 25, autoplay=True)
-    qtbot.waitUntil(player.is_playing, timeout=5000)
-    qtbot.waitUntil(lambda: player.audio_track() == -1, timeout=3000)
-    assert player.current_audio() == ""
-    player.set_audible(True)
-    assert player.audio_track() > 0 and player.current_audio() == NATIVE_AUDIO
 
 
 def test_a_file_vlc_cannot_play_is_reported(qtbot, player, tmp_path):

@@ -4,7 +4,7 @@ screen's post track and match-loudness gain.
 A setting change goes to the graph at once (heard from the next device buffer). What depends on the
 take, its post track decoded and placed by its swap spec and the gain that matches each profile's
 loudness to the headphones', is prepared in a background thread when the take comes on screen;
-until it is there, the take's own audio is heard and the switch says so.
+until it is there, the switch says what is heard instead.
 """
 from __future__ import annotations
 
@@ -17,16 +17,19 @@ from soundon.core.listening import PROFILE_NAMES
 from soundon.core.swap_spec import SwapSpec
 from soundon.ui.listening import ListeningState
 from soundon.ui.player import live_audio
-from soundon.ui.player.vlc_player import NATIVE_AUDIO
 
 
 class TakeSound:
     """What one take brings to the graph: its post track (or None) and a match gain per profile."""
 
-    def __init__(self, post=None, match_gains: dict[str, float] | None = None, problem: str = ""):
+    def __init__(self, post=None, match_gains: dict[str, float] | None = None, problem: str = "",
+                 *, post_tried: bool = False, gains_tried: bool = False):
         self.post = post
         self.match_gains = match_gains or {}
         self.problem = problem
+        # Prepared, or found impossible (the problem says why): nothing more is coming.
+        self.post_tried = post_tried
+        self.gains_tried = gains_tried
 
 
 def prepare(take: dict, match_gains: bool) -> TakeSound:
@@ -52,7 +55,7 @@ def prepare(take: dict, match_gains: bool) -> TakeSound:
             gains = {name: match_gain(native, name) for name in PROFILE_NAMES}
         except Exception as exc:  # noqa: BLE001
             problem = problem or f"Match loudness is not available for this take: {exc}"
-    return TakeSound(post, gains, problem)
+    return TakeSound(post, gains, problem, post_tried=True, gains_tried=match_gains)
 
 
 class LiveListening(QObject):
@@ -112,8 +115,9 @@ class LiveListening(QObject):
     def _on_prepared(self, take_id: int, sound: TakeSound) -> None:
         if self._take is None or self._take["id"] != take_id:
             return   # prepared for a take that has left the screen
-        if not sound.match_gains and self._sound.match_gains:
-            sound.match_gains = self._sound.match_gains   # a post-only result keeps gains already made
+        if not sound.gains_tried and self._sound.gains_tried:
+            # a post-only result keeps the gains already made
+            sound.match_gains, sound.gains_tried = self._sound.match_gains, True
         self._sound = sound
         if sound.problem:
             self.problem.emit(sound.problem)
@@ -134,5 +138,11 @@ class LiveListening(QObject):
         post = self._sound.post if state.post else None
         graph.set_post(post)
         graph.set_mix("post" if post is not None else "native")
-        waiting = (state.post and post is None) or (state.match_loudness and not self._sound.match_gains)
-        state.set_hearing(NATIVE_AUDIO if waiting else state.render_key)
+        if state.post and post is None:
+            state.set_preparing("original audio: the post track can't be played" if self._sound.post_tried
+                                else "original audio until the post track is loaded")
+        elif state.match_loudness and not self._sound.gains_tried and self._take is not None \
+                and self._take.get("has_audio"):
+            state.set_preparing("loudness being matched")
+        else:
+            state.set_preparing("")

@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from soundon.ui.player.video_surface import VideoSurface
-from soundon.ui.player.vlc_player import NATIVE_AUDIO, PlayerState, VlcPlayer
+from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
 
 
 @dataclass
@@ -28,8 +28,6 @@ class PlayerDeck(QWidget):
     position_changed = Signal(float)
     length_changed = Signal(float)
     first_frame = Signal()
-    audio_track_changed = Signal(str)
-    audio_renders_ready = Signal(list)
     error = Signal(str)
     take_changed = Signal(object)   # take id on screen, or None
 
@@ -47,7 +45,6 @@ class PlayerDeck(QWidget):
             self._forward(player)
             self._slots.append(_Slot(player, surface))
         self._current = 0
-        self._audio_choice = NATIVE_AUDIO
         self.surface.set_message("Select a take to play it.")
         self.preloads_used = 0   # how many moves were served by the preloaded player
 
@@ -76,8 +73,6 @@ class PlayerDeck(QWidget):
         player.position_changed.connect(only_on_screen(self.position_changed))
         player.length_changed.connect(only_on_screen(self.length_changed))
         player.first_frame.connect(only_on_screen(self.first_frame))
-        player.audio_track_changed.connect(only_on_screen(self.audio_track_changed))
-        player.audio_renders_ready.connect(only_on_screen(self.audio_renders_ready))
         player.error.connect(only_on_screen(self.error))
 
     # -- takes --------------------------------------------------------------------------------------
@@ -122,19 +117,15 @@ class PlayerDeck(QWidget):
         slot.take_id = take["id"]
         slot.surface.set_message("" if take.get("width") else "This take has no picture.")
         slot.player.bind(slot.surface)
-        slot.player.select_audio(self._audio_choice)
         slot.player.load(take["path"], take.get("fps"), autoplay=autoplay)
 
     def _announce(self, slot: _Slot) -> None:
         player = slot.player
-        if player.live:
-            player.set_audible(True)   # the take on screen is the one heard
+        self.hear()   # the take on screen is the one heard
         self.state_changed.emit(player.state.value)
         if player.length:
             self.length_changed.emit(player.length)
         self.position_changed.emit(player.position())
-        if player.current_audio():
-            self.audio_track_changed.emit(player.current_audio())
         self.take_changed.emit(slot.take_id)
 
     def set_loop(self, loop: bool, in_out: tuple[float, float] | None = None) -> None:
@@ -143,20 +134,17 @@ class PlayerDeck(QWidget):
 
     # -- what the editor hears ----------------------------------------------------------------------
 
-    def select_audio(self, name: str) -> None:
-        self._audio_choice = name
-        for slot in self._slots:
-            slot.player.select_audio(name)
-
-    def set_audio_renders(self, take_id: int, renders: dict[str, str]) -> None:
-        """Renders of one take ({profile: file}); applied when that take is on screen."""
-        if take_id == self.take_id:
-            self.player.set_audio_renders(renders)
-
     def hear(self) -> None:
-        """The take on screen is heard again (after Compare had its own players heard)."""
-        if self.player.live:
-            self.player.set_audible(True)
+        """The take on screen is the one heard (also after Compare had its own players heard)."""
+        for slot in self._slots:
+            if slot.player is not self.player:
+                slot.player.set_audible(False)
+        self.player.set_audible(True)
+
+    def go_silent(self) -> None:
+        """Nothing of the deck is heard (Compare's players are)."""
+        for slot in self._slots:
+            slot.player.set_audible(False)
 
     def release(self) -> None:
         for slot in self._slots:

@@ -8,13 +8,9 @@ of every take, with nothing rendered beforehand.
 A device that can't be opened (no sound server) or goes away leaves the picture playing and the
 switch saying "no audio output"; the device is tried again when a take is next heard, at most every
 few seconds, so a sound server that comes back is heard again without a restart.
-
-SOUNDON_LIVE_AUDIO=0 leaves libVLC's own audio output in charge, with the older pre-rendered
-listening files (kept only until the live engine has replaced them everywhere).
 """
 from __future__ import annotations
 
-import os
 import time
 
 from soundon.core.listening import ListeningSetup
@@ -25,10 +21,6 @@ RETRY_S = 3.0
 _output: LiveOutput | None = None
 _opened_at = 0.0
 _listeners: list = []
-
-
-def live_audio_enabled() -> bool:
-    return os.environ.get("SOUNDON_LIVE_AUDIO", "1") != "0"
 
 
 def live_output() -> LiveOutput:
@@ -47,9 +39,9 @@ def live_output() -> LiveOutput:
 
 def _open(graph, feed) -> None:
     global _output, _opened_at
-    from soundon.ui.player.vlc_player import _load_vlc  # noqa: PLC0415 — the clock is libVLC's
+    from soundon.ui.player.libvlc import load_vlc  # noqa: PLC0415 — the clock is libVLC's
 
-    vlc = _load_vlc()
+    vlc = load_vlc()
     _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell)
     _output.listen_to(feed)
     _opened_at = time.monotonic()

@@ -68,7 +68,7 @@ class ListeningSwitch(QToolButton):
         self._fit_text()
         self.setToolTip(f"{self.full_text()}\n{self.state.tooltip()}")
         self.setIcon(icon("headphones" if self.state.profile in ("headphones", "earbuds") else "phone"))
-        self.setProperty("rendered", "true" if self.state.rendered() else "false")
+        self.setProperty("ready", "true" if self.state.ready() else "false")
         self.style().unpolish(self)
         self.style().polish(self)
         for action in self._profiles.actions():
