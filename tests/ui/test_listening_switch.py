@@ -43,3 +43,20 @@ def test_a_post_track_is_said_while_it_loads_and_when_it_cannot_play(qtbot, wind
     qtbot.waitUntil(lambda: switch.full_text() == "Post track · Phone", timeout=10000)
     window.actions["cycle_profile"].trigger()
     assert switch.full_text() == "Post track · " + window.listening.setup.label()   # instant
+
+
+def test_the_phone_volume_is_continuous_and_the_keys_go_to_the_marks(qtbot, window, ui_settings):
+    from PySide6.QtWidgets import QAbstractSlider
+    slider = window.phone_volume.slider
+    assert window.listening.volume_db == 0.0
+    for _ in range(3):
+        slider.triggerAction(QAbstractSlider.SliderAction.SliderSingleStepSub)   # a wheel notch or arrow
+    assert window.listening.volume_db == -1.5
+    assert window.phone_volume.value.text() == "−1.5 dB"
+    assert window.listening_switch.full_text() == "Phone · −1.5 dB"
+    assert float(ui_settings.value("listening/volume")) == -1.5
+    window.actions["volume_down"].trigger()      # [ : the next mark down
+    assert window.listening.volume_db == -6.0
+    window.actions["volume_up"].trigger()        # ] : the next mark up
+    assert window.listening.volume_db == 0.0
+    assert slider.value() == slider.maximum()

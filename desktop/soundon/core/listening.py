@@ -115,18 +115,24 @@ def next_profile(current: str) -> str:
     return PROFILE_NAMES[(index + 1) % len(PROFILE_NAMES)]
 
 
-# The phone-volume control moves in steps, like a phone's volume buttons (dB below full volume).
+# The phone volume is continuous (the live graph applies any gain from the next block). [ and ]
+# move between these marks, like a phone's volume buttons (dB below full volume).
 VOLUME_STEPS: tuple[float, ...] = (0.0, -6.0, -12.0, -18.0, -24.0, -30.0)
+VOLUME_RESOLUTION_DB = 0.5   # the slider's and the remembered setting's smallest change
 
 
-def nearest_volume_step(volume_db: float) -> float:
-    return min(VOLUME_STEPS, key=lambda step: abs(step - volume_db))
+def clamp_volume(volume_db: float) -> float:
+    """Within the control's range (full down to the lowest mark), to its resolution."""
+    volume = min(0.0, max(VOLUME_STEPS[-1], float(volume_db)))
+    return round(volume / VOLUME_RESOLUTION_DB) * VOLUME_RESOLUTION_DB + 0.0   # + 0.0: no "−0"
 
 
 def volume_step(current: float, direction: int) -> float:
-    """One step louder (direction +1) or quieter (−1), staying within the steps."""
-    index = VOLUME_STEPS.index(nearest_volume_step(current)) - direction
-    return VOLUME_STEPS[max(0, min(len(VOLUME_STEPS) - 1, index))]
+    """To the next mark louder (direction +1) or quieter (−1), staying within the marks; from
+    between two marks, the next one in that direction."""
+    if direction > 0:
+        return min((s for s in VOLUME_STEPS if s > current + 1e-6), default=VOLUME_STEPS[0])
+    return max((s for s in VOLUME_STEPS if s < current - 1e-6), default=VOLUME_STEPS[-1])
 
 
 def next_noise(current: str | None) -> str | None:
@@ -172,7 +178,7 @@ class ListeningSetup:
         if setup.noise:
             key += f"+{setup.noise}"
         if setup.volume_db:
-            key += f"{setup.volume_db:+.0f}"
+            key += f"{setup.volume_db:+g}"
         if setup.match_loudness:
             key += "="
         return key
@@ -197,29 +203,12 @@ class ListeningSetup:
             noise = noise_named(setup.noise)
             parts.append(f"{noise.label} {noise.level_dba:g} dBA")
         if setup.volume_db:
-            parts.append(f"{setup.volume_db:+.0f} dB".replace("-", "−"))
+            parts.append(volume_text(setup.volume_db))
         if setup.match_loudness:
             parts.append("matched")
         return " · ".join(parts)
 
 
-def renders_to_prepare(current: ListeningSetup) -> list[ListeningSetup]:
-    """The renders a take needs for instant switching from `current`, most urgent first.
-
-    What is heard now; every profile at the same place/volume (M); then what one press of N or of
-    the volume control reaches. Setups that render the same (a laptop ignores the noise) appear once.
-    """
-    wanted = [current]
-    wanted += [replace(current, profile=name) for name in PROFILE_NAMES]
-    phones = [name for name in PROFILE_NAMES if profile_named(name).takes_noise]
-    neighbours = [current.with_next_noise(), current.with_volume_step(+1), current.with_volume_step(-1)]
-    for step in neighbours:
-        wanted += [replace(step, profile=current.profile)] + [replace(step, profile=name) for name in phones]
-    seen: set[ListeningSetup] = set()
-    ordered = []
-    for setup in wanted:
-        key = setup.effective
-        if key not in seen:
-            seen.add(key)
-            ordered.append(key)
-    return ordered
+def volume_text(volume_db: float) -> str:
+    """'full', '−6 dB', '−7.5 dB' (a true minus sign)."""
+    return "full" if not volume_db else f"{volume_db:+g} dB".replace("-", "−")

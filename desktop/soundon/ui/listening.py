@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from soundon.core.listening import (NOISE_NAMES, PROFILE_NAMES, ListeningSetup, nearest_volume_step, noise_named,
+from soundon.core.listening import (NOISE_NAMES, PROFILE_NAMES, ListeningSetup, clamp_volume, noise_named,
                                     profile_named)
 from soundon.ui.player import live_audio
 
@@ -31,7 +31,7 @@ class ListeningState(QObject):
         profile = str(settings.value(PROFILE_KEY, ListeningSetup().profile))
         noise = settings.value(NOISE_KEY, "") or None
         try:
-            volume = nearest_volume_step(float(settings.value(VOLUME_KEY, 0.0)))
+            volume = clamp_volume(float(settings.value(VOLUME_KEY, 0.0)))
         except (TypeError, ValueError):
             volume = 0.0
         match = str(settings.value(MATCH_KEY, "false")).lower() == "true"
@@ -88,7 +88,7 @@ class ListeningState(QObject):
         self._set(replace(self._setup, noise=name))
 
     def set_volume(self, volume_db: float) -> None:
-        self._set(replace(self._setup, volume_db=nearest_volume_step(volume_db)))
+        self._set(replace(self._setup, volume_db=clamp_volume(volume_db)))
 
     def set_match_loudness(self, on: bool) -> None:
         self._set(self._setup.with_match_loudness(bool(on)))

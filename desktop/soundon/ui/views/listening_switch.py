@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
-from soundon.core.listening import NOISES, PROFILES, VOLUME_STEPS
+from soundon.core.listening import NOISES, PROFILES, VOLUME_STEPS, volume_text
 from soundon.ui.listening import ListeningState
 from soundon.ui.theme import icon
 
@@ -45,7 +45,7 @@ class ListeningSwitch(QToolButton):
         menu.addSection("Phone volume")
         self._volumes = QActionGroup(self)
         for step in VOLUME_STEPS:
-            action = QAction("Full volume" if step == 0 else f"{step:+.0f} dB".replace("-", "−"), self, checkable=True)
+            action = QAction("Full volume" if step == 0 else volume_text(step), self, checkable=True)
             action.setData(step)
             action.triggered.connect(lambda _=False, v=step: state.set_volume(v))
             self._volumes.addAction(action)

@@ -1,4 +1,6 @@
-"""The phone-volume control: a stepped slider beside the listening switch ([ and ] step it).
+"""The phone-volume control: a continuous slider beside the listening switch (half-decibel
+resolution; [ and ] jump between the 6 dB marks, like a phone's volume buttons). The live graph
+applies every move from its next block.
 
 It only means something for the phone profiles (the calibration is a phone's: full volume plays
 −18 LUFS at 75 dBA), so it is greyed out for the others — the setting is kept for when a phone
@@ -9,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from soundon.core.listening import VOLUME_STEPS, profile_named
+from soundon.core.listening import VOLUME_RESOLUTION_DB, VOLUME_STEPS, profile_named, volume_text
 from soundon.ui.listening import ListeningState
 
 
@@ -22,8 +24,11 @@ class PhoneVolume(QWidget):
         layout.setContentsMargins(6, 0, 0, 0)
         layout.setSpacing(4)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.slider.setRange(0, len(VOLUME_STEPS) - 1)   # left = quietest, right = full volume
-        self.slider.setPageStep(1)
+        # left = quietest, right = full volume; a position is one resolution step above the lowest mark
+        self.slider.setRange(0, self._position(0.0))
+        self.slider.setSingleStep(1)
+        self.slider.setPageStep(self._position(VOLUME_STEPS[-2]))   # 6 dB, one mark
+        self.slider.setTickInterval(self.slider.pageStep())
         self.slider.setFixedWidth(80)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys stay commands
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
@@ -38,17 +43,17 @@ class PhoneVolume(QWidget):
 
     @staticmethod
     def _position(volume_db: float) -> int:
-        return len(VOLUME_STEPS) - 1 - VOLUME_STEPS.index(volume_db)
+        return round((volume_db - VOLUME_STEPS[-1]) / VOLUME_RESOLUTION_DB)
 
     def _moved(self, position: int) -> None:
-        self.state.set_volume(VOLUME_STEPS[len(VOLUME_STEPS) - 1 - position])
+        self.state.set_volume(VOLUME_STEPS[-1] + position * VOLUME_RESOLUTION_DB)
 
     def refresh(self) -> None:
         volume = self.state.volume_db
         self.slider.blockSignals(True)
         self.slider.setValue(self._position(volume))
         self.slider.blockSignals(False)
-        self.value.setText("full" if volume == 0 else f"{volume:+.0f} dB".replace("-", "−"))
+        self.value.setText(volume_text(volume))
         applies = profile_named(self.state.profile).takes_noise
         self.setEnabled(applies)
         self.setToolTip("Phone volume below full ([ and ]): lowers the programme, not the noise around "
