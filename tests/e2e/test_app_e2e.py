@@ -93,7 +93,7 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     display.keys("2")
     qtbot.waitUntil(lambda: [p.audible() for p in compare.players()] == [False, True, False], timeout=5000)
     # (tests/ui/test_compare.py hears on the sound server that only that take reaches the device)
-    qtbot.waitUntil(lambda: compare.max_drift() < FRAME, timeout=2000)
+    qtbot.waitUntil(lambda: compare.group.max_drift() < FRAME, timeout=2000)
     display.screenshot(artifacts / "02-compare.png")
     display.keys("x")
     heard = compare.audible_take()["id"]

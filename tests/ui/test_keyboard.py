@@ -165,16 +165,16 @@ def test_space_and_jkl(qtbot, window):
     qtbot.waitUntil(player.is_playing, timeout=3000)
     assert player.rate == 1.0
     press(qtbot, window, K.Key_L)
-    assert player.rate == 2.0 and window.shuttle.speed == 2.0
+    assert player.rate == 2.0 and window.deck.group.shuttle.speed == 2.0
     press(qtbot, window, K.Key_K)
     qtbot.waitUntil(lambda: not player.is_playing(), timeout=3000)
-    assert player.rate == 1.0 and window.shuttle.speed == 0.0
+    assert player.rate == 1.0 and window.deck.group.shuttle.speed == 0.0
     player.seek(1.0)
     press(qtbot, window, K.Key_J)
-    assert window.shuttle.speed == -1.0
+    assert window.deck.group.shuttle.speed == -1.0
     qtbot.waitUntil(lambda: player.position() < 0.8, timeout=3000)
     press(qtbot, window, K.Key_K)
-    assert window.shuttle.speed == 0.0
+    assert window.deck.group.shuttle.speed == 0.0
 
 
 def test_marks_and_a_note_at_a_time_range(qtbot, window):

@@ -1,21 +1,19 @@
 """Compare: two to four takes side by side, played in sync, one of them audible.
 
-One transport drives every player. libVLC gives each player its own clock, so they drift apart a
-little (different start-up times, decoders, frame rates); a sync check every 200 ms compares each
-follower with the leader (the audible take) and nudges its speed by a few percent until it is back
-within half a frame, or re-seeks it when it is far off. Followers are silent, so a speed nudge is
-never heard. Takes of different lengths each stop on their own last frame.
+One playback group (ui/player/playback_group.py) plays them: one transport, the audible take the
+lead whose clock the others follow, J/K/L for all of them. Takes of different lengths each stop on
+their own last frame.
 
 The audible take is the active one: pick / reject / rating keys apply to it. Click a take or press
 1–4 to hear it; ↑/↓ move to the previous / next one.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from soundon.core.timecode import frame_duration
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, take_name
+from soundon.ui.player.playback_group import PlaybackGroup
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
@@ -23,10 +21,6 @@ from soundon.ui.theme import icon
 from soundon.ui.views.elided_label import ElidedLabel
 
 MAX_TAKES = 4
-SYNC_INTERVAL_MS = 200
-RESEEK_BEYOND_S = 0.5      # further off than this: jump instead of nudging
-NUDGE_WINDOW_S = 1.0       # a drift of d seconds is made up over about this long
-MAX_NUDGE = 0.15           # at most ±15 % speed
 
 
 class CompareCell(QFrame):
@@ -90,12 +84,10 @@ class CompareView(QWidget):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(self._grid, 1)
         layout.addWidget(self.transport)
-        self._audible = 0
-        self._sync = QTimer(self, interval=SYNC_INTERVAL_MS)
-        self._sync.timeout.connect(self.sync_now)
-        self.last_drift: dict[int, float] = {}   # take id -> seconds ahead of the leader (last check)
-        self.transport.scrub_bar.seek_requested.connect(self.seek)
-        self._players: list[VlcPlayer] = []
+        self.group = PlaybackGroup(self)
+        self.group.state_changed.connect(self._group_state_changed)
+        self.group.shuttle.speed_changed.connect(self.transport.show_speed)
+        self.transport.scrub_bar.seek_requested.connect(self.group.seek)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # holds the keyboard focus while comparing
 
     # -- opening and closing ------------------------------------------------------------------------
@@ -116,21 +108,19 @@ class CompareView(QWidget):
             cell.show_take(take)
             player = VlcPlayer(self)
             cell.player = player
-            player.state_changed.connect(self._player_state_changed)
             player.position_changed.connect(
                 lambda seconds, p=player: self.transport.show_position(seconds) if p is self.leader() else None)
             self.cells.append(cell)
-            self._players.append(player)
         self._peaks_for = peaks_for
         self.show()
         for cell in self.cells:
             cell.player.bind(cell.surface)
             cell.player.load(cell.take["path"], cell.take["fps"], autoplay=False)
-        self._audible = -1
-        self.set_audible(0)
+        self.group.set_players([cell.player for cell in self.cells], lead=0)
+        self._show_audible()
 
     def close_takes(self) -> None:
-        self._sync.stop()
+        self.group.set_players([])
         for cell in self.cells:
             if cell.player is not None:
                 cell.player.release()
@@ -138,8 +128,6 @@ class CompareView(QWidget):
             self._grid.removeWidget(cell)
             cell.deleteLater()
         self.cells = []
-        self._players = []
-        self.last_drift = {}
 
     def takes(self) -> list[dict]:
         return [cell.take for cell in self.cells]
@@ -148,16 +136,18 @@ class CompareView(QWidget):
         for cell in self.cells:
             if cell.take and cell.take["id"] == take["id"]:
                 cell.show_take(take)
-                cell.set_audible(cell.number - 1 == self._audible)
+                cell.set_audible(cell.number - 1 == self.group.lead_index())
 
     # -- the audible take ---------------------------------------------------------------------------
 
     def set_audible(self, index: int) -> None:
-        if not 0 <= index < len(self.cells) or index == self._audible:
-            return
-        self._audible = index
+        if 0 <= index < len(self.cells) and index != self.group.lead_index():
+            self.group.set_lead(index)
+            self._show_audible()
+
+    def _show_audible(self) -> None:
+        index = self.group.lead_index()
         for n, cell in enumerate(self.cells):
-            cell.player.set_audible(n == index)
             cell.set_audible(n == index)
         leader = self.leader()
         take = self.cells[index].take
@@ -169,96 +159,20 @@ class CompareView(QWidget):
 
     def move_audible(self, step: int) -> None:
         if self.cells:
-            self.set_audible((self._audible + step) % len(self.cells))
+            self.set_audible((self.group.lead_index() + step) % len(self.cells))
 
     def audible_index(self) -> int:
-        return self._audible
+        return self.group.lead_index()
 
     def audible_take(self) -> dict | None:
-        return self.cells[self._audible].take if self.cells else None
+        return self.cells[self.group.lead_index()].take if self.cells else None
 
     def leader(self) -> VlcPlayer:
-        return self.cells[self._audible].player
+        return self.group.lead()
 
     def players(self) -> list[VlcPlayer]:
-        return list(self._players)
+        return self.group.players()
 
-    # -- one transport for all ----------------------------------------------------------------------
-
-    def is_playing(self) -> bool:
-        return any(p.is_playing() for p in self._players)
-
-    def toggle(self) -> None:
-        self.pause() if self.is_playing() else self.play()
-
-    def play(self) -> None:
-        start = self.leader().position()
-        if self.leader().length and start >= self.leader().length - 2 * frame_duration(self.leader().fps):
-            start = 0.0  # from the top again
-        self._align(start)
-        for player in self._players:
-            player.set_rate(1.0)
-            player.play()
-        self._sync.start()
-
-    def pause(self) -> None:
-        self._sync.stop()
-        for player in self._players:
-            player.set_rate(1.0)
-            player.pause()
-        self._align(self.leader().position())
-
-    def seek(self, seconds: float) -> None:
-        self._align(seconds)
-
-    def step(self, seconds: float = 0.0, frames: int = 0) -> None:
-        if self.is_playing():
-            self.pause()
-        leader = self.leader()
-        self._align(leader.position() + seconds + frames * frame_duration(leader.fps) + 1e-4)
-
-    def _align(self, seconds: float) -> None:
-        for player in self._players:
-            player.seek(min(seconds, max(0.0, player.length - frame_duration(player.fps))) if player.length else seconds)
-        self.transport.show_position(self.leader().position())
-
-    def sync_now(self) -> None:
-        """Bring followers back to the leader; remember each one's drift (tests and the status bar)."""
-        leader = self.leader()
-        self.transport.show_position(leader.position())
-        if not leader.is_playing():
-            return
-        target = leader.position()
-        for cell in self.cells:
-            player = cell.player
-            if player is leader or not player.is_playing():
-                continue
-            drift = player.position() - target
-            self.last_drift[cell.take["id"]] = drift
-            half_frame = frame_duration(max(player.fps, leader.fps)) / 2
-            if abs(drift) > RESEEK_BEYOND_S:
-                player.set_rate(1.0)
-                player.seek(target)
-            elif abs(drift) > half_frame:
-                player.set_rate(1.0 - max(-MAX_NUDGE, min(MAX_NUDGE, drift / NUDGE_WINDOW_S)))
-            elif player.rate != 1.0:
-                player.set_rate(1.0)
-
-    def max_drift(self) -> float:
-        """The largest distance (seconds) between a follower and the leader right now."""
-        leader = self.leader()
-        target = leader.position()
-        drifts = [abs(p.position() - target) for p in self._players
-                  if p is not leader and p.is_playing() and p.position() < p.length - 2 * frame_duration(p.fps)]
-        return max(drifts, default=0.0)
-
-    def _player_state_changed(self, _state: str) -> None:
-        playing = self.is_playing()
-        if not playing:
-            self._sync.stop()
-        self.state_changed.emit(PlayerState.PLAYING.value if playing else PlayerState.PAUSED.value)
+    def _group_state_changed(self, state: str) -> None:
+        self.state_changed.emit(state)
         self.transport.show_position(self.leader().position() if self.cells else 0.0)
-
-    def tick(self) -> None:
-        if self.cells:
-            self.transport.show_position(self.leader().position())

@@ -101,13 +101,10 @@ class MainWindow(QMainWindow):
         self.playback_problem = problem
         if problem is None:
             from soundon.ui.player.deck import PlayerDeck  # noqa: PLC0415 — needs libVLC
-            from soundon.ui.player.shuttle import Shuttle  # noqa: PLC0415
             self.deck = PlayerDeck(self)
-            self.shuttle = Shuttle(self.deck, self)
             picture = self.deck
         else:
             self.deck = None
-            self.shuttle = None
             picture = VideoSurface(self)
             picture.set_message(problem)
         self.player_panel = QWidget(self)
@@ -253,7 +250,7 @@ class MainWindow(QMainWindow):
             self.deck.length_changed.connect(self.transport.scrub_bar.set_duration)
             self.deck.state_changed.connect(self._player_state_changed)
             self.deck.error.connect(lambda message: self.statusBar().showMessage(message, 8000))
-            self.shuttle.speed_changed.connect(self.transport.show_speed)
+            self.deck.group.shuttle.speed_changed.connect(self.transport.show_speed)
         if self.compare is not None:
             self.compare.audible_changed.connect(self._compare_audible_changed)
             self.compare.state_changed.connect(self._player_state_changed)
@@ -483,56 +480,45 @@ class MainWindow(QMainWindow):
     def in_compare(self) -> bool:
         return self.compare is not None and self.pages.currentWidget() is self.compare
 
-    def play_pause(self) -> None:
+    def playback(self):
+        """What the transport keys drive: Compare's takes, or the take on screen (None without
+        libVLC)."""
         if self.in_compare():
-            self.compare.toggle()
-        elif self.deck is not None:
-            self.deck.player.toggle()
-            self.shuttle.normal_play_toggled()
+            return self.compare.group
+        return self.deck.group if self.deck is not None else None
+
+    def play_pause(self) -> None:
+        if (group := self.playback()) is not None:
+            group.toggle()
 
     def shuttle_forward(self) -> None:
-        if self.in_compare():
-            self.compare.play()
-        elif self.shuttle is not None:
-            self.shuttle.forward()
+        if (group := self.playback()) is not None:
+            group.shuttle.forward()
 
     def shuttle_back(self) -> None:
-        if self.in_compare():
-            self.compare.step(seconds=-1.0)
-        elif self.shuttle is not None:
-            self.shuttle.backward()
+        if (group := self.playback()) is not None:
+            group.shuttle.backward()
 
     def shuttle_stop(self) -> None:
-        if self.in_compare():
-            self.compare.pause()
-        elif self.shuttle is not None:
-            self.shuttle.stop()
+        if (group := self.playback()) is not None:
+            group.shuttle.stop()
 
     def step(self, seconds: float = 0.0, frames: int = 0) -> None:
-        if self.in_compare():
-            self.compare.step(seconds=seconds, frames=frames)
-        elif self.deck is not None:
-            player = self.deck.player
-            if frames:
-                player.step_frames(frames)
-            else:
-                player.seek(player.position() + seconds)
+        if (group := self.playback()) is not None:
+            group.step(seconds=seconds, frames=frames)
 
     def seek(self, seconds: float) -> None:
-        if self.in_compare():
-            self.compare.seek(seconds)
-        elif self.deck is not None:
-            self.deck.player.seek(seconds)
+        if (group := self.playback()) is not None:
+            group.seek(seconds)
 
     def go_to_last_frame(self) -> None:
-        player = self.compare.leader() if self.in_compare() else self.deck.player if self.deck else None
-        if player is not None and player.length:
-            self.seek(player.last_frame())
+        group = self.playback()
+        if group is not None and group.last_frame() is not None:
+            group.seek(group.last_frame())
 
     def position(self) -> float:
-        if self.in_compare():
-            return self.compare.leader().position()
-        return self.deck.player.position() if self.deck is not None else 0.0
+        group = self.playback()
+        return group.position() if group is not None else 0.0
 
     def set_loop(self, loop: bool) -> None:
         if self.deck is not None:
@@ -664,8 +650,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Compare needs 2–4 selected takes, or a take whose prompt group has others.", 6000)
             return False
         if self.deck is not None:
-            self.deck.player.pause()
-            self.deck.go_silent()
+            self.deck.group.pause()
+            self.deck.group.go_silent()
         self.pages.setCurrentWidget(self.compare)
         self.compare.open(takes, peaks_for=self.peaks)
         self.compare.setFocus(Qt.FocusReason.OtherFocusReason)   # never inside a player's native window
@@ -683,7 +669,7 @@ class MainWindow(QMainWindow):
         self.browser.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.compare.close_takes()
         if self.deck is not None:
-            self.deck.hear()
+            self.deck.group.hear()
         self.activateWindow()   # the players' windows are gone: keep the keys coming to this window
         self.actions["compare"].setChecked(False)
         self._set_compare_keys(False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from soundon.ui.player.playback_group import PlaybackGroup
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
 
@@ -45,6 +46,7 @@ class PlayerDeck(QWidget):
             self._forward(player)
             self._slots.append(_Slot(player, surface))
         self._current = 0
+        self.group = PlaybackGroup(self)   # the single view's transport: the take on screen
         self.surface.set_message("Select a take to play it.")
         self.preloads_used = 0   # how many moves were served by the preloaded player
 
@@ -85,6 +87,7 @@ class PlayerDeck(QWidget):
                 each.player.unload()
                 each.take_id = None
             self.surface.set_message("No take selected.")
+            self.group.set_players([])
             self.take_changed.emit(None)
             return
         if slot.take_id == take["id"]:
@@ -121,7 +124,7 @@ class PlayerDeck(QWidget):
 
     def _announce(self, slot: _Slot) -> None:
         player = slot.player
-        self.hear()   # the take on screen is the one heard
+        self.group.set_players([player])   # the take on screen is the one played and heard
         self.state_changed.emit(player.state.value)
         if player.length:
             self.length_changed.emit(player.length)
@@ -131,20 +134,6 @@ class PlayerDeck(QWidget):
     def set_loop(self, loop: bool, in_out: tuple[float, float] | None = None) -> None:
         for slot in self._slots:
             slot.player.set_loop(loop, in_out if slot is self._slots[self._current] else None)
-
-    # -- what the editor hears ----------------------------------------------------------------------
-
-    def hear(self) -> None:
-        """The take on screen is the one heard (also after Compare had its own players heard)."""
-        for slot in self._slots:
-            if slot.player is not self.player:
-                slot.player.set_audible(False)
-        self.player.set_audible(True)
-
-    def go_silent(self) -> None:
-        """Nothing of the deck is heard (Compare's players are)."""
-        for slot in self._slots:
-            slot.player.set_audible(False)
 
     def release(self) -> None:
         for slot in self._slots:
