@@ -83,7 +83,7 @@ FIRST_FRAME = textwrap.dedent("""
         order = window.proxy.take_ids()
         target = order[order.index(window.current_take_id()) + step]
         steps.append((time.time(), target))
-        window.move_take(step)
+        window.view.move(step)
 
     deck.first_frame.connect(first_frame)
     timer = QTimer(interval=5)

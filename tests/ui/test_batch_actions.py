@@ -34,7 +34,7 @@ def test_a_rename_to_an_empty_or_a_taken_name_is_refused(qtbot, window, media, t
     media.clip("night_kling.mp4", folder=tmp_path / "Night", duration=1.0, size="160x90")
     Importer(window.library).run([tmp_path / "Night"])
     window.tree_model.rebuild()
-    window.select_scope(("Beach batch", None))
+    window.scope.select(("Beach batch", None))
     for typed, message in (("", "needs a name"), ("Night", "already a batch named 'Night'")):
         seen = []
         answer_dialogs(qtbot, seen, {"text": typed}, {"button": "OK"})   # then the refusal, which says why

@@ -185,7 +185,7 @@ def test_marks_and_a_note_at_a_time_range(qtbot, window):
     press(qtbot, window, K.Key_I)
     player.seek(0.8)
     press(qtbot, window, K.Key_O)
-    assert window.marks() == (pytest.approx(0.4), pytest.approx(0.8))
+    assert window.session.marks() == (pytest.approx(0.4), pytest.approx(0.8))
     assert window.transport.marks.text() == "In 00:00:00:10  Out 00:00:00:20"
     press(qtbot, window, K.Key_Return)
     field = window.inspector.note_field
@@ -196,12 +196,12 @@ def test_marks_and_a_note_at_a_time_range(qtbot, window):
     assert [(n["text"], n["start"], n["end"]) for n in notes] == [("gull too loud here", pytest.approx(0.4), pytest.approx(0.8))]
     spans = window.transport.scrub_bar.notes()
     assert len(spans) == 1 and spans[0].text == "gull too loud here"
-    assert window.marks() == (None, None)
+    assert window.session.marks() == (None, None)
     assert window.inspector.notes.count() == 1
     # Ctrl+Shift+X clears marks.
     press(qtbot, window, K.Key_I)
     press(qtbot, window, K.Key_X, CTRL | SHIFT)
-    assert window.marks() == (None, None)
+    assert window.session.marks() == (None, None)
     # Undo removes the note.
     press(qtbot, window, K.Key_Z, CTRL)
     assert window.library.notes(window.current_take_id()) == []

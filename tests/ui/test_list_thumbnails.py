@@ -25,7 +25,7 @@ def test_list_thumbnails_keep_to_a_fixed_column_and_their_row(qtbot, window, med
         media.clip(name, folder=folder, duration=1.0, size=size, fps="25")
     Importer(window.library).run([folder])
     window.tree_model.rebuild()
-    window.select_scope(("Shapes", None))
+    window.scope.select(("Shapes", None))
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=5000)
     qtbot.keyClick(window.browser.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     table = window.browser.table

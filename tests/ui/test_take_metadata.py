@@ -52,7 +52,7 @@ def test_a_take_without_a_sidecar_joins_its_prompt_group(qtbot, window, media, b
 
 def test_the_model_of_several_selected_takes_is_one_undo_step(qtbot, window):
     window.browser.grid.selectAll()
-    ids = window.target_take_ids()
+    ids = window.view.target_ids()
     assert len(ids) == 4
     before = {i: window.library.take(i)["model"] for i in ids}
     answer_dialogs(qtbot, [], {"text": "Kling 3.0 Pro"})

@@ -18,7 +18,7 @@ def test_keys_never_type_ahead(qtbot, window, where):
     view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view, timeout=2000)
     if where != "tree":
-        window.select_row(1)
+        window.cursor.select_row(1)
     scope, take, title = window.tree.currentIndex().data(), window.current_take_id(), window.windowTitle()
     assert not window.actions["hear_post"].isEnabled()   # no post track: Shift+A has nothing to do
     for key, modifier in ((K.Key_A, SHIFT), (K.Key_B, SHIFT), (K.Key_T, Qt.KeyboardModifier.NoModifier),

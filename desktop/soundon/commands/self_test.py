@@ -113,6 +113,19 @@ def _audio_output() -> str:
     return output.report()
 
 
+def _wait_for_the_device(app, timeout_s: float = 5.0) -> None:
+    """A sound server may take a moment to start a stream; the clip is played once the device asks
+    for audio (as the app's device is, long before an editor presses play), or without it."""
+    import time
+
+    from soundon.ui.player import live_audio
+    output = live_audio.live_output()
+    deadline = time.monotonic() + timeout_s
+    while not output.running() and output.problem is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
 def _swap(clip: Path, track: Path, out: Path) -> str:
     from soundon.jobs.swap_job import SwapJob, SwapRequest
     outcome = SwapJob(SwapRequest(video=clip, out=out, track=track)).run()
@@ -163,6 +176,7 @@ def _play(path: Path) -> str:
     deadline.timeout.connect(loop.quit)
     deadline.start()
     player.set_audible(True)   # heard through the live audio output when there is one
+    _wait_for_the_device(app)
     player.load(path, autoplay=True)
     loop.exec()
     state, length = player.state, player.length

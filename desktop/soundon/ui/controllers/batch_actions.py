@@ -84,7 +84,7 @@ class BatchActions(QObject):
     def _follow(self, old: str, scope) -> None:
         """The tree and the browser leave the old name for the new scope."""
         window = self.window
-        shown = window.scope()[0] == old   # before the rebuild, which loses the old name
+        shown = window.scope.scope()[0] == old   # before the rebuild, which loses the old name
         window.tree_model.rebuild()
         if shown:
-            window.select_scope(scope)
+            window.scope.select(scope)

@@ -26,7 +26,7 @@ class TakeMetadataActions(QObject):
         self.set_prompt_action.triggered.connect(self.set_prompt_group)
 
     def _selected(self) -> list[dict]:
-        takes = [self.window.library.take(i) for i in self.window.target_take_ids()]
+        takes = [self.window.library.take(i) for i in self.window.view.target_ids()]
         takes = [t for t in takes if t is not None]
         if not takes:
             self.window.statusBar().showMessage("Select a take first.", 4000)
