@@ -12,7 +12,8 @@ import sqlite3
 import sys
 
 from soundon import APP_NAME, __version__
-from soundon.commands.common import UsageError, UserError, common_options
+from soundon.commands.common import UsageError, common_options
+from soundon.core.errors import SoundOnError
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
 VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "export",
@@ -35,19 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from soundon.core.swap_spec import SwapSpecError
-    from soundon.media.analysis import AnalysisError
-    from soundon.media.batch_scan import BatchError
-    from soundon.media.listening import ListeningError
-    from soundon.media.probe import ProbeError
-    from soundon.media.swap_errors import SwapError
-    from soundon.media.tools import ToolMissing
-    from soundon.store.library import LibraryError
-    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError, SwapError, SwapSpecError, AnalysisError,
-            ListeningError)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -67,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"soundon {args.verb}: error: {exc}", file=sys.stderr)
         return 2
-    except _expected_errors() as exc:
+    except SoundOnError as exc:   # every refusal, in the editor's words
         print(str(exc), file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error) as exc:

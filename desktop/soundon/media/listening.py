@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from soundon.core.errors import SoundOnError
 from soundon.core.listening import (
     ListeningProfile, ListeningSetup, NoiseEnvironment, noise_bed_lufs, noise_named,
     profile_named,
@@ -58,7 +59,7 @@ _RUMBLE_BALANCE_DB = -0.7
 TIMEOUT_S = 600
 
 
-class ListeningError(RuntimeError):
+class ListeningError(SoundOnError, RuntimeError):
     """A listening render or measurement failed; the message says why in plain words."""
 
 

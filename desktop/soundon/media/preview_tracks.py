@@ -13,13 +13,14 @@ import os
 import subprocess
 from pathlib import Path
 
+from soundon.core.errors import SoundOnError
 from soundon.media import tools
 from soundon.media.safety import input_options, input_url, output_url
 
 TIMEOUT_S = 300
 
 
-class PreviewTracksError(RuntimeError):
+class PreviewTracksError(SoundOnError, RuntimeError):
     pass
 
 

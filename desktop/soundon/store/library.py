@@ -20,6 +20,7 @@ import sqlite_utils
 
 from soundon import APP_NAME
 from soundon.core.decision_time import spelled, stored_time
+from soundon.core.errors import SoundOnError
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.core.take import prompt_group_key
 from soundon.store import migrations
@@ -30,7 +31,7 @@ LIBRARY_FILE = "library.sqlite"
 ChangeListener = Callable[[str, list[int]], None]
 
 
-class LibraryError(RuntimeError):
+class LibraryError(SoundOnError, RuntimeError):
     """A library problem in the editor's terms (the message says what to do)."""
 
 
