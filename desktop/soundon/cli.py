@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sqlite3
 import sys
 
 from soundon import APP_NAME, __version__
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except SoundOnError as exc:   # every refusal, in the editor's words
         print(str(exc), file=sys.stderr)
         return 1
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:   # the library's own SQLite problems arrive above, as a LibraryError
         print(f"{APP_NAME} could not finish: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # last line of defence: never a traceback for the editor
