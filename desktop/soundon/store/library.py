@@ -15,10 +15,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-import platformdirs
-
-from soundon import APP_NAME
 from soundon.core.decision_time import spelled, stored_time
+from soundon.core.paths import data_dir
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.core.take import prompt_group_key
 from soundon.store import migrations
@@ -28,10 +26,6 @@ LIBRARY_ENV = "SOUNDON_LIBRARY"
 LIBRARY_FILE = "library.sqlite"
 
 ChangeListener = Callable[[str, list[int]], None]
-
-
-def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_library_path() -> Path:
