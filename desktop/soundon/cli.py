@@ -1,18 +1,24 @@
 """The `soundon` command: headless verbs, and launching the app.
 
 Exit status: 0 success, 1 the work failed (one or two plain sentences on stderr say why and what to
-do), 2 bad usage. Set SOUNDON_DEBUG=1 to see a traceback for an unexpected failure.
+do), 2 bad usage. Set SOUNDON_DEBUG=1 to see a traceback for an unexpected failure; the log file in
+the data folder (`soundon --self-test` names it) has every refusal and failure.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
-import sqlite3
+import platform
 import sys
 
 from soundon import APP_NAME, __version__
-from soundon.commands.common import UsageError, UserError, common_options
+from soundon.commands.common import UsageError, common_options
+from soundon.core.errors import SoundOnError
+from soundon.core.logs import start_logging
+
+log = logging.getLogger(__name__)
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
 VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "export",
@@ -35,22 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from soundon.core.swap_spec import SwapSpecError
-    from soundon.media.analysis import AnalysisError
-    from soundon.media.batch_scan import BatchError
-    from soundon.media.listening import ListeningError
-    from soundon.media.probe import ProbeError
-    from soundon.media.swap_errors import SwapError
-    from soundon.media.tools import ToolMissing
-    from soundon.store.library import LibraryError
-    return (UserError, LibraryError, ToolMissing, ProbeError, BatchError, SwapError, SwapSpecError, AnalysisError,
-            ListeningError)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    log_file = start_logging()
+    doing = "--self-test" if args.self_test else (args.verb or "open")
+    log.info("%s %s: %s (Python %s)", APP_NAME, __version__, doing, platform.python_version())
     try:
         if args.self_test:
             from soundon.commands.self_test import run_self_test
@@ -67,19 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"soundon {args.verb}: error: {exc}", file=sys.stderr)
         return 2
-    except _expected_errors() as exc:
+    except SoundOnError as exc:   # every refusal, in the editor's words
+        log.warning("%s refused: %s", doing, exc)
         print(str(exc), file=sys.stderr)
         return 1
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:   # the library's own SQLite problems arrive above, as a LibraryError
+        log.warning("%s could not finish: %s", doing, exc)
         print(f"{APP_NAME} could not finish: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # last line of defence: never a traceback for the editor
+        log.exception("%s hit an unexpected problem", doing)
         if os.environ.get("SOUNDON_DEBUG"):
             raise
+        attach = f", with the log file {log_file}" if log_file else ""
         print(f"{APP_NAME} hit an unexpected problem ({type(exc).__name__}: {exc}). "
-              "Run again with SOUNDON_DEBUG=1 and report the output.", file=sys.stderr)
+              f"Run again with SOUNDON_DEBUG=1 and report the output{attach}.", file=sys.stderr)
         return 1
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,6 +1,7 @@
 import json
 
 from soundon import __version__
+from soundon.core.logs import log_file_path
 
 TAKE_KEYS = {"id", "path", "batch", "model", "prompt", "duration", "width", "height", "fps", "video_codec",
              "audio_codec", "has_audio", "audio_channels", "sample_rate", "flag", "rating", "audio_verdict"}
@@ -130,6 +131,7 @@ def test_self_test_passes_and_names_every_part(cli, tmp_path):
                  "open the main window"):
         assert f"ok      {part}" in proc.stdout
     assert proc.stdout.rstrip().endswith("self-test passed")
+    assert f"log file: {log_file_path()}" in proc.stdout   # bug reports attach it
 
 
 def test_self_test_reports_the_audio_device_and_its_latency(cli, tmp_path, sound_server):

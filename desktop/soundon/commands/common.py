@@ -6,10 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from soundon.core.errors import SoundOnError
 from soundon.store.library import Library, default_library_path
 
 
-class UserError(RuntimeError):
+class UserError(SoundOnError, RuntimeError):
     """Work that failed for a reason the editor can act on; printed as is, exit status 1."""
 
 

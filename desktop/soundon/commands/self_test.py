@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from soundon import APP_NAME, __version__
+from soundon.core.logs import current_log_file, log_problem
 from soundon.resources import bundle_root, is_frozen
 
 
@@ -45,6 +46,7 @@ def run_self_test() -> int:
     test = SelfTest()
     test.line(f"{APP_NAME} {__version__} self-test — Python {platform.python_version()} on {platform.platform()}")
     test.line(f"frozen: {is_frozen()}  bundle: {bundle_root()}")
+    test.line(f"log file: {current_log_file() or f'none, {log_problem()}'}")
     with tempfile.TemporaryDirectory(prefix="soundon-selftest-") as folder:
         work = Path(folder)
         _version_steps(test)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from soundon.core.errors import SoundOnError
+
 # Clocks of reviewers' machines disagree a little; a time further ahead than this is a typo or a
 # trick, and would beat every later decision.
 CLOCK_SKEW = timedelta(days=1)
 
 
-class DecisionTimeError(ValueError):
+class DecisionTimeError(SoundOnError, ValueError):
     """The message says what is wrong with the time, in a few words."""
 
 

@@ -6,12 +6,13 @@ import io
 import json
 from dataclasses import dataclass
 
+from soundon.core.errors import SoundOnError
 from soundon.core.take import MetadataError, TakeMetadata, kind_of_value
 
 MANIFEST_NAMES = ("takes.json", "takes.csv")
 
 
-class ManifestError(ValueError):
+class ManifestError(SoundOnError, ValueError):
     pass
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import stat
 
+from soundon.core.errors import SoundOnError
 
-class NotAnOrdinaryFile(OSError):
+
+class NotAnOrdinaryFile(SoundOnError, OSError):
     """The path is a FIFO, a device, a folder or a socket; the message says which."""
 
 

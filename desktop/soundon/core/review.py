@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from soundon.core.errors import SoundOnError
+
 
 class Flag(str, Enum):
     PICK = "pick"
@@ -21,7 +23,7 @@ MIN_RATING = 0
 MAX_RATING = 5
 
 
-class ReviewError(ValueError):
+class ReviewError(SoundOnError, ValueError):
     """A review decision that can't be stored as given."""
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, replace
 
+from soundon.core.errors import SoundOnError
 from soundon.core.targets import TARGETS, target_named
 
 FITS = ("trim+pad", "trim", "pad", "loop")
@@ -43,7 +44,7 @@ GAIN_RANGE = (-40.0, 40.0)
 BED_RANGE = (-60.0, 0.0)
 
 
-class SwapSpecError(ValueError):
+class SwapSpecError(SoundOnError, ValueError):
     """A swap spec that can't be used as given; the message says what to change."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from soundon.core.errors import SoundOnError
+
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm"})
 AUDIO_EXTENSIONS = frozenset({".wav", ".aiff", ".aif", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus"})
 
@@ -19,7 +21,7 @@ def prompt_group_key(prompt: str) -> str:
     return hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
 
 
-class MetadataError(ValueError):
+class MetadataError(SoundOnError, ValueError):
     """A sidecar or manifest value of the wrong type."""
 
 

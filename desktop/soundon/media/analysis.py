@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from soundon.core.errors import SoundOnError
 from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
@@ -56,11 +57,11 @@ CHUNK_FRAMES = 1 << 16
 TIMEOUT_S = 600
 
 
-class AnalysisError(RuntimeError):
+class AnalysisError(SoundOnError, RuntimeError):
     """The audio could not be analysed; the message says why in plain words."""
 
 
-class AnalysisCancelled(RuntimeError):
+class AnalysisCancelled(SoundOnError, RuntimeError):
     pass
 
 

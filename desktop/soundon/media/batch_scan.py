@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.errors import SoundOnError
 from soundon.core.file_names import NOT_UTF8, is_utf8, shown
 from soundon.core.manifest import MANIFEST_NAMES, ManifestError, parse_manifest
 from soundon.core.models import guess_model
@@ -15,7 +16,7 @@ from soundon.core.take import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS, MetadataError,
 SIDECAR_LIMIT = 256 * 1024  # a sidecar bigger than this is not a sidecar
 
 
-class BatchError(RuntimeError):
+class BatchError(SoundOnError, RuntimeError):
     """The batch as a whole can't be read (missing folder, broken manifest)."""
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 
+from soundon.core.errors import SoundOnError
 from soundon.core.listening import ListeningProfile
 from soundon.media.loudness import k_weighting
 from soundon.media.safety import input_options, input_url
 
 
-class ListeningError(RuntimeError):
+class ListeningError(SoundOnError, RuntimeError):
     """A listening render or measurement failed; the message says why in plain words."""
 
 

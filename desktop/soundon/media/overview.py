@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from soundon.core.errors import SoundOnError
 from soundon.media import tools
 from soundon.media.probe import MediaInfo
 from soundon.media.safety import input_options, input_url
@@ -19,7 +20,7 @@ PEAK_RATE = 8000  # Hz the audio is read at for peaks: plenty for a drawing, che
 TIMEOUT_S = 120
 
 
-class OverviewError(RuntimeError):
+class OverviewError(SoundOnError, RuntimeError):
     pass
 
 

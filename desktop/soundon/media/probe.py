@@ -10,13 +10,14 @@ from pathlib import Path
 
 from ffmpeg._utils import convert_kwargs_to_cmd_line_args
 
+from soundon.core.errors import SoundOnError
 from soundon.media import tools
 from soundon.media.safety import input_options, input_url
 
 PROBE_TIMEOUT_S = 30
 
 
-class ProbeError(RuntimeError):
+class ProbeError(SoundOnError, RuntimeError):
     """The file is not usable media; the message says why in the editor's words."""
 
 

@@ -5,8 +5,10 @@ prints them as they are (exit status 1) and the app shows them in its job list.
 """
 from __future__ import annotations
 
+from soundon.core.errors import SoundOnError
 
-class SwapError(RuntimeError):
+
+class SwapError(SoundOnError, RuntimeError):
     """A swap or export that could not be done."""
 
 

@@ -15,12 +15,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from soundon.core.errors import SoundOnError
 from soundon.resources import bundle_root, is_frozen
 
 MIN_FFMPEG_MAJOR = 4  # 4.x has every filter and muxer option we use (streamhash needs 4.3)
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(SoundOnError, RuntimeError):
     """A native part Sound-On needs is not installed or not usable."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from soundon.core.decision_time import DecisionTimeError, parse_decision_time
+from soundon.core.errors import SoundOnError
 from soundon.core.review import MAX_RATING, MIN_RATING, AudioVerdict, Flag, Note, ReviewError
 from soundon.core.take import kind_of_value
 
@@ -22,7 +23,7 @@ FORMAT = "soundon-decisions"
 FORMAT_VERSION = 1
 
 
-class ExchangeError(ValueError):
+class ExchangeError(SoundOnError, ValueError):
     pass
 
 

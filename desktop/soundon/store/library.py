@@ -15,31 +15,17 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-import platformdirs
-import sqlite_utils
-
-from soundon import APP_NAME
 from soundon.core.decision_time import spelled, stored_time
+from soundon.core.paths import data_dir
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.core.take import prompt_group_key
 from soundon.store import migrations
+from soundon.store.library_errors import DamagedLibraryError, LibraryError, SortedDatabase, library_faults
 
 LIBRARY_ENV = "SOUNDON_LIBRARY"
 LIBRARY_FILE = "library.sqlite"
 
 ChangeListener = Callable[[str, list[int]], None]
-
-
-class LibraryError(RuntimeError):
-    """A library problem in the editor's terms (the message says what to do)."""
-
-
-class DamagedLibraryError(LibraryError):
-    """The library file can't be trusted as it is; the message is fit for a dialog as it stands."""
-
-
-def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_library_path() -> Path:
@@ -75,12 +61,13 @@ class Library:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=5000")
-            self.db = sqlite_utils.Database(conn)
-            migrations.migrate(self.db, self.path)
+            with library_faults(self.path):
+                conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA busy_timeout=5000")
+                self.db = SortedDatabase(conn, self.path)
+                migrations.migrate(self.db, self.path)
         except migrations.NewerLibraryError as exc:
             raise LibraryError(str(exc)) from None
         except migrations.DamagedVersionError as exc:
@@ -88,8 +75,6 @@ class Library:
             raise DamagedLibraryError(
                 f"The library file is damaged ({exc}): {self.path}. Restore it from a backup (a .bak copy "
                 "beside it, if there is one) or point --library at another file; it was left as it is.") from None
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(_explain(exc, self.path)) from None
         except OSError as exc:
             raise LibraryError(f"The library folder {self.path.parent} can't be used ({exc.strerror}).") from None
 
@@ -121,23 +106,22 @@ class Library:
     def transaction(self) -> Iterator[None]:
         with self._lock:
             conn = self.db.conn
-            try:
+            with library_faults(self.path):
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise LibraryError(_explain(exc, self.path)) from None
             try:
                 yield
-                conn.execute("COMMIT")
+                with library_faults(self.path):
+                    conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite rolls back by itself after some failures (a full disk); a second
+                # ROLLBACK would then fail and hide the error that matters.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
 
     def _write(self, sql: str, params=()) -> sqlite3.Cursor:
         with self._lock:
-            try:
-                return self.db.execute(sql, params)
-            except sqlite3.OperationalError as exc:
-                raise LibraryError(_explain(exc, self.path)) from None
+            return self.db.execute(sql, params)
 
     # -- batches ----------------------------------------------------------------------------------
 
@@ -415,15 +399,3 @@ def _take_row(row: dict) -> dict:
     row["swap_spec"] = json.loads(spec) if spec else None
     return row
 
-
-def _explain(exc: sqlite3.Error, path: Path) -> str:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return f"The library {path} is busy in another Sound-On; close it there and try again."
-    if "disk is full" in text or "database or disk is full" in text:
-        return f"The disk holding the library {path} is full; free some space and try again."
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return f"The library {path} can't be written; check the folder's permissions."
-    if "not a database" in text or "malformed" in text:
-        return f"{path} is not a Sound-On library (or it is damaged); point --library at another file."
-    return f"The library {path} could not be used ({exc})."

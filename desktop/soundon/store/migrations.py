@@ -9,6 +9,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from soundon.core.errors import SoundOnError
+
 
 def _v1(db: sqlite_utils.Database) -> None:
     db.execute("""
@@ -106,11 +108,11 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
 LATEST_VERSION = len(MIGRATIONS)
 
 
-class NewerLibraryError(RuntimeError):
+class NewerLibraryError(SoundOnError, RuntimeError):
     pass
 
 
-class DamagedVersionError(RuntimeError):
+class DamagedVersionError(SoundOnError, RuntimeError):
     """The schema version is one no Sound-On writes: the file was changed outside the app."""
 
 

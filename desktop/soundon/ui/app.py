@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from soundon import APP_NAME, __version__
+from soundon.core.logs import log_uncaught_exceptions, start_logging
 from soundon.jobs.first_run import demo_batch, demo_batch_name
 from soundon.media.tools import ToolMissing, ffmpeg, ffprobe
 from soundon.store.library import Library
@@ -73,6 +74,8 @@ def tools_dialog(fatal: list[str], playback: str | None) -> QMessageBox:
 
 
 def run_app(library: Library, paths: list[Path]) -> int:
+    start_logging()   # already started when the app came from the `soundon` command
+    log_uncaught_exceptions()   # an exception in a slot is written to the log with its traceback
     app = create_application()
     if hand_over(library.path, paths):
         print(f"{APP_NAME} is already open on this library"
