@@ -14,7 +14,7 @@ REFUSALS = [
     "soundon.core.swap_spec:SwapSpecError", "soundon.core.take:MetadataError",
     "soundon.media.analysis:AnalysisError", "soundon.media.analysis:AnalysisCancelled",
     "soundon.media.batch_scan:BatchError", "soundon.media.listening:ListeningError",
-    "soundon.media.overview:OverviewError", "soundon.media.preview_tracks:PreviewTracksError",
+    "soundon.media.overview:OverviewError",
     "soundon.media.probe:ProbeError", "soundon.media.swap_errors:SwapError",
     "soundon.media.swap_errors:DiskFull", "soundon.media.swap_errors:VerificationFailed",
     "soundon.media.tools:ToolMissing", "soundon.store.exchange:ExchangeError",
