@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
@@ -30,6 +31,7 @@ DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
 # underruns (heard as gaps); the latency itself is compensated, so picture and sound still agree.
 DEVICE_LATENCY_S = 0.03
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
+RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it is given (not only pre-filling)
 
 
 class Graph(Protocol):
@@ -119,7 +121,9 @@ class LiveOutput:
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
         self.graph_errors = 0
-        self.buffers = 0          # device callbacks so far: the device is running once this moves
+        self.buffers = 0          # device callbacks so far
+        self._first_callback = 0.0   # time.monotonic() of the first and the latest callback
+        self._latest_callback = 0.0
         self.dac_delay_s = 0.0    # the last buffer's time from the callback to the DAC, as the device says
         self.problem: str | None = None
         self.device_name = ""
@@ -170,7 +174,9 @@ class LiveOutput:
 
     def running(self) -> bool:
         """The device has asked for audio (a sound server may take a second to start a stream)."""
-        return self.working and self.buffers > 0
+        # The first callbacks come at once (the device's buffer is filled ahead); a sound server
+        # may then take a second before it plays them and asks for more. Running is asking again.
+        return self.working and self._latest_callback - self._first_callback >= RUNNING_AFTER_S
 
     def close(self) -> None:
         self._on_problem = lambda message: None   # closing is not a fault
@@ -195,6 +201,9 @@ class LiveOutput:
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         self.buffers += 1
+        self._latest_callback = time.monotonic()
+        if self.buffers == 1:
+            self._first_callback = self._latest_callback
         if status.output_underflow:
             self.underruns += 1
         feed = self._feed
