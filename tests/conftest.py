@@ -102,3 +102,28 @@ def sound_server(tmp_path_factory):
         else:
             os.environ[key] = value
     server.stop()
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """The one way the tests open the main window: as the app does (theme, text-field guard), shown,
+    on the screen, and the active window (shortcuts go to the active window). open_window(library,
+    settings, **MainWindow options); every window it opened is closed after the test."""
+    from soundon.ui.app import create_application
+    from soundon.ui.main_window import MainWindow
+    opened = []
+
+    def open_(library, settings, **options):
+        create_application()
+        window = MainWindow(library, settings=settings, **options)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()

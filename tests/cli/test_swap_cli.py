@@ -131,7 +131,7 @@ def test_killed_run_leaves_nothing_under_the_final_name(media, tmp_path, cli):
 # -- review --track and export ----------------------------------------------------------------------
 
 @pytest.fixture
-def batch(cli, media, tmp_path):
+def takes_by_model(cli, media, tmp_path):
     """A batch of four takes: kling (replace), veo (keep), seedance ProRes (keep), bach (replace,
     but no track), plus a rejected one."""
     folder = tmp_path / "batch"
@@ -144,8 +144,8 @@ def batch(cli, media, tmp_path):
     return {Path(t["path"]).stem.split("_")[0]: t for t in added["added"]}
 
 
-def test_review_track_stores_the_spec_the_app_will_edit(cli, batch, track):
-    kling = batch["kling"]
+def test_review_track_stores_the_spec_the_app_will_edit(cli, takes_by_model, track):
+    kling = takes_by_model["kling"]
     doc = cli.json("review", str(kling["id"]), "--track", str(track), "--offset", "-0.2", "--fit", "trim",
                    "--target", "podcast", "--bed", "-20")
     assert doc["audio_verdict"] == "replace" and doc["post_track"] == str(track.resolve())
@@ -163,13 +163,13 @@ def test_review_track_stores_the_spec_the_app_will_edit(cli, batch, track):
     assert too_far.returncode == 1 and "after the take ends" in too_far.stderr
 
 
-def test_export_writes_every_pick_with_a_manifest_and_goes_on_past_a_failure(cli, batch, track, tmp_path):
+def test_export_writes_every_pick_with_a_manifest_and_goes_on_past_a_failure(cli, takes_by_model, track, tmp_path):
     lib = ["--library", str(cli.library)]
-    cli.json("review", str(batch["kling"]["id"]), "--pick", "--track", str(track), "--offset", "0.1")
-    cli.json("review", str(batch["veo"]["id"]), "--pick", "--audio", "keep")
-    cli.json("review", str(batch["seedance"]["id"]), "--pick", "--audio", "keep")
-    cli.json("review", str(batch["bach"]["id"]), "--pick", "--audio", "replace")   # no track: fails
-    cli.json("review", str(batch["happyhorse"]["id"]), "--reject")
+    cli.json("review", str(takes_by_model["kling"]["id"]), "--pick", "--track", str(track), "--offset", "0.1")
+    cli.json("review", str(takes_by_model["veo"]["id"]), "--pick", "--audio", "keep")
+    cli.json("review", str(takes_by_model["seedance"]["id"]), "--pick", "--audio", "keep")
+    cli.json("review", str(takes_by_model["bach"]["id"]), "--pick", "--audio", "replace")   # no track: fails
+    cli.json("review", str(takes_by_model["happyhorse"]["id"]), "--reject")
     dest = tmp_path / "deliver"
     proc = cli("export", "--batch", "Shoot", "--to", str(dest), "--picked", "--json", *lib)
     assert proc.returncode == 1 and "could not be exported" in proc.stderr
@@ -205,8 +205,8 @@ def test_export_writes_every_pick_with_a_manifest_and_goes_on_past_a_failure(cli
     assert sorted(p.name for p in dest.glob("*.m*")) == ["kling_a.mp4", "seedance_c.mov", "veo_b.mp4"]
 
 
-def test_export_again_never_overwrites_and_can_normalize_keep_takes(cli, batch, tmp_path):
-    cli.json("review", str(batch["veo"]["id"]), "--pick", "--audio", "keep")
+def test_export_again_never_overwrites_and_can_normalize_keep_takes(cli, takes_by_model, tmp_path):
+    cli.json("review", str(takes_by_model["veo"]["id"]), "--pick", "--audio", "keep")
     dest = tmp_path / "deliver"
     first = cli.json("export", "--batch", "Shoot", "--to", str(dest), "--picked")
     second = cli.json("export", "--batch", "Shoot", "--to", str(dest), "--picked", "--normalize-keep",
@@ -220,11 +220,11 @@ def test_export_again_never_overwrites_and_can_normalize_keep_takes(cli, batch, 
     assert next(s for s in ffprobe_streams(out) if s["codec_type"] == "audio")["codec_name"] == "pcm_s24le"
 
 
-def test_export_text_output_and_nothing_to_export(cli, batch, tmp_path):
+def test_export_text_output_and_nothing_to_export(cli, takes_by_model, tmp_path):
     lib = ["--library", str(cli.library)]
     nothing = cli("export", "--batch", "Shoot", "--to", str(tmp_path / "d"), "--picked", *lib)
     assert nothing.returncode == 0 and "Nothing to export" in nothing.stdout
-    cli.json("review", str(batch["kling"]["id"]), "--pick")
+    cli.json("review", str(takes_by_model["kling"]["id"]), "--pick")
     proc = cli("export", "--batch", "Shoot", "--to", str(tmp_path / "d"), "--picked", *lib)
     assert proc.returncode == 0 and "✓ kling_a.mp4" in proc.stdout and "1 of 1 take(s) written" in proc.stdout
     assert "undecided" in proc.stdout
@@ -232,12 +232,12 @@ def test_export_text_output_and_nothing_to_export(cli, batch, tmp_path):
     assert missing.returncode == 1 and "no batch named" in missing.stderr
 
 
-def test_export_refuses_a_take_replaced_on_disk_and_writes_the_others(cli, batch, media, tmp_path):
+def test_export_refuses_a_take_replaced_on_disk_and_writes_the_others(cli, takes_by_model, media, tmp_path):
     lib = ["--library", str(cli.library)]
-    cli.json("review", str(batch["kling"]["id"]), "--pick")
-    cli.json("review", str(batch["bach"]["id"]), "--pick")
+    cli.json("review", str(takes_by_model["kling"]["id"]), "--pick")
+    cli.json("review", str(takes_by_model["bach"]["id"]), "--pick")
     other = media.clip("other.mp4", duration=1, audio="sine=frequency=1200", folder=tmp_path / "elsewhere")
-    Path(batch["bach"]["path"]).write_bytes(other.read_bytes())
+    Path(takes_by_model["bach"]["path"]).write_bytes(other.read_bytes())
     proc = cli("export", "--batch", "Shoot", "--to", str(tmp_path / "d"), "--picked", *lib)
     assert proc.returncode == 1
     assert "✗ bach_d.mp4" in proc.stderr and "changed on disk" in proc.stderr and "Import it again" in proc.stderr
@@ -267,9 +267,9 @@ def test_a_bad_swap_option_value_is_bad_usage(cli, take, track, tmp_path, args, 
     (["--note", "x", "--note-in", "nan"], "--note-in"), (["--note", "x", "--note-in", "-1"], "--note-in"),
     (["--note", "x", "--note-in", "0.8", "--note-out", "0.2"], "out point"),
     (["--note", "x", "--note-out", "inf"], "--note-out"), (["--rating", "9"], "--rating")])
-def test_a_bad_review_value_is_bad_usage_and_changes_nothing(cli, batch, track, args, option):
+def test_a_bad_review_value_is_bad_usage_and_changes_nothing(cli, takes_by_model, track, args, option):
     lib = ["--library", str(cli.library)]
-    kling = batch["kling"]
+    kling = takes_by_model["kling"]
     proc = cli("review", str(kling["id"]), "--track", str(track), *args, *lib)
     assert proc.returncode == 2, proc.stderr
     assert option in proc.stderr.strip().splitlines()[-1], proc.stderr
@@ -277,7 +277,7 @@ def test_a_bad_review_value_is_bad_usage_and_changes_nothing(cli, batch, track, 
     assert next(t for t in doc if t["id"] == kling["id"])["audio_verdict"] == "undecided"
 
 
-def test_bad_export_and_swap_destinations_are_bad_usage(cli, batch, take, track, tmp_path):
+def test_bad_export_and_swap_destinations_are_bad_usage(cli, takes_by_model, take, track, tmp_path):
     lib = ["--library", str(cli.library)]
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import _audio_device, batch, imported, ui_settings  # noqa: F401 — the same small real batch
+from tests.ui.conftest import _audio_device, batch_folder, imported, ui_settings  # noqa: F401 — the same small real batch
 
 os.environ.setdefault("SOUNDON_VIDEO_OUTPUT", "xcb_x11")
 os.environ.setdefault("SOUNDON_AUDIO_OUTPUT", "adummy")

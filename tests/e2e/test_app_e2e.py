@@ -20,19 +20,8 @@ SOUNDON = shutil.which("soundon", path=str(Path(sys.executable).parent)) or "sou
 FRAME = 1 / 25
 
 
-def settle(qtbot, ms: int = 50):
-    qtbot.wait(ms)  # let queued X events (typed by xdotool) reach the window
-
-
-def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_settings, display, artifacts):
-    from soundon.ui.app import create_application
-    from soundon.ui.main_window import MainWindow
-
-    create_application()
-    window = MainWindow(imported, settings=ui_settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_settings, open_window, display, artifacts):
+    window = open_window(imported, ui_settings)
     display.focus(int(window.winId()))
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     player = window.deck.player
@@ -79,8 +68,10 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     qtbot.waitUntil(lambda: imported.review_state(second)["flag"] == "reject", timeout=3000)
     display.keys("ctrl+z")
     qtbot.waitUntil(lambda: imported.review_state(second)["flag"] == "none", timeout=3000)
-    display.keys("Up", "space")   # back to the first take of the prompt group, paused
-    settle(qtbot)
+    display.keys("Up")            # back to the first take of the prompt group (it plays) …
+    qtbot.waitUntil(lambda: window.current_take_id() == take and window.deck.player.is_playing(), timeout=5000)
+    display.keys("space")         # … and paused
+    qtbot.waitUntil(lambda: not window.deck.player.is_playing(), timeout=5000)
 
     # Compare the prompt group: three models side by side, one audible.
     display.keys("c")
@@ -115,10 +106,10 @@ def soundon(*args: str, env: dict) -> subprocess.CompletedProcess:
     return proc
 
 
-def test_an_editor_session_with_the_soundon_command(batch, display, artifacts, tmp_path):
+def test_an_editor_session_with_the_soundon_command(batch_folder, display, artifacts, tmp_path):
     library = tmp_path / "session" / "lib.sqlite"
     env = {**os.environ}
-    assert soundon("import", str(batch), "--library", str(library), env=env).returncode == 0
+    assert soundon("import", str(batch_folder), "--library", str(library), env=env).returncode == 0
 
     app = subprocess.Popen([SOUNDON, "--library", str(library)], env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)

@@ -30,23 +30,16 @@ def relative_db(x: np.ndarray) -> float:
 
 
 @pytest.fixture
-def tone_take_window(qtbot, media, library, ui_settings, sound_server):
+def tone_take_window(qtbot, media, library, ui_settings, open_window, sound_server):
     folder = media.folder / "Tones"
     media.clip("tones_kling.mp4", folder=folder, duration=3.0, size="64x36", fps="25", audio=TONES.format(d=3.0))
     Importer(library).run([folder])
-    from soundon.ui.app import create_application
-    from soundon.ui.main_window import MainWindow
     from soundon.ui.player import live_audio
-    create_application()
-    window = MainWindow(library, settings=ui_settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(library, ui_settings)
     player = window.deck.player
     qtbot.waitUntil(lambda: player.state.value == "paused" and player.length > 0, timeout=10000)
     output = live_audio.live_output()
     yield window, output
-    window.close()
     live_audio.close()
 
 

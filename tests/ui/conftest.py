@@ -31,9 +31,9 @@ def ui_settings(tmp_path):
 
 
 @pytest.fixture
-def batch(request, media, tmp_path) -> Path:
+def batch_folder(request, media, tmp_path) -> Path:
     """The batch folder: TAKES, or the takes a test names with
-    @pytest.mark.parametrize("batch", [takes], indirect=True) (each: name, model, prompt, duration,
+    @pytest.mark.parametrize("batch_folder", [takes], indirect=True) (each: name, model, prompt, duration,
     audio, and optionally fps)."""
     folder = tmp_path / "Beach batch"
     for name, model, prompt, duration, audio, *fps in getattr(request, "param", TAKES):
@@ -43,27 +43,19 @@ def batch(request, media, tmp_path) -> Path:
 
 
 @pytest.fixture
-def imported(library, batch):
+def imported(library, batch_folder):
     from soundon.jobs.importer import Importer
-    result = Importer(library).run([batch])
+    result = Importer(library).run([batch_folder])
     assert result.added and not result.refused, result.as_json()
     return library
 
 
 @pytest.fixture
-def window(qtbot, imported, ui_settings):
-    from soundon.ui.app import create_application
-    from soundon.ui.main_window import MainWindow
-    create_application()  # theme + the text-field guard, as in the app
-    win = MainWindow(imported, settings=ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # shortcuts go to the active window
+def window(qtbot, imported, ui_settings, open_window):
+    """The main window on the imported batch, its first take current."""
+    win = open_window(imported, ui_settings)
     qtbot.waitUntil(lambda: win.current_take_id() is not None, timeout=3000)
-    yield win
-    win.close()
+    return win
 
 
 def take_named(library, name: str) -> dict:

@@ -44,8 +44,8 @@ def test_a_rename_to_an_empty_or_a_taken_name_is_refused(qtbot, window, media, t
         assert sorted(b["name"] for b in window.library.batches()) == ["Beach batch", "Night"]
 
 
-def test_remove_a_batch_asks_first_and_leaves_its_files(qtbot, window, batch):
-    files = sorted(p.name for p in batch.iterdir())
+def test_remove_a_batch_asks_first_and_leaves_its_files(qtbot, window, batch_folder):
+    files = sorted(p.name for p in batch_folder.iterdir())
     seen = []
     menu = context_menu(qtbot, window.tree, batch_index(window, "Beach batch"))
     answer_dialogs(qtbot, seen, {"button": "Cancel"})
@@ -58,10 +58,10 @@ def test_remove_a_batch_asks_first_and_leaves_its_files(qtbot, window, batch):
     choose_from_menu_bar(qtbot, window, "File", "Remove Batch…")
     qtbot.waitUntil(lambda: window.library.batches() == [], timeout=3000)
     assert window.library.takes() == []
-    assert sorted(p.name for p in batch.iterdir()) == files
+    assert sorted(p.name for p in batch_folder.iterdir()) == files
     qtbot.waitUntil(lambda: tree_texts(window) == ["All takes (0)"], timeout=3000)
     assert window.proxy.rowCount() == 0
     # The folder can be opened again: its takes come back, undecided.
     with qtbot.waitSignal(window.importer.finished, timeout=30000):
-        window.import_paths([batch])
+        window.import_paths([batch_folder])
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 4, timeout=3000)

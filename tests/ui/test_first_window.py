@@ -1,16 +1,13 @@
 from soundon.jobs.first_run import demo_batch, demo_batch_name
 from soundon.jobs.importer import Importer
-from soundon.ui.main_window import MainWindow
 from soundon.ui.models.roles import TakeRole
 from soundon.ui.models.take_model import COLUMN
 
 
-def test_empty_library_opens_on_the_demo_batch(qtbot, library, ui_settings):
+def test_empty_library_opens_on_the_demo_batch(qtbot, library, ui_settings, open_window):
     # What the app's importer runs on an empty library.
     assert len(Importer(library).run(demo_batch(library), name=demo_batch_name()).added) == 4
-    window = MainWindow(library, settings=ui_settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(library, ui_settings)
     model = window.model
     assert model.rowCount() == 4
     models = {model.index(r, COLUMN["model"]).data() for r in range(4)}

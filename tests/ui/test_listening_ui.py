@@ -4,44 +4,12 @@ display, real ffmpeg, a real library. (What is heard is asserted on a real devic
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
-os.environ.setdefault("SOUNDON_VIDEO_OUTPUT", "xcb_x11")
-os.environ.setdefault("SOUNDON_AUDIO_OUTPUT", "adummy")
-
-
-@pytest.fixture
-def listening_settings(tmp_path):
-    from PySide6.QtCore import QSettings
-    return QSettings(str(tmp_path / "listening-settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def listening_library(library, media, tmp_path):
-    from soundon.jobs.importer import Importer
-    folder = tmp_path / "Shoot"
-    media.clip("kling_take.mp4", folder=folder, duration=2.0, size="160x90",
-               audio="aevalsrc=0.3*sin(2*PI*100*t)+0.1*sin(2*PI*1000*t):s=48000")
-    media.clip("veo_take.mp4", folder=folder, duration=1.5, size="160x90", audio="sine=frequency=60:sample_rate=48000")
-    result = Importer(library).run([folder], name="Shoot")
-    assert len(result.added) == 2
-    return library
-
-
-@pytest.fixture
-def window(qtbot, listening_library, listening_settings):
-    from soundon.ui.app import create_application
-    from soundon.ui.main_window import MainWindow
-    create_application()
-    win = MainWindow(listening_library, settings=listening_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.current_take_id() is not None, timeout=5000)
-    yield win
-    win.close()
+# A take of tones for the listening, and one of 60 Hz only (bass a phone can't play).
+SHOOT = [("kling_take.mp4", "Kling 3.0", "A beach at dusk.", 2.0, "aevalsrc=0.3*sin(2*PI*100*t)+0.1*sin(2*PI*1000*t):s=48000"),
+         ("veo_take.mp4", "Veo 3.1", "A beach at dusk.", 1.5, "sine=frequency=60:sample_rate=48000")]
+pytestmark = pytest.mark.parametrize("batch_folder", [SHOOT], indirect=True)
 
 
 def test_switching_while_paused_keeps_the_frame(qtbot, window):
@@ -65,7 +33,7 @@ def test_takes_get_a_translation_report_in_the_background(qtbot, window):
     qtbot.waitUntil(lambda: "Won't translate" in panel.badge.text(), timeout=5000)
     assert panel.values["low_freq_share"].text().endswith("%")
     # A new delivery target for the batch: analysed again against it, in the background.
-    panel.target_chosen.emit("Shoot", "ebu-r128")
+    panel.target_chosen.emit("Beach batch", "ebu-r128")
     qtbot.waitUntil(lambda: all(window.library.take(t["id"])["analysis_target"] == "ebu-r128"
                                 for t in model.rows()), timeout=30000)
     qtbot.waitUntil(lambda: "EBU R128" in panel.badge.text(), timeout=5000)

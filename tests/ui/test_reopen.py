@@ -3,21 +3,10 @@ where the editor left them."""
 from PySide6.QtCore import Qt
 
 from soundon.store.library import Library
-from soundon.ui.main_window import MainWindow
 
 
-def open_window(qtbot, library, settings):
-    window = MainWindow(library, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
-    return window
-
-
-def test_a_reopened_app_shows_the_same_state(qtbot, imported, ui_settings):
-    window = open_window(qtbot, imported, ui_settings)
+def test_a_reopened_app_shows_the_same_state(qtbot, imported, ui_settings, open_window):
+    window = open_window(imported, ui_settings)
     qtbot.waitUntil(lambda: window.current_take_id() is not None, timeout=3000)
     window.browser.grid.setFocus()
     for key in (Qt.Key.Key_P, Qt.Key.Key_4, Qt.Key.Key_A, Qt.Key.Key_Down, Qt.Key.Key_X, Qt.Key.Key_M,
@@ -31,7 +20,7 @@ def test_a_reopened_app_shows_the_same_state(qtbot, imported, ui_settings):
     window.close()
 
     reopened_library = Library(imported.path)   # a fresh connection, as after a restart
-    again = open_window(qtbot, reopened_library, ui_settings)
+    again = open_window(reopened_library, ui_settings)
     model = again.model
     shown = {model.take_at(r)["rel_path"]: (model.take_at(r)["flag"], model.take_at(r)["rating"],
                                             model.take_at(r)["audio_verdict"]) for r in range(model.rowCount())}
@@ -44,15 +33,15 @@ def test_a_reopened_app_shows_the_same_state(qtbot, imported, ui_settings):
     reopened_library.close()
 
 
-def test_the_window_fits_a_small_laptop_screen(qtbot, imported, ui_settings):
-    window = open_window(qtbot, imported, ui_settings)
+def test_the_window_fits_a_small_laptop_screen(qtbot, imported, ui_settings, open_window):
+    window = open_window(imported, ui_settings)
     assert window.minimumSizeHint().width() <= 1200
     assert window.minimumSizeHint().height() <= 700
     window.close()
 
 
-def test_first_run_size_is_sensible(qtbot, imported, ui_settings):
-    window = open_window(qtbot, imported, ui_settings)
+def test_first_run_size_is_sensible(qtbot, imported, ui_settings, open_window):
+    window = open_window(imported, ui_settings)
     screen = window.screen().availableGeometry()
     assert window.width() <= screen.width() and window.height() <= screen.height()
     assert window.width() >= min(1100, screen.width() * 0.8)

@@ -42,10 +42,10 @@ def wait_for(condition, timeout: float, what: str) -> None:
     raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
-def test_soundon_open_hands_the_paths_to_the_running_app(batch, media, tmp_path):
+def test_soundon_open_hands_the_paths_to_the_running_app(batch_folder, media, tmp_path):
     display = Display()
     library = tmp_path / "shared" / "lib.sqlite"
-    assert soundon("import", str(batch), "--library", str(library)).returncode == 0
+    assert soundon("import", str(batch_folder), "--library", str(library)).returncode == 0
     more = tmp_path / "Night batch"
     media.clip("night_kling.mp4", folder=more, duration=1.0, size="160x90")
 

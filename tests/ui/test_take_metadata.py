@@ -11,9 +11,9 @@ from tests.ui.dialogs import answer_dialogs, back_to_window, choose_from_menu_ba
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def test_a_take_without_a_sidecar_joins_its_prompt_group(qtbot, window, media, batch):
-    media.clip("beach_wan.webm", folder=batch, duration=1.2, size="160x90", video_codec="vp9")
-    Importer(window.library).run([batch])
+def test_a_take_without_a_sidecar_joins_its_prompt_group(qtbot, window, media, batch_folder):
+    media.clip("beach_wan.webm", folder=batch_folder, duration=1.2, size="160x90", video_codec="vp9")
+    Importer(window.library).run([batch_folder])
     loose = take_named(window.library, "beach_wan.webm")
     assert loose["prompt"] == "" and loose["model"] == ""
     group = take_named(window.library, "beach_kling_a.mp4")["prompt_group"]

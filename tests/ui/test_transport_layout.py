@@ -3,8 +3,8 @@ panels keep their size; and a squeezed layout is never what the next start opens
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from soundon.ui.main_window import MainWindow
 
 K = Qt.Key
 
@@ -31,11 +31,12 @@ def test_marking_in_and_out_keeps_the_side_panels(qtbot, window):
     qtbot.keyClick(window.browser.view, K.Key_J)   # shuttle back: the speed readout appears
     qtbot.keyClick(window.browser.view, K.Key_J)
     qtbot.waitUntil(lambda: window.transport.speed.text() != "", timeout=3000)
-    qtbot.wait(50)   # one turn of the event loop for the layout (nothing to wait on: it must not change)
+    QApplication.sendPostedEvents()   # the layout requests the readout posted, carried out (it must not change)
+    QApplication.processEvents()
     assert widths(window) == before
 
 
-def test_a_squeezed_layout_is_never_saved(qtbot, window, imported, ui_settings):
+def test_a_squeezed_layout_is_never_saved(qtbot, window, imported, ui_settings, open_window):
     loaded(qtbot, window)
     window.seek(1.2)
     qtbot.keyClick(window.browser.view, K.Key_I)
@@ -44,10 +45,7 @@ def test_a_squeezed_layout_is_never_saved(qtbot, window, imported, ui_settings):
     window.resize(1440, 800)   # …and wide again: Qt gives the room to the player, the panels stay squeezed
     qtbot.waitUntil(lambda: window.width() == 1440, timeout=3000)
     window.close()
-    again = MainWindow(imported, settings=ui_settings)
-    qtbot.addWidget(again)
-    again.show()
-    qtbot.waitExposed(again)
+    again = open_window(imported, ui_settings)
     qtbot.waitUntil(lambda: again.current_take_id() is not None, timeout=3000)
     qtbot.waitUntil(lambda: again.batches_dock.width() >= 150, timeout=3000)
     assert again.inspector_dock.width() >= 260

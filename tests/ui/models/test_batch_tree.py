@@ -28,16 +28,13 @@ def test_tree_lists_batches_and_prompt_groups(qtbot, imported):
     assert prompt_label("x " * 60).endswith("…")
 
 
-def test_an_import_into_an_empty_library_shows_the_new_batch(qtbot, library, batch, ui_settings):
-    from soundon.ui.main_window import MainWindow
-    window = MainWindow(library, settings=ui_settings)
-    qtbot.addWidget(window)
-    window.show()
+def test_an_import_into_an_empty_library_shows_the_new_batch(qtbot, library, batch_folder, ui_settings, open_window):
+    window = open_window(library, ui_settings)
     assert window.windowTitle() == "Sound-On — All batches"
     with qtbot.waitSignal(window.importer.finished, timeout=30000):
-        window.import_paths([batch])
-    qtbot.waitUntil(lambda: not window.tree_model._rebuild_soon.isActive(), timeout=3000)  # deferred rebuild ran
-    assert window.tree.currentIndex().data(TreeRole.SCOPE) == ("Beach batch", None)
+        window.import_paths([batch_folder])
+    qtbot.waitUntil(lambda: window.tree.currentIndex().data(TreeRole.SCOPE) == ("Beach batch", None),
+                    timeout=3000)   # the tree is rebuilt a moment after the import
     assert window.proxy.take_filter.batch == "Beach batch"
     assert window.windowTitle() == "Sound-On — Beach batch"
     assert window.current_take_id() == window.proxy.take_ids()[0]

@@ -137,7 +137,7 @@ def test_the_deck_starts_a_preloaded_take_at_once(qtbot, media):
     deck.show_take(takes[0])
     qtbot.waitUntil(lambda: deck.player.state == PlayerState.PAUSED, timeout=5000)
     deck.preload(takes[1])
-    qtbot.waitUntil(lambda: deck._slots[1 - deck._current].player.state == PlayerState.PAUSED, timeout=5000)
+    qtbot.waitUntil(lambda: deck.standby_player.state == PlayerState.PAUSED, timeout=5000)
     with qtbot.waitSignal(deck.take_changed, timeout=2000):
         deck.show_take(takes[1], autoplay=True)
     assert deck.preloads_used == 1 and deck.take_id == 2

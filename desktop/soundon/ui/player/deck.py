@@ -65,6 +65,11 @@ class PlayerDeck(QWidget):
         return self._slots[self._current].take_id
 
     @property
+    def standby_player(self) -> VlcPlayer:
+        """The hidden player, holding the take opened ahead."""
+        return self._slots[1 - self._current].player
+
+    @property
     def standby_take_id(self) -> int | None:
         return self._slots[1 - self._current].take_id
 
