@@ -19,6 +19,7 @@ from soundon.media.audio_out import CHANNELS, RATE, Chunk, Feed
 
 
 RESTART_WINDOW_US = 1_000_000
+AUDIO_STOPPED_S = 0.5      # no block for this long past its date: the sound is not what the clock says
 
 
 class AudioRoute:
@@ -31,6 +32,7 @@ class AudioRoute:
         self._media_cursor = 0.0
         self._restart: tuple[float, float] | None = None   # (take time, libVLC clock µs) of the last jump
         self._speed = 1.0
+        self._latest: tuple[float, float, float] | None = None   # (date µs, take time, speed) of the last block
         self.blocks = 0
         decorators = vlc_module.CallbackDecorators
         # libVLC calls these from its own threads for as long as the player lives: keep references.
@@ -51,7 +53,20 @@ class AudioRoute:
         with self._lock:
             self._media_cursor = max(0.0, media_s)
             self._restart = (self._media_cursor, float(self._vlc.libvlc_clock()))
+            self._latest = None
         self.feed.flush()
+
+    def take_time_now(self) -> float | None:
+        """The take time heard now, to the sample: the last decoded block's take time and date on
+        libVLC's clock (the clock of the picture too). None until a block of the current stretch has
+        come, or when the sound has stopped coming (the end of the audio, a stall)."""
+        with self._lock:
+            latest = self._latest
+        if latest is None:
+            return None
+        due_us, media_s, speed = latest
+        since = (self._vlc.libvlc_clock() - due_us) / 1e6
+        return None if since > AUDIO_STOPPED_S else media_s + since * speed
 
     def set_speed(self, speed: float) -> None:
         with self._lock:
@@ -62,6 +77,7 @@ class AudioRoute:
         with self._lock:
             media, speed = self._media_cursor, self._speed
             self._media_cursor += count * speed / RATE
+            self._latest = (float(pts), media, speed)
             self.blocks += 1
         self.feed.push(Chunk(float(pts), media, pcm.reshape(-1, CHANNELS).astype(np.float32) / 32768.0, speed))
 
@@ -77,4 +93,5 @@ class AudioRoute:
         with self._lock:
             if self._restart and self._vlc.libvlc_clock() - self._restart[1] < RESTART_WINDOW_US:
                 self._media_cursor = self._restart[0]
+            self._latest = None
         self.feed.flush()

@@ -6,7 +6,9 @@ window talks to whichever group is showing and never asks which one it is.
 The lead is the heard take: the others follow its clock. libVLC gives each player its own clock,
 so they drift apart a little (different start-up times, decoders, frame rates); a sync check every
 200 ms compares each follower with the lead and nudges its speed by a few percent until it is
-back within half a frame, or re-seeks it when it is far off. Followers are not heard, so a nudge
+within a fifth of a frame, or re-seeks it when it is far off. Each player's position is the take
+time heard now, from its decoded audio on libVLC's clock (ui/player/vlc_player.py), so the drift
+measured is the drift shown, to the millisecond. Followers are not heard, so a nudge
 is never heard. Takes of different lengths each stop on their own last frame.
 
 J/K/L (ui/player/shuttle.py) work on the group: every player goes at the shuttle's speed.
@@ -19,10 +21,13 @@ from soundon.core.timecode import frame_duration
 from soundon.ui.player.shuttle import Shuttle
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
 
-SYNC_INTERVAL_MS = 200
-RESEEK_BEYOND_S = 0.5      # further off than this: jump instead of nudging
-NUDGE_WINDOW_S = 1.0       # a drift of d seconds is made up over about this long
-MAX_NUDGE = 0.15           # at most ±15 % speed
+SYNC_INTERVAL_MS = 100
+RESEEK_BEYOND_S = 0.25     # further off than this: jump instead of nudging
+# Speed nudges by how far off a follower is (seconds off, then the nudge): a few steps rather than a
+# new speed every check, because every speed change costs libVLC's time-stretch a few milliseconds.
+NUDGES = ((0.1, 0.2), (0.04, 0.1), (0.0, 0.04))
+OFF_STEP_FRAMES = 0.35     # further off than a third of a frame: nudged …
+IN_STEP_FRAMES = 0.2       # … until within a fifth of a frame
 
 
 class PlaybackGroup(QObject):
@@ -173,14 +178,17 @@ class PlaybackGroup(QObject):
                 continue
             drift = player.position() - target
             self.last_drift[n] = drift
-            half_frame = frame_duration(max(player.fps, lead.fps)) / 2
+            frame = frame_duration(max(player.fps, lead.fps))
+            nudging = player.rate != self._rate
             if abs(drift) > RESEEK_BEYOND_S:
                 player.set_rate(self._rate)
                 player.seek(target)
-            elif abs(drift) > half_frame:
-                nudge = max(-MAX_NUDGE, min(MAX_NUDGE, drift / NUDGE_WINDOW_S))
-                player.set_rate(self._rate * (1.0 - nudge))
-            elif player.rate != self._rate:
+            elif abs(drift) > (frame * IN_STEP_FRAMES if nudging else frame * OFF_STEP_FRAMES):
+                nudge = next(n for beyond, n in NUDGES if abs(drift) > beyond)
+                rate = self._rate * (1.0 - nudge if drift > 0 else 1.0 + nudge)
+                if abs(player.rate - rate) > 1e-9:
+                    player.set_rate(rate)
+            elif nudging:
                 player.set_rate(self._rate)
 
     def max_drift(self) -> float:

@@ -36,6 +36,8 @@ from soundon.ui.player.libvlc import can_embed, engine, load_vlc
 
 TICK_MS = 33              # playhead refresh while playing (≈30 Hz)
 END_GUARD_FRAMES = 1.5    # hold on the last frame when the playhead gets this close to the end
+SEEK_LANDED_S = 0.15      # a time report this close to where a seek went is from after the jump
+SEEK_STALE_AFTER_S = 1.0  # … and after this long every report counts again
 
 
 class PlayerState(str, Enum):
@@ -85,7 +87,8 @@ class VlcPlayer(QObject):
         self._rate = 1.0
         self._anchor_time = 0.0        # seconds libVLC last reported …
         self._anchor_clock = 0.0       # … and when (time.monotonic)
-        self._seek_clock = 0.0         # time reports from before the last seek are stale
+        self._seek_clock = 0.0         # time reports from before the last seek are stale …
+        self._seek_target: float | None = None   # … and so are those libVLC sends before it has jumped
         self._held = 0.0               # position while not playing
         self._intent_play = False      # what the editor asked for last (libVLC catches up)
         self._pending_seek: float | None = None
@@ -230,6 +233,7 @@ class VlcPlayer(QObject):
             self._held = target
         self._set_anchor(target)
         self._seek_clock = time.monotonic()
+        self._seek_target = target if self.is_playing() else None
         if self._state in (PlayerState.ENDED, PlayerState.STOPPED):
             self._open(target, autoplay=False)
         elif self._state == PlayerState.OPENING:
@@ -269,10 +273,14 @@ class VlcPlayer(QObject):
         return self._loop
 
     def position(self) -> float:
+        """Where the take is: while playing, the take time heard now (and shown: libVLC shows each
+        picture at its date on the same clock), to the sample, from the audio; a take without sound
+        interpolates libVLC's coarse time reports instead. Paused, the frame on screen."""
         if self._state == PlayerState.PLAYING:
-            moved = (time.monotonic() - self._anchor_clock) * self._rate
-            position = self._anchor_time + moved
-            return min(position, self._length) if self._length else position
+            heard = self._route.take_time_now() if self._seek_target is None else None
+            if heard is None:
+                heard = self._anchor_time + (time.monotonic() - self._anchor_clock) * self._rate
+            return min(heard, self._length) if self._length else heard
         return self._held
 
     @_while_alive
@@ -334,7 +342,7 @@ class VlcPlayer(QObject):
     @_while_alive
     def _on_event(self, name: str, value: float, clock: float) -> None:
         if name == "time":
-            if self._state == PlayerState.PLAYING and clock > self._seek_clock:
+            if self._state == PlayerState.PLAYING and clock > self._seek_clock and self._landed(value, clock):
                 self._anchor_time, self._anchor_clock = value, clock
         elif name == "length":
             if value > 0 and abs(value - self._length) > 1e-3:
@@ -388,6 +396,17 @@ class VlcPlayer(QObject):
         elif name == "vout":
             if value > 0:
                 self.first_frame.emit()
+
+    def _landed(self, reported: float, clock: float) -> bool:
+        """After a seek while playing, libVLC goes on reporting the old place for a moment: a time
+        report counts once it is near where the seek went (or the seek is long past)."""
+        if self._seek_target is None:
+            return True
+        since = clock - self._seek_clock
+        if abs(reported - (self._seek_target + since * self._rate)) < SEEK_LANDED_S or since > SEEK_STALE_AFTER_S:
+            self._seek_target = None
+            return True
+        return False
 
     @_while_alive
     def _apply_pending_seek(self) -> None:
