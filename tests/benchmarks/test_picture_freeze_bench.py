@@ -13,7 +13,9 @@ frame was decoded, not when it reached the window the app shows, so the screen i
   settled playback after it (the last old picture to the first new one, and what follows).
 
 Budget (issue 10): no freeze, the longest gap ≤ 2 frame durations. The grab's own step (10 ms) is
-inside each figure.
+inside each figure. Where the grab itself stalled (a busy machine: two grabs over 25 ms apart) the
+gap can't be told from a missed frame; such gaps are left out and counted beside the figure, and the
+row below says how many new pictures a second were seen in all.
 """
 from __future__ import annotations
 
@@ -30,17 +32,31 @@ pytestmark = pytest.mark.bench
 FPS = 25
 FRAME_MS = 1000 / FPS
 BUDGET_MS = 2 * FRAME_MS
+GRAB_FPS = 100
+GRAB_HOLE_S = 2.5 / GRAB_FPS
 
 
-def _gap_ms(changes: np.ndarray, start: float, end: float) -> float:
-    """The longest time without a new picture between start and end (wall clock)."""
+def _gap_ms(changes: np.ndarray, grabs: np.ndarray, start: float, end: float) -> tuple[float, int]:
+    """The longest time without a new picture between start and end (wall clock), over the stretches
+    the grab kept its pace through (no step between grabs over GRAB_HOLE_S: a grab that itself
+    stalled, the machine being busy, can't tell a frozen picture from one it missed); and how many
+    stretches were left out for that."""
     inside = changes[(changes > start) & (changes < end)]
     edges = np.concatenate(([start], inside, [end]))
-    return float(np.max(np.diff(edges)) * 1000)
+    steps = np.diff(grabs)
+    longest, unmeasured = 0.0, 0
+    for a, b in zip(edges[:-1], edges[1:]):
+        within = (grabs[1:] > a) & (grabs[:-1] < b)
+        if np.any(steps[within] > GRAB_HOLE_S):
+            unmeasured += 1
+            continue
+        longest = max(longest, b - a)
+    return longest * 1000, unmeasured
 
 
-def _verdict(ms: float) -> str:
-    return f"{ms:.0f} ms   budget {BUDGET_MS:.0f} ms (2 frames)   {'pass' if ms <= BUDGET_MS else 'FAIL'}"
+def _verdict(ms: float, unmeasured: int = 0) -> str:
+    held = f"   ({unmeasured} left out: the grab stalled)" if unmeasured else ""
+    return f"{ms:.0f} ms   budget {BUDGET_MS:.0f} ms (2 frames)   {'pass' if ms <= BUDGET_MS else 'FAIL'}{held}"
 
 
 def test_picture_freeze_on_play_and_seek(qtbot, media, sound_server):
@@ -70,7 +86,7 @@ def test_picture_freeze_on_play_and_seek(qtbot, media, sound_server):
     marks: dict[str, float] = {}
     try:
         qtbot.waitUntil(lambda: output.running(), timeout=15000)
-        with ScreenGrab(*region, fps=100) as grab:
+        with ScreenGrab(*region, fps=GRAB_FPS) as grab:
             qtbot.waitUntil(lambda: grab.count() > 20, timeout=10000)
             player.load(take, FPS, autoplay=True)
             qtbot.waitUntil(lambda: player.is_playing() and player.position() > 1.5, timeout=15000)
@@ -101,15 +117,17 @@ def test_picture_freeze_on_play_and_seek(qtbot, media, sound_server):
     assert new_per_s > 0.8 * FPS, f"{new_per_s:.1f} new pictures a second grabbed, the take has {FPS}"
     steady = [(first + 0.2, marks["seek forward"]), (marks["seek forward"] + 1.0, marks["seek back"]),
               (marks["seek back"] + 1.0, marks["pause"]), (marks["play"] + 1.0, marks["end"])]
-    playing = max(_gap_ms(changes, start, end) for start, end in steady if end > start)
-    seeks = max(_gap_ms(changes, marks[name] - 0.1, marks[name] + 1.0) for name in ("seek forward", "seek back"))
+    playing = [_gap_ms(changes, times, start, end) for start, end in steady if end > start]
+    seeks = [_gap_ms(changes, times, marks[name] - 0.1, marks[name] + 1.0) for name in ("seek forward", "seek back")]
     after = changes[changes > marks["play"]]
     resume = float((after[0] - marks["play"]) * 1000) if len(after) else float("inf")
     grabbed = times[(times > first) & (times < marks["end"])]
     grab_step = float(np.max(np.diff(grabbed)) * 1000)
     report("picture on the screen (x11grab of the player's window, 100 grabs/s)", [
-        ("longest gap between new pictures while playing", _verdict(playing)),
+        ("longest gap between new pictures while playing",
+         _verdict(max(g for g, _ in playing), sum(n for _, n in playing))),
         ("play from pause: wait for the first new picture", _verdict(resume)),
-        ("seek while playing: longest gap between new pictures", _verdict(seeks)),
+        ("seek while playing: longest gap between new pictures",
+         _verdict(max(g for g, _ in seeks), sum(n for _, n in seeks))),
         ("new pictures a second / longest step between grabs", f"{new_per_s:.1f} (take {FPS})   {grab_step:.0f} ms"),
     ])
