@@ -131,3 +131,20 @@ def test_picture_freeze_on_play_and_seek(qtbot, media, sound_server):
          _verdict(max(g for g, _ in seeks), sum(n for _, n in seeks))),
         ("new pictures a second / longest step between grabs", f"{new_per_s:.1f} (take {FPS})   {grab_step:.0f} ms"),
     ])
+
+
+OFFSET_BUDGET_MS = FRAME_MS
+
+
+def test_picture_to_sound_offset(qtbot, media, sound_server):
+    """A one-frame flash and a click at the same take time, each second: the click at the sink less
+    the flash on the screen, both on the real-time clock (tests/e2e/test_picture_sound_agree.py)."""
+    from tests.e2e.test_picture_sound_agree import sound_minus_picture
+
+    offsets = sound_minus_picture(qtbot, media, sound_server) * 1000
+    worst = float(np.max(np.abs(offsets)))
+    report("picture and sound (x11grab of the window, the sink's monitor; one clock)", [
+        ("sound − picture (median / range)",
+         f"{np.median(offsets):+.1f} / {offsets.min():+.1f} … {offsets.max():+.1f} ms   "
+         f"budget ±{OFFSET_BUDGET_MS:.0f} ms (1 frame)   {'pass' if worst <= OFFSET_BUDGET_MS else 'FAIL'}"),
+    ])
