@@ -180,7 +180,7 @@ def test_playback_cpu_against_bare_libvlc(sound_server):
     bare libVLC player of the same take with libVLC's own audio output (same video output, same sound
     server). The runs alternate, so a neighbour's load falls on both alike, and each run must have
     been heard on the server's monitor: a bare player that played no sound would be a cheaper, false,
-    reference. The sound server's own CPU is the same for both (one stream each) and is not counted."""
+    reference. The sound server's own CPU (under a second over a whole bench run) is not counted."""
     import os
     import subprocess
     import sys

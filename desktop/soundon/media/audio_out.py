@@ -38,8 +38,8 @@ DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
 # What PortAudio keeps queued at the device: two 10 ms buffers, the least its ALSA host takes with
 # this block size (asked for less, it keeps 20 ms). Everything queued was made with the settings of
 # its time, so this is most of what a switch waits before it is heard (measured through PulseAudio:
-# 30 ms from callback to DAC, against 40 ms at 30 ms asked, and no more underruns on a loaded
-# machine). The latency itself is compensated, so picture and sound agree either way.
+# 30 ms from callback to DAC, against 40 ms at 30 ms asked, and no more underruns than at 30 ms on
+# a loaded machine). The latency itself is compensated, so picture and sound agree either way.
 DEVICE_LATENCY_S = 0.02
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
 
