@@ -218,6 +218,38 @@ def test_cost_is_a_small_share_of_real_time():
     assert share < 0.20, f"{share:.1%} of real time"
 
 
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place loop", "public sosfilt"])
+def test_the_eq_in_blocks_equals_one_pass_over_the_whole_signal(in_place, monkeypatch):
+    from scipy.signal import sosfilt
+
+    from soundon.core.listening import profile_named
+    from soundon.media.dsp import biquads
+    if not in_place:
+        monkeypatch.setattr(biquads, "_sosfilt_inplace", None)
+    sos = biquads.sections(profile_named("phone").eq, RATE)
+    signal = programme(1.0).astype(np.float64)
+    eq = biquads.Filter(sos, 2)
+    streamed = np.vstack([eq.process(signal[i:i + BLOCK]) for i in range(0, len(signal), BLOCK)])
+    assert np.allclose(streamed, sosfilt(sos, signal, axis=0), rtol=0, atol=1e-12)
+
+
+def test_choosing_a_noise_costs_the_next_block_no_more_than_real_time():
+    """The noise bed (10 s made in the frequency domain and calibrated) is made when the noise is
+    chosen, on the caller's thread: made in the device callback, it would stall the device."""
+    from soundon.media.dsp.noise import calibrated_bed
+    calibrated_bed.cache_clear()
+    graph = AudioGraph(ListeningSetup("phone"))
+    block = programme(1.0).astype(np.float32)[:BLOCK]
+    graph.process(block, 0.0)
+    graph.set_setup(ListeningSetup("phone", "street"))
+    started = time.thread_time()
+    out = graph.process(block, BLOCK / RATE)
+    took = time.thread_time() - started
+    assert took < BLOCK / RATE, f"{took * 1000:.0f} ms for a {BLOCK / RATE * 1000:.0f} ms block"
+    assert rms_db(graph.process(np.zeros_like(block), 2 * BLOCK / RATE)) > -80   # the street is heard
+    assert out.shape == block.shape
+
+
 # -- the post track ----------------------------------------------------------------------------
 
 def test_post_at_an_offset_lands_on_its_sample(media):

@@ -58,6 +58,13 @@ class _Pending:
     volume_db: float = 0.0
 
 
+def _prepare_noise(setup: ListeningSetup) -> None:
+    """Make the environment's noise bed now, on the caller's thread (it takes a good part of a second,
+    which inside the device callback would be heard as a gap); the audio thread then only reads it."""
+    if setup.noise:
+        calibrated_bed(setup.noise)
+
+
 def _db(db: float) -> float:
     return 10 ** (db / 20)
 
@@ -78,6 +85,9 @@ class AudioGraph:
         self._programme = GainRamp(1.0)
         self._noise_gains: dict[str, GainRamp] = {}
         self._position: int | None = None
+        self._changes = 0           # bumped by every setting; the audio thread applies when it moved
+        self._applied = -1
+        _prepare_noise(setup)
         self._apply(self._take_pending())
         self.reset()
 
@@ -90,20 +100,25 @@ class AudioGraph:
                 self._pending.chain = DeviceChain(profile_named(setup.profile))
             self._pending.setup, self._pending.match_gain_db = setup, match_gain_db
             self._pending.volume_db = setup.volume_db
+            self._changes += 1
+        _prepare_noise(setup)
 
     def set_mix(self, mode: str) -> None:
         if mode not in MIX_MODES:
             raise ValueError(f"mix is one of {', '.join(MIX_MODES)}, not {mode!r}")
         with self._lock:
             self._pending.mix = mode
+            self._changes += 1
 
     def set_post(self, post: PostSource | None) -> None:
         with self._lock:
             self._pending.post = post
+            self._changes += 1
 
     def set_volume_db(self, db: float) -> None:
         with self._lock:
             self._pending.volume_db = min(0.0, max(-60.0, float(db)))
+            self._changes += 1
 
     # -- the audio thread ------------------------------------------------------------------------
 
@@ -120,7 +135,10 @@ class AudioGraph:
     def process(self, native: np.ndarray, media_time_s: float) -> np.ndarray:
         """(n, 2) float32 native audio from take time media_time_s → (n, 2) float32 to play."""
         n = len(native)
-        self._apply(self._take_pending())
+        if self._changes != self._applied:
+            self._apply(self._take_pending())
+        elif self._post_source is not None:
+            self._place_post()
         start = self._follow(media_time_s, n)
         if n == 0:
             return np.zeros((0, 2), np.float32)
@@ -142,6 +160,7 @@ class AudioGraph:
 
     def _take_pending(self) -> _Pending:
         with self._lock:
+            self._applied = self._changes
             pending = self._pending
             taken = _Pending(pending.setup, pending.match_gain_db, pending.chain, pending.mix, pending.post,
                              pending.volume_db)
@@ -152,13 +171,8 @@ class AudioGraph:
         if p.chain is not None:
             self._outgoing, self._chain = self._chain, p.chain
             self._crossfade_left = RAMP_SAMPLES
-        self._post_source = p.post
-        if p.post is None or p.mix == "native":
-            self._native.set(1.0)
-            self._post.set(0.0)
-        else:
-            self._native.set(p.post.native_gain if p.mix == "mix" else 0.0)
-            self._post.set(1.0)
+        self._post_source, self._mix = p.post, p.mix
+        self._place_post()
         setup = ListeningSetup(p.setup.profile, p.setup.noise, p.volume_db, p.setup.match_loudness).effective
         gain_db = (p.match_gain_db if setup.match_loudness else 0.0) + setup.volume_db
         self._programme.set(_db(gain_db))
@@ -170,6 +184,16 @@ class AudioGraph:
         if safety and not self._safety_on:
             self._safety.reset()
         self._safety_on = safety
+
+    def _place_post(self) -> None:
+        # Every block: the post track's own spec (its bed level) may change without a setting here.
+        post, mix = self._post_source, self._mix
+        if post is None or mix == "native":
+            self._native.set(1.0)
+            self._post.set(0.0)
+        else:
+            self._native.set(post.native_gain if mix == "mix" else 0.0)
+            self._post.set(1.0)
 
     def _follow(self, media_time_s: float, n: int) -> int:
         reported = round(media_time_s * self.RATE)
