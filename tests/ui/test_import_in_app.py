@@ -192,3 +192,14 @@ def test_stop_ends_an_import_even_with_a_fifo_among_its_batches(qtbot, window, h
     assert "FIFO" in result.refused[0].reason
     assert "stopped before the end" in window.import_panel.summary.text()
     assert not window.import_progress.is_visible()
+
+
+def test_quitting_during_an_import_cancels_it(qtbot, window, hundred_takes, tmp_path):
+    batch = tmp_path / "Hundred"
+    shutil.copytree(hundred_takes, batch)
+    with qtbot.waitSignal(window.importer.progress, timeout=30000):
+        assert window.import_paths([batch])
+    window.close()
+    assert not window.importer.is_running()    # quit waited for it
+    added = len(window.library.takes("Hundred"))
+    assert 0 < added < 100

@@ -19,6 +19,7 @@ from soundon.core.comparison import takes_to_compare
 from soundon.core.marks import InOut
 from soundon.core.review import Note, ReviewError
 from soundon.core.timecode import format_timecode
+from soundon.jobs.qt_jobs import cancel_all as cancel_all_jobs
 from soundon.media.overview import load_peaks
 from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
@@ -28,6 +29,7 @@ from soundon.ui.controllers.batch_actions import BatchActions
 from soundon.ui.controllers.take_metadata import TakeMetadataActions
 from soundon.ui.controllers.window_layout import layout_fits
 from soundon.ui.export_action import export_picks
+from soundon.ui.export_action import progress_text as export_progress_text
 from soundon.ui.export_action import summary as export_summary
 from soundon.ui.importing import ImportController, ImportProgress, batch_paths
 from soundon.ui.keymap import BINDING, COMPARE_DIGITS
@@ -51,6 +53,7 @@ from soundon.ui.views.phone_volume import PhoneVolume
 from soundon.ui.views.take_browser import TakeBrowser
 
 FIRST_RUN_SIZE = (1440, 900)
+QUIT_WAIT_S = 10.0   # quit waits this long in all for the background jobs to stop
 SCOPE_KEY = "window/scope"
 
 
@@ -766,8 +769,7 @@ class MainWindow(QMainWindow):
         runner = export_picks(self, self.library, self.current_batch())
         if runner is not None:
             self.export_runner = runner
-            runner.progress.connect(lambda fraction, what: self.statusBar().showMessage(
-                f"Exporting {fraction:.0%} — {what}"))
+            runner.progress.connect(lambda tick: self.statusBar().showMessage(export_progress_text(tick)))
             runner.finished.connect(lambda result: self.statusBar().showMessage(export_summary(result), 15000))
             runner.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
 
@@ -783,13 +785,8 @@ class MainWindow(QMainWindow):
                                           "in the post track.\nListening profiles are approximations.")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.importer.is_running():
-            self.importer.cancel()
-            self.importer.wait(10)
-        self.analysis.cancel()
-        self.analysis.wait(10)
-        if self.live_listening is not None:
-            self.live_listening.shutdown()
+        self.analysis.cancel()   # and starts no other run
+        cancel_all_jobs(QUIT_WAIT_S)
         self.save_settings()
         if self.compare is not None:
             self.compare.close_takes()
