@@ -90,7 +90,8 @@ def summary(result: ExportResult) -> str:
 
 
 def export_picks(parent: QWidget, library: Library, current_batch: str | None) -> BackgroundJob | None:
-    """The Export Picks… action. Returns the running export job, or None."""
+    """The Export Picks… action. Returns the export job, to be started once its signals are
+    connected, or None."""
     batches = [b["name"] for b in library.batches()]
     if not batches:
         QMessageBox.information(parent, APP_NAME, "There is nothing to export yet: open a batch first.")
@@ -98,4 +99,4 @@ def export_picks(parent: QWidget, library: Library, current_batch: str | None) -
     dialog = ExportDialog(batches, current_batch, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return export_job(library, dialog.values()).start()
+    return export_job(library, dialog.values())

@@ -772,6 +772,7 @@ class MainWindow(QMainWindow):
             runner.progress.connect(lambda tick: self.statusBar().showMessage(export_progress_text(tick)))
             runner.finished.connect(lambda result: self.statusBar().showMessage(export_summary(result), 15000))
             runner.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
+            runner.start()
 
     def show_keyboard_help(self) -> None:
         from soundon.ui.keymap import KEYMAP, tooltip  # noqa: PLC0415
