@@ -28,10 +28,11 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from soundon.media.batch_scan import BatchError
 from soundon.media.probe import ProbeError
@@ -73,7 +74,6 @@ class BackgroundJob(QObject):
         self._cancelled = threading.Event()
         self._on_cancel: list[Callable[[], None]] = []
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
         self._done = threading.Event()
         self._started = False
         self._outcome.connect(self._deliver)
@@ -141,10 +141,15 @@ class BackgroundJob(QObject):
                 self.library.close()
                 self.library = None
         self._done.set()
-        self._outcome.emit(*outcome)
+        try:
+            self._outcome.emit(*outcome)
+        except RuntimeError:
+            pass  # the application is gone (its quit wait was over): nobody is listening
 
     def _deliver(self, ok: bool, value: object) -> None:
-        _running.discard(self)
+        # Let go of the job once this delivery is over: dropping the last reference here would
+        # delete the QObject inside its own slot.
+        QTimer.singleShot(0, partial(_running.discard, self))
         if ok:
             self.finished.emit(value)
         else:
@@ -156,25 +161,21 @@ _running: set[BackgroundJob] = set()
 
 def _on_a_thread(job: BackgroundJob) -> None:
     # A daemon thread: a job still running when quit's wait is over doesn't keep the process alive.
-    job._thread = threading.Thread(target=job._execute, name=f"soundon-{job.what}", daemon=True)
-    job._thread.start()
+    threading.Thread(target=job._execute, name=f"soundon-{job.what}", daemon=True).start()
 
 
 _start: Callable[[BackgroundJob], None] = _on_a_thread
 
 
-def running_jobs() -> list[BackgroundJob]:
-    return list(_running)
-
-
 def cancel_all(timeout: float) -> bool:
     """Cancel every running job and wait up to `timeout` seconds in all for them to end. True when
     they all did."""
-    jobs = running_jobs()
+    jobs = list(_running)
     for job in jobs:
         job.cancel()
     deadline = time.monotonic() + timeout
-    return all(job.wait(max(0.0, deadline - time.monotonic())) for job in jobs)
+    ended = [job.wait(max(0.0, deadline - time.monotonic())) for job in jobs]
+    return all(ended)
 
 
 @contextlib.contextmanager
