@@ -127,3 +127,13 @@ def open_window(qtbot):
     yield open_
     for window in opened:
         window.close()
+
+
+@pytest.fixture
+def inline_jobs():
+    """Background jobs run inline, on the test's thread inside start(), and deliver their signals
+    before start() returns: for tests about a job's result rather than its threading (list it
+    before the window fixture, so the window's own jobs run inline too)."""
+    from soundon.jobs.qt_jobs import run_inline
+    with run_inline():
+        yield

@@ -111,14 +111,13 @@ def test_import_of_100_takes_keeps_the_ui_responsive(imported, hundred_takes, tm
     assert min(r["worst_ms"] for r in reports) < STALL_BUDGET_S * 1000
 
 
-def test_refused_files_are_listed_in_one_panel(qtbot, window, media, tmp_path):
+def test_refused_files_are_listed_in_one_panel(qtbot, inline_jobs, window, media, tmp_path):
     folder = tmp_path / "Mixed"
     media.clip("good_kling.mp4", folder=folder, duration=1.0, size="160x90")
     (folder / "empty.mp4").write_bytes(b"")
     (folder / "broken.mov").write_text("not a movie")
     (folder / "cover.png").write_bytes(b"\x89PNG")
-    with qtbot.waitSignal(window.importer.finished, timeout=30000):
-        window.import_paths([folder])
+    window.import_paths([folder])
     assert QApplication.activeModalWidget() is None   # no popup per file
     rows = window.import_panel.rows()
     assert {(r[0], r[1]) for r in rows} == {("empty.mp4", "Refused"), ("broken.mov", "Refused"), ("cover.png", "Refused")}
@@ -126,9 +125,10 @@ def test_refused_files_are_listed_in_one_panel(qtbot, window, media, tmp_path):
     assert "1 added" in window.import_panel.summary.text() and "3 refused" in window.import_panel.summary.text()
     assert window.windowTitle() == "Sound-On — Mixed"
     # Importing the same folder again: nothing added, the take is listed as skipped.
-    with qtbot.waitSignal(window.importer.finished, timeout=30000) as again:
-        window.import_paths([folder])
-    assert again.args[0].added == []
+    finished = []
+    window.importer.finished.connect(finished.append)
+    window.import_paths([folder])
+    assert [result.added for result in finished] == [[]]
     assert ("good_kling.mp4", "Skipped") in {(r[0], r[1]) for r in window.import_panel.rows()}
 
 
@@ -145,25 +145,24 @@ def test_a_folder_dropped_on_the_window_is_imported(qtbot, window, media, tmp_pa
     assert event.isAccepted()
 
 
-def test_a_missing_folder_is_reported_in_the_panel(qtbot, window, tmp_path):
-    with qtbot.waitSignal(window.importer.finished, timeout=30000):
-        window.import_paths([tmp_path / "gone"])
+def test_a_missing_folder_is_reported_in_the_panel(qtbot, inline_jobs, window, tmp_path):
+    window.import_paths([tmp_path / "gone"])
     assert any("does not exist" in r[2] for r in window.import_panel.rows())
     assert QApplication.activeModalWidget() is None
 
 
-def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imports(qtbot, window, media, tmp_path):
+def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imports(qtbot, inline_jobs, window, media, tmp_path):
     folder = tmp_path / "Odd names"
     media.clip("good_veo.mp4", folder=folder, duration=1.0, size="160x90", audio="sine=frequency=520")
     source = media.clip("odd.mp4", folder=tmp_path, duration=1.0, size="160x90", audio="sine=frequency=720")
     with open(os.path.join(os.fsencode(folder), b"take_\xff.mp4"), "wb") as fh:
         fh.write(source.read_bytes())
-    failures = []
+    failures, finished = [], []
     window.importer.failed.connect(failures.append)
-    with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
-        window.import_paths([folder])
+    window.importer.finished.connect(finished.append)
+    window.import_paths([folder])
     assert failures == []
-    assert [t["rel_path"] for t in finished.args[0].added] == ["good_veo.mp4"]
+    assert [[t["rel_path"] for t in result.added] for result in finished] == [["good_veo.mp4"]]
     [row] = [r for r in window.import_panel.rows() if r[1] == "Refused"]
     assert row[0] == "take_\\xff.mp4" and "UTF-8" in row[2]
 
@@ -192,3 +191,14 @@ def test_stop_ends_an_import_even_with_a_fifo_among_its_batches(qtbot, window, h
     assert "FIFO" in result.refused[0].reason
     assert "stopped before the end" in window.import_panel.summary.text()
     assert not window.import_progress.is_visible()
+
+
+def test_quitting_during_an_import_cancels_it(qtbot, window, hundred_takes, tmp_path):
+    batch = tmp_path / "Hundred"
+    shutil.copytree(hundred_takes, batch)
+    with qtbot.waitSignal(window.importer.progress, timeout=30000):
+        assert window.import_paths([batch])
+    window.close()
+    assert not window.importer.is_running()    # quit waited for it
+    added = len(window.library.takes("Hundred"))
+    assert 0 < added < 100

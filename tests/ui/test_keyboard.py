@@ -284,7 +284,7 @@ def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(q
     assert state(window, "rating") == 2
 
 
-def test_ctrl_e_exports_the_picks(qtbot, window, tmp_path):
+def test_ctrl_e_exports_the_picks(qtbot, inline_jobs, window, tmp_path):
     from soundon.ui.export_action import ExportDialog
     from soundon.media.probe import probe
     destination = tmp_path / "deliver"
@@ -303,17 +303,12 @@ def test_ctrl_e_exports_the_picks(qtbot, window, tmp_path):
             QTimer.singleShot(20, fill_in)
 
     QTimer.singleShot(20, fill_in)
-    press(qtbot, window, K.Key_E, CTRL)
-    runner = window.export_runner
-    assert runner is not None
-    with qtbot.waitSignal(runner.finished, timeout=60000) as blocker:
-        pass
-    result = blocker.args[0]
-    assert len(result.written) == 1 and not result.failed
-    written = Path(result.written[0].output)
-    assert written.parent == destination and written.is_file()
+    press(qtbot, window, K.Key_E, CTRL)    # the export runs inline: it is done when the key is
+    [written] = destination.glob("*.mp4")
+    assert written.name == Path(picked["rel_path"]).name
     assert probe(written).duration == pytest.approx(picked["duration"], abs=0.1)
-    assert (destination / "export-manifest.json").is_file() or any(destination.glob("*.json"))
+    assert [f.suffix for f in sorted(destination.glob("*-export-*"))] == [".csv", ".json"]
+    assert window.statusBar().currentMessage().startswith(f"Exported 1 take(s) to {destination}.")
 
 
 def test_ctrl_z_undoes_and_ctrl_shift_z_redoes_decisions(qtbot, window):
@@ -343,7 +338,7 @@ def test_ctrl_g_ctrl_l_and_ctrl_q(qtbot, window):
     assert window.settings.value("window/view") == "grid"
 
 
-def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
+def test_ctrl_o_opens_a_batch_folder(qtbot, inline_jobs, window, media, tmp_path):
     more = tmp_path / "Night batch"
     media.clip("night_kling.mp4", folder=more, duration=1.0, size="160x90")
 
@@ -358,8 +353,7 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, window, media, tmp_path):
 
     QTimer.singleShot(50, choose)
     focus(qtbot, window, "grid")
-    with qtbot.waitSignal(window.importer.finished, timeout=30000):
-        press(qtbot, window, K.Key_O, CTRL)
+    press(qtbot, window, K.Key_O, CTRL)
     assert window.windowTitle() == "Sound-On — Night batch"
     assert [t["rel_path"] for t in window.library.takes("Night batch")] == ["night_kling.mp4"]
 
@@ -375,7 +369,7 @@ def test_every_key_in_the_map_is_covered():
     assert {b.name for b in KEYMAP} == tested
 
 
-def test_file_open_manifest(qtbot, window, media, tmp_path):
+def test_file_open_manifest(qtbot, inline_jobs, window, media, tmp_path):
     import json as _json
     folder = tmp_path / "Manifested"
     media.clip("shot_a.mp4", folder=folder, duration=1.0, size="160x90", audio="sine=frequency=350")
@@ -392,6 +386,5 @@ def test_file_open_manifest(qtbot, window, media, tmp_path):
             QTimer.singleShot(50, choose)
 
     QTimer.singleShot(50, choose)
-    with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
-        window.open_manifest_action.trigger()
-    assert [(t["rel_path"], t["model"]) for t in finished.args[0].added] == [("shot_a.mp4", "Bach")]
+    window.open_manifest_action.trigger()
+    assert [(t["rel_path"], t["model"]) for t in window.library.takes("Manifested")] == [("shot_a.mp4", "Bach")]

@@ -57,9 +57,10 @@ def default_workers() -> int:
 
 
 class Importer:
-    def __init__(self, library: Library, workers: int | None = None):
+    def __init__(self, library: Library, workers: int | None = None, *, background: bool = False):
         self.library = library
         self.workers = workers or default_workers()
+        self.background = background      # the app's import: ffprobe and ffmpeg at a lower priority
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -131,12 +132,13 @@ class Importer:
             if print_ in self._known:
                 prepared.record = {"fingerprint": print_, "size": size}
                 return prepared
-            info = probe(candidate.path)
+            info = probe(candidate.path, background=self.background)
             if not info.has_video:
                 prepared.refusal = "audio only: no video stream (put post tracks beside the takes, they are not takes)"
                 return prepared
             try:
-                overview = make_overview(candidate.path, info, cache / f"{print_}.jpg", cache / f"{print_}.peaks.npy")
+                overview = make_overview(candidate.path, info, cache / f"{print_}.jpg", cache / f"{print_}.peaks.npy",
+                                         background=self.background)
                 thumbnail = overview.thumbnail.name if overview.thumbnail else ""
                 waveform = overview.waveform.name if overview.waveform else ""
             except OverviewError:

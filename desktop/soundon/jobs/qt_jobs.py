@@ -1,155 +1,189 @@
-"""Background work for the app: results and progress come back to the GUI thread as Qt signals.
+"""Background work for the app, in one shape: a `BackgroundJob` runs one piece of work off the GUI
+thread and tells the GUI thread how it goes through Qt signals.
 
-- `ImportJob` runs the importer on its own thread with its own library connection: it is the one
-  writer of new takes while it runs (the GUI thread writes review decisions through its own
-  connection; SQLite's WAL lets both work, each write is one short transaction). Its change
-  notifications are forwarded to the window's bridge, so the browser fills in as takes arrive.
-- `call_in_background` runs one function on a small pool and delivers its result or its error.
+A job owns:
+- its thread;
+- its own library connection when the work needs one (an SQLite connection can't cross threads).
+  The GUI thread writes review decisions through its connection while the job writes through its
+  own; SQLite's WAL lets both work, each write being one short transaction. The connection's change
+  notifications can be shared with the window (`share_changes_with`, the library bridge), so the
+  views fill in as the job stores its results;
+- progress: the work calls `job.report(value)`, heard as `progress(value)`;
+- cancellation: `cancel()` sets `job.cancelled`, which the work's loop checks, and calls what the
+  work registered with `job.on_cancel` (the importer's, analysis' or export's own cancel, which
+  stops the ffmpeg processes in flight);
+- its outcome: `finished(result)` or `failed(sentence)`, delivered on the GUI thread.
 
-A job is run + cancel + progress + outcome; cancel is re-checked by the importer between batches
-and between takes, and no file it opens can block it (only ordinary files are read).
+Every job that has started and not yet delivered its outcome is in one registry, so quitting is
+one call: `cancel_all(timeout)` cancels them all and waits a bounded time for them to end.
+
+Tests that are about a job's result rather than its threading run jobs inline (`run_inline()`):
+the work runs on the calling thread inside `start()` and the same signals are delivered before
+`start()` returns, so a test asserts at once instead of waiting with a timeout.
 """
 from __future__ import annotations
 
-import os
-import sys
+import contextlib
 import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from soundon.jobs.importer import Importer, ImportResult
 from soundon.media.batch_scan import BatchError
+from soundon.media.probe import ProbeError
+from soundon.media.swap_errors import SwapError
 from soundon.media.tools import ToolMissing
 from soundon.store.library import Library, LibraryError
 
-
-BACKGROUND_NICE = 10
-
-
-def background_priority() -> None:
-    """Lower this thread's CPU priority (Linux: per thread, inherited by the threads and the
-    ffmpeg/ffprobe processes it starts), so that on a busy machine the picture, the keys and the
-    window server are served first and the import takes the CPU that is left."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-    except OSError:
-        pass  # not allowed here: the import just runs at normal priority
+# The errors whose message is already a sentence for the editor; anything else is a bug.
+EXPECTED_ERRORS = (LibraryError, ToolMissing, BatchError, SwapError, ProbeError, OSError)
 
 
-class ImportJob(QObject):
-    progress = Signal(int, int, str)     # done, total, file just finished
-    finished = Signal(object)            # ImportResult
-    failed = Signal(str)                 # a sentence for the editor
+class ChangeListener(Protocol):
+    """Who hears the job's library changes (the window's library bridge)."""
 
-    def __init__(self, library: Library, paths: list[str | Path], name: str | None = None,
-                 connect_writer: Callable[[Library], None] | None = None,
-                 disconnect_writer: Callable[[Library], None] | None = None,
-                 prepare: Callable[[Library], list[Path]] | None = None,
-                 parent: QObject | None = None):
-        super().__init__(parent)
-        self.library_path = library.path
-        self.paths = [str(p) for p in paths]
-        self.name = name
-        self._connect_writer = connect_writer
-        self._disconnect_writer = disconnect_writer
-        self._prepare = prepare   # makes the paths on the job's thread (the demo batch is generated)
-        self._importer: Importer | None = None
+    def listen_to(self, library: Library) -> None: ...
+
+    def forget(self, library: Library) -> None: ...
+
+
+Work = Callable[["BackgroundJob"], Any]
+
+
+class BackgroundJob(QObject):
+    progress = Signal(object)     # what the work reported
+    finished = Signal(object)     # the work's result
+    failed = Signal(str)          # a sentence for the editor
+    _outcome = Signal(bool, object)   # from the job's thread to the GUI thread (queued there)
+
+    def __init__(self, work: Work, *, what: str, library: Library | Path | None = None,
+                 share_changes_with: ChangeListener | None = None):
+        """`what` names the work in the editor's words ("import", "export"); with `library`, the work
+        gets its own connection to that library as `job.library`."""
+        super().__init__()   # no Qt parent: the registry keeps the job alive until its outcome is delivered
+        self.what = what
+        self._work = work
+        self._library_path = library.path if isinstance(library, Library) else library
+        self._changes = share_changes_with
+        self.library: Library | None = None
         self._cancelled = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.result: ImportResult | None = None
+        self._on_cancel: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._started = False
+        self._outcome.connect(self._deliver)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="soundon-import", daemon=True)
-        self._thread.start()
+    # -- the GUI thread's side -----------------------------------------------------------------------
+
+    def start(self) -> "BackgroundJob":
+        if self._started:
+            raise RuntimeError("a background job runs once")
+        self._started = True
+        _running.add(self)
+        _start(self)
+        return self
 
     def cancel(self) -> None:
-        self._cancelled.set()
-        if self._importer is not None:
-            self._importer.cancel()
+        """Ask the work to stop (safe from any thread). It ends after what is in progress, and its
+        outcome still comes (its result says it was stopped)."""
+        with self._lock:
+            self._cancelled.set()
+            hooks = list(self._on_cancel)
+        for hook in hooks:
+            hook()
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """Started and its work not yet ended (its outcome may still be on its way to the GUI thread)."""
+        return self._started and not self._done.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return not self.is_running()
+        """Block until the work has ended (its outcome may still be on its way); True when it has."""
+        return not self._started or self._done.wait(timeout)
 
-    def _run(self) -> None:
-        background_priority()
-        writer = None
+    # -- the work's side -----------------------------------------------------------------------------
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def on_cancel(self, hook: Callable[[], None]) -> None:
+        """Call `hook` when the job is cancelled (at once if it already is)."""
+        with self._lock:
+            self._on_cancel.append(hook)
+            already = self._cancelled.is_set()
+        if already:
+            hook()
+
+    def report(self, value: object) -> None:
+        self.progress.emit(value)
+
+    def _execute(self) -> None:
         try:
-            writer = Library(self.library_path)
-            if self._connect_writer:
-                self._connect_writer(writer)
-            if self._prepare is not None:
-                self.paths = [str(p) for p in self._prepare(writer)]
-            self._importer = Importer(writer)
-            if self._cancelled.is_set():
-                self._importer.cancel()
-            result = self._importer.run(self.paths, name=self.name, progress=self.progress.emit)
-            self.result = result
-            self.finished.emit(result)
-        except (LibraryError, ToolMissing, BatchError, OSError) as exc:
-            self.failed.emit(str(exc))
+            if self._library_path is not None:
+                self.library = Library(self._library_path)
+                if self._changes is not None:
+                    self._changes.listen_to(self.library)
+            outcome = True, self._work(self)
+        except EXPECTED_ERRORS as exc:
+            outcome = False, str(exc)
         except Exception as exc:  # a bug: tell the editor plainly, keep the app running
             traceback.print_exc()
-            self.failed.emit(f"The import stopped on an unexpected problem ({type(exc).__name__}: {exc}).")
+            outcome = False, f"The {self.what} stopped on an unexpected problem ({type(exc).__name__}: {exc})."
         finally:
-            if writer is not None:
-                if self._disconnect_writer:
-                    self._disconnect_writer(writer)
-                writer.close()
-
-
-class _CallSignals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _Call(QRunnable):
-    def __init__(self, function: Callable, args: tuple, signals: _CallSignals):
-        super().__init__()
-        self.function, self.args, self.signals = function, args, signals
-
-    def run(self) -> None:
+            if self.library is not None:
+                if self._changes is not None:
+                    self._changes.forget(self.library)
+                self.library.close()
+                self.library = None
+        self._done.set()
         try:
-            result = self.function(*self.args)
-        except Exception as exc:  # delivered to the caller, who words it for the editor
-            self.signals.failed.emit(str(exc))
-            return
-        self.signals.done.emit(result)
+            self._outcome.emit(*outcome)
+        except RuntimeError:
+            pass  # the application is gone (its quit wait was over): nobody is listening
+
+    def _deliver(self, ok: bool, value: object) -> None:
+        # Let go of the job once this delivery is over: dropping the last reference here would
+        # delete the QObject inside its own slot.
+        QTimer.singleShot(0, partial(_running.discard, self))
+        if ok:
+            self.finished.emit(value)
+        else:
+            self.failed.emit(value)
 
 
-_pool: QThreadPool | None = None
+_running: set[BackgroundJob] = set()
 
 
-def background_pool() -> QThreadPool:
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(2)
-    return _pool
+def _on_a_thread(job: BackgroundJob) -> None:
+    # A daemon thread: a job still running when quit's wait is over doesn't keep the process alive.
+    threading.Thread(target=job._execute, name=f"soundon-{job.what}", daemon=True).start()
 
 
-def call_in_background(function: Callable, *args, on_done: Callable[[object], None],
-                       on_failed: Callable[[str], None] | None = None, owner: QObject | None = None) -> _CallSignals:
-    """Run function(*args) off the GUI thread; on_done / on_failed are called on the GUI thread."""
-    signals = _CallSignals(owner)
-    signals.done.connect(on_done)
-    if on_failed is not None:
-        signals.failed.connect(on_failed)
-    # Kept alive until its result has been delivered on the GUI thread.
-    _in_flight.add(signals)
-    signals.done.connect(lambda *_: _in_flight.discard(signals))
-    signals.failed.connect(lambda *_: _in_flight.discard(signals))
-    background_pool().start(_Call(function, args, signals))
-    return signals
+_start: Callable[[BackgroundJob], None] = _on_a_thread
 
 
-_in_flight: set[_CallSignals] = set()
+def cancel_all(timeout: float) -> bool:
+    """Cancel every running job and wait up to `timeout` seconds in all for them to end. True when
+    they all did."""
+    jobs = list(_running)
+    for job in jobs:
+        job.cancel()
+    deadline = time.monotonic() + timeout
+    ended = [job.wait(max(0.0, deadline - time.monotonic())) for job in jobs]
+    return all(ended)
+
+
+@contextlib.contextmanager
+def run_inline() -> Iterator[None]:
+    """Jobs started inside this block run on the calling thread, inside `start()` (for tests)."""
+    global _start
+    previous, _start = _start, BackgroundJob._execute
+    try:
+        yield
+    finally:
+        _start = previous

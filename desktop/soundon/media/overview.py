@@ -3,14 +3,13 @@ run (two inputs of the same file: a fast seek for the poster frame, a full read 
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from soundon.core.errors import SoundOnError
-from soundon.media import tools
+from soundon.media import priority, tools
 from soundon.media.probe import MediaInfo
 from soundon.media.safety import input_options, input_url
 
@@ -44,7 +43,8 @@ def _input(path: Path, seek: float | None = None) -> list[str]:
     return args + ["-i", input_url(path)]
 
 
-def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, peaks_out: Path) -> Overview:
+def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, peaks_out: Path, *,
+                  background: bool = False) -> Overview:
     path = Path(path)
     args = [tools.ffmpeg().path, "-hide_banner", "-nostdin", "-v", "error", "-y"]
     outputs: list[str] = []
@@ -60,7 +60,7 @@ def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, pea
                     "-ar", str(PEAK_RATE), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]
     if not outputs:
         return Overview(None, None)
-    proc = subprocess.run(args + outputs, capture_output=True, timeout=TIMEOUT_S, check=False)
+    proc = priority.run(args + outputs, background=background, timeout=TIMEOUT_S)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
         raise OverviewError(f"the thumbnail and waveform could not be made ({message[0][:200]})")

@@ -1,8 +1,12 @@
 """Background ffmpeg work at a lower priority, so the app's own thread keeps the CPU it needs.
 
-The listening renders and the translation analysis run while the editor plays and decides; on a
-two-core laptop they would otherwise compete with the window for the processor. Foreground work
-(the `soundon` verbs) keeps the normal priority.
+The import, the translation analysis and the listening preparation run while the editor plays and
+decides; on a two-core laptop they would otherwise compete with the window for the processor.
+Foreground work (the `soundon` verbs) keeps the normal priority.
+
+The priority is set per process, as each ffmpeg/ffprobe starts: a creation flag on Windows, the
+process's niceness on Linux and macOS (a thread's own priority would reach its child processes on
+Linux only).
 """
 from __future__ import annotations
 
@@ -28,3 +32,20 @@ def lower(process: subprocess.Popen, background: bool) -> None:
         os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
     except (OSError, AttributeError):
         pass  # it ended already, or the platform has no setpriority: it runs at normal priority
+
+
+def run(args: list[str], *, background: bool, timeout: float | None = None,
+        **options) -> subprocess.CompletedProcess:
+    """subprocess.run(args, capture_output=True, ...) at the lower priority when `background`.
+    Raises subprocess.TimeoutExpired (the process killed) as subprocess.run does."""
+    options.setdefault("stdout", subprocess.PIPE)
+    options.setdefault("stderr", subprocess.PIPE)
+    with subprocess.Popen(args, **options, **popen_options(background)) as process:
+        lower(process, background)
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(args, process.returncode, out, err)

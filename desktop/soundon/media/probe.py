@@ -11,7 +11,7 @@ from pathlib import Path
 from ffmpeg._utils import convert_kwargs_to_cmd_line_args
 
 from soundon.core.errors import SoundOnError
-from soundon.media import tools
+from soundon.media import priority, tools
 from soundon.media.safety import input_options, input_url
 
 PROBE_TIMEOUT_S = 30
@@ -50,8 +50,9 @@ class MediaInfo:
         return asdict(self)
 
 
-def run_ffprobe(path: str | os.PathLike, *extra: str, **options) -> dict:
-    """ffprobe's JSON for a file. Raises ProbeError with a plain reason on failure."""
+def run_ffprobe(path: str | os.PathLike, *extra: str, background: bool = False, **options) -> dict:
+    """ffprobe's JSON for a file (`background`: at a lower priority). Raises ProbeError with a plain
+    reason on failure."""
     p = Path(path)
     if not p.exists():
         raise ProbeError("the file does not exist")
@@ -63,7 +64,7 @@ def run_ffprobe(path: str | os.PathLike, *extra: str, **options) -> dict:
     args += convert_kwargs_to_cmd_line_args({**input_options(), **options})
     args += ["-i", input_url(p)]
     try:
-        proc = subprocess.run(args, capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
+        proc = priority.run(args, background=background, timeout=PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise ProbeError(f"ffprobe gave no answer within {PROBE_TIMEOUT_S} s") from None
     if proc.returncode != 0:
@@ -135,9 +136,9 @@ def main_streams(streams: list[dict]) -> tuple[dict | None, dict | None]:
     return video, audio
 
 
-def probe(path: str | os.PathLike) -> MediaInfo:
+def probe(path: str | os.PathLike, *, background: bool = False) -> MediaInfo:
     """Probe a take or a post track. Raises ProbeError when it is not usable media."""
-    data = run_ffprobe(path, "-show_format", "-show_streams")
+    data = run_ffprobe(path, "-show_format", "-show_streams", background=background)
     fmt = data.get("format") or {}
     streams = data.get("streams") or []
     video, audio = main_streams(streams)

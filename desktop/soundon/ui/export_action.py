@@ -1,19 +1,18 @@
-"""Ctrl+E, Export Picks…: asks where to, then runs the export job in the background.
+"""Ctrl+E, Export Picks…: asks where to, then runs the export job in the background (jobs.qt_jobs).
 
 The export itself (stream copy of the picks with their final audio, verified, plus a manifest)
 is `soundon.jobs.export_job`, the same job `soundon export` runs.
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget)
 
 from soundon import APP_NAME
-from soundon.jobs.export_job import ExportJob, ExportRequest, ExportResult
+from soundon.jobs.export_job import ExportJob, ExportRequest, ExportResult, ExportTick
+from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.media.extra_streams import describe
 from soundon.store.library import Library
 
@@ -57,42 +56,23 @@ class ExportDialog(QDialog):
                 "picked": self.picked_only.isChecked(), "container": self.container.currentText()}
 
 
-class ExportRunner(QObject):
-    """Runs the export job on a thread of its own (with its own library connection) and reports
-    back on the GUI thread through queued signals."""
+def export_job(library: Library, options: dict) -> BackgroundJob:
+    """The export of the dialog's choices as a background job with its own library connection.
+    Its progress is each ExportTick; cancelling it stops the take being written (nothing is left
+    under a half-written name) and writes the manifest of what was done."""
+    request = ExportRequest(batch=options["batch"], to=options["to"], picked_only=options["picked"],
+                            format=options["container"])
 
-    progress = Signal(float, str)      # overall fraction 0…1, "3/7 take.mp4"
-    finished = Signal(object)          # ExportResult
-    failed = Signal(str)
+    def run_export(job: BackgroundJob) -> ExportResult:
+        export = ExportJob(job.library, request, on_progress=job.report)
+        job.on_cancel(export.cancel)
+        return export.run()
 
-    def __init__(self, library: Library, options: dict, parent: QObject | None = None):
-        super().__init__(parent)
-        self.library_path, self.options = library.path, options
-        self._job: ExportJob | None = None
-        self._cancel_requested = False
+    return BackgroundJob(run_export, what="export", library=library)
 
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="soundon-export", daemon=True).start()
 
-    def cancel(self) -> None:
-        self._cancel_requested = True
-        if self._job is not None:
-            self._job.cancel()
-
-    def _run(self) -> None:
-        library = Library(self.library_path)
-        try:
-            request = ExportRequest(batch=self.options["batch"], to=self.options["to"],
-                                    picked_only=self.options["picked"], format=self.options["container"])
-            self._job = ExportJob(library, request, on_progress=lambda tick: self.progress.emit(
-                tick.overall_fraction, f"{tick.index}/{tick.total} {tick.name}"))
-            if self._cancel_requested:
-                self._job.cancel()
-            self.finished.emit(self._job.run())
-        except Exception as exc:  # the job's own errors are sentences for the editor
-            self.failed.emit(str(exc))
-        finally:
-            library.close()
+def progress_text(tick: ExportTick) -> str:
+    return f"Exporting {tick.overall_fraction:.0%} — {tick.index}/{tick.total} {tick.name}"
 
 
 def summary(result: ExportResult) -> str:
@@ -109,8 +89,9 @@ def summary(result: ExportResult) -> str:
     return text
 
 
-def export_picks(parent: QWidget, library: Library, current_batch: str | None) -> ExportRunner | None:
-    """The Export Picks… action. Returns the running ExportRunner, or None."""
+def export_picks(parent: QWidget, library: Library, current_batch: str | None) -> BackgroundJob | None:
+    """The Export Picks… action. Returns the export job, to be started once its signals are
+    connected, or None."""
     batches = [b["name"] for b in library.batches()]
     if not batches:
         QMessageBox.information(parent, APP_NAME, "There is nothing to export yet: open a batch first.")
@@ -118,6 +99,4 @@ def export_picks(parent: QWidget, library: Library, current_batch: str | None) -
     dialog = ExportDialog(batches, current_batch, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    runner = ExportRunner(library, dialog.values(), parent)
-    runner.start()
-    return runner
+    return export_job(library, dialog.values())

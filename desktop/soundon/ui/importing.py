@@ -1,6 +1,7 @@
 """Importing from the app: File › Open Batch and folders dropped on the window.
 
-One import runs at a time, in the background (jobs.qt_jobs.ImportJob); the status bar shows its
+One import runs at a time, as a background job (jobs.qt_jobs) writing through its own library
+connection, the one writer of new takes while it runs; the status bar shows its
 progress and a Stop button, the browser fills in as takes arrive, and refused files end up in the
 import panel with their reasons.
 """
@@ -12,7 +13,8 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from soundon.core.manifest import MANIFEST_NAMES
-from soundon.jobs.qt_jobs import ImportJob
+from soundon.jobs.importer import Importer
+from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.store.library import Library
 from soundon.ui.library_bridge import LibraryBridge
 
@@ -39,7 +41,7 @@ class ImportController(QObject):
         super().__init__(parent)
         self.library = library
         self.bridge = bridge
-        self.job: ImportJob | None = None
+        self.job: BackgroundJob | None = None
 
     def is_running(self) -> bool:
         return self.job is not None and self.job.is_running()
@@ -48,13 +50,21 @@ class ImportController(QObject):
         """Import these paths (or the ones `prepare(library)` makes on the job's thread)."""
         if self.is_running() or not (paths or prepare):
             return False
-        job = ImportJob(self.library, paths, name=name, connect_writer=self.bridge.listen_to,
-                        disconnect_writer=self.bridge.forget, prepare=prepare, parent=self)
-        job.progress.connect(self.progress)
-        job.finished.connect(self._finished)
-        job.failed.connect(self._failed)
+        wanted = [str(p) for p in paths]
+
+        def run_import(job: BackgroundJob):
+            # The demo batch is generated here, on the job's thread, into the job's library.
+            chosen = [str(p) for p in prepare(job.library)] if prepare is not None else wanted
+            importer = Importer(job.library, background=True)
+            job.on_cancel(importer.cancel)   # re-checked between batches and between takes
+            return importer.run(chosen, name=name, progress=lambda *tick: job.report(tick))
+
+        job = BackgroundJob(run_import, what="import", library=self.library, share_changes_with=self.bridge)
+        job.progress.connect(lambda tick: self.progress.emit(*tick))
+        job.finished.connect(self.finished)
+        job.failed.connect(self.failed)
         self.job = job
-        self.started.emit([str(p) for p in paths] or ["the demo batch"])
+        self.started.emit(wanted or ["the demo batch"])
         job.start()
         return True
 
@@ -64,12 +74,6 @@ class ImportController(QObject):
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.job.wait(timeout) if self.job is not None else True
-
-    def _finished(self, result) -> None:
-        self.finished.emit(result)
-
-    def _failed(self, message: str) -> None:
-        self.failed.emit(message)
 
 
 class ImportProgress(QObject):

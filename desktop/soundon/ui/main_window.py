@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBo
                                QVBoxLayout, QWidget)
 
 from soundon import APP_NAME
+from soundon.jobs.qt_jobs import cancel_all as cancel_all_jobs
 from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
 from soundon.ui.analysis_runner import AnalysisRunner
@@ -34,6 +35,7 @@ from soundon.ui.controllers.take_cursor import TakeCursor
 from soundon.ui.controllers.take_metadata import TakeMetadataActions
 from soundon.ui.controllers.window_layout import restore_layout, save_layout
 from soundon.ui.export_action import export_picks
+from soundon.ui.export_action import progress_text as export_progress_text
 from soundon.ui.export_action import summary as export_summary
 from soundon.ui.importing import ImportController, ImportProgress, batch_paths
 from soundon.ui.keymap import COMPARE_DIGITS
@@ -54,6 +56,8 @@ from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
 from soundon.ui.views.phone_volume import PhoneVolume
 from soundon.ui.views.take_browser import TakeBrowser
+
+QUIT_WAIT_S = 10.0   # quit waits this long in all for the background jobs to stop
 
 
 def app_settings() -> QSettings:
@@ -427,10 +431,10 @@ class MainWindow(QMainWindow):
         runner = export_picks(self, self.library, self.current_batch())
         if runner is not None:
             self.export_runner = runner
-            runner.progress.connect(lambda fraction, what: self.statusBar().showMessage(
-                f"Exporting {fraction:.0%} — {what}"))
+            runner.progress.connect(lambda tick: self.statusBar().showMessage(export_progress_text(tick)))
             runner.finished.connect(lambda result: self.statusBar().showMessage(export_summary(result), 15000))
             runner.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
+            runner.start()
 
     def show_keyboard_help(self) -> None:
         from soundon.ui.keymap import KEYMAP, tooltip  # noqa: PLC0415
@@ -444,13 +448,8 @@ class MainWindow(QMainWindow):
                                           "in the post track.\nListening profiles are approximations.")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.importer.is_running():
-            self.importer.cancel()
-            self.importer.wait(10)
-        self.analysis.cancel()
-        self.analysis.wait(10)
-        if self.live_listening is not None:
-            self.live_listening.shutdown()
+        self.analysis.cancel()   # and starts no other run
+        cancel_all_jobs(QUIT_WAIT_S)
         save_layout(self, self.settings)
         if self.compare is not None:
             self.compare.close_takes()

@@ -16,23 +16,24 @@ from pathlib import Path
 
 import numpy as np
 
-from soundon.media import tools
+from soundon.media import priority, tools
 from soundon.media.listening import SINGLE_THREAD, ListeningError, source_args
 
 RATE = 48000
 TIMEOUT_S = 600
 
 
-def decode(path: str | os.PathLike, channels: int) -> np.ndarray:
-    """The file's first audio stream as (n, 2) float32 at 48 kHz. `channels`: the stream's count."""
+def decode(path: str | os.PathLike, channels: int, *, background: bool = False) -> np.ndarray:
+    """The file's first audio stream as (n, 2) float32 at 48 kHz. `channels`: the stream's count;
+    `background`: decoded at a lower priority."""
     stereo = "pan=stereo|c0=c0|c1=c0" if channels == 1 else "aformat=channel_layouts=stereo"
     cmd = [tools.ffmpeg().path, "-hide_banner", "-nostdin", "-v", "error", *SINGLE_THREAD, *source_args(path),
            "-map", "0:a:0", "-af", f"aresample={RATE},{stereo}", "-f", "f32le", "-c:a", "pcm_f32le",
            "-ar", str(RATE), "pipe:1"]
     with tempfile.TemporaryFile() as errors:
         try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
-                                  timeout=TIMEOUT_S, check=False)
+            proc = priority.run(cmd, background=background, timeout=TIMEOUT_S, stderr=errors,
+                                stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise ListeningError(f"ffmpeg did not decode the audio within {TIMEOUT_S} s.") from None
         if proc.returncode != 0:

@@ -3,18 +3,19 @@ screen's post track and match-loudness gain.
 
 A setting change goes to the graph at once (heard from the next device buffer). What depends on the
 take, its post track decoded and placed by its swap spec and the gain that matches each profile's
-loudness to the headphones', is prepared in a background thread when the take comes on screen;
-until it is there, the switch says what is heard instead.
+loudness to the headphones', is prepared by a background job (jobs.qt_jobs) when the take comes on
+screen; until it is there, the switch says what is heard instead. Quit waits for a preparation in
+progress (see qt_jobs.cancel_all): one stopped inside the DSP library at exit aborts the process.
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from soundon.core.listening import PROFILE_NAMES
 from soundon.core.swap_spec import SwapSpec
+from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.listening import ListeningState
 from soundon.ui.player import live_audio
 
@@ -35,7 +36,7 @@ class TakeSound:
 def prepare(take: dict, match_gains: bool) -> TakeSound:
     """Decode what the take needs: its post track, and with match_gains the gain of each profile
     (a decode of the take and a pass through the graph per profile: only made while match loudness
-    is on). Runs in a worker thread; never raises."""
+    is on). Runs in a background job, its processes at a lower priority; never raises."""
     from soundon.media.audio_graph import match_gain  # noqa: PLC0415 — scipy/pedalboard on first use
     from soundon.media.dsp.decode import decode  # noqa: PLC0415
     from soundon.media.post_source import PostSource  # noqa: PLC0415
@@ -51,7 +52,7 @@ def prepare(take: dict, match_gains: bool) -> TakeSound:
     gains = {}
     if match_gains and take.get("has_audio"):
         try:
-            native = decode(take["path"], max(1, int(take.get("audio_channels") or 2)))
+            native = decode(take["path"], max(1, int(take.get("audio_channels") or 2)), background=True)
             gains = {name: match_gain(native, name) for name in PROFILE_NAMES}
         except Exception as exc:  # noqa: BLE001
             problem = problem or f"Match loudness is not available for this take: {exc}"
@@ -60,7 +61,6 @@ def prepare(take: dict, match_gains: bool) -> TakeSound:
 
 class LiveListening(QObject):
     problem = Signal(str)
-    _prepared = Signal(int, object)   # take id, TakeSound (from the worker thread, queued)
     _device_problem = Signal(str)     # from PortAudio's thread, queued
 
     def __init__(self, state: ListeningState, parent: QObject | None = None):
@@ -69,8 +69,6 @@ class LiveListening(QObject):
         self._take: dict | None = None
         self._sound = TakeSound()
         self._gains_asked = False   # the match gains of the take on screen are made or being made
-        self._workers: list[threading.Thread] = []
-        self._prepared.connect(self._on_prepared, Qt.ConnectionType.QueuedConnection)
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
         listener = self._device_problem.emit
         live_audio.watch(listener)
@@ -93,26 +91,12 @@ class LiveListening(QObject):
 
     def _start(self, take: dict, match_gains: bool) -> None:
         self._gains_asked = self._gains_asked or match_gains
-        worker = threading.Thread(target=self._prepare_in_background, args=(take, match_gains),
-                                  name="soundon-take-sound", daemon=True)
-        self._workers = [w for w in self._workers if w.is_alive()] + [worker]
-        worker.start()
+        job = BackgroundJob(lambda _job: (take["id"], prepare(take, match_gains)), what="listening preparation")
+        job.finished.connect(self._on_prepared)
+        job.start()
 
-    def shutdown(self, timeout_s: float = 10.0) -> None:
-        """Let the preparing threads finish: one stopped inside the DSP library at exit aborts the
-        process (its C++ threads are torn down under it)."""
-        for worker in self._workers:
-            worker.join(timeout_s)
-        self._workers = []
-
-    def _prepare_in_background(self, take: dict, match_gains: bool) -> None:
-        sound = prepare(take, match_gains)
-        try:
-            self._prepared.emit(take["id"], sound)
-        except RuntimeError:
-            pass  # the window closed while this take was being prepared: nobody is listening
-
-    def _on_prepared(self, take_id: int, sound: TakeSound) -> None:
+    def _on_prepared(self, prepared: tuple[int, TakeSound]) -> None:
+        take_id, sound = prepared
         if self._take is None or self._take["id"] != take_id:
             return   # prepared for a take that has left the screen
         if not sound.gains_tried and self._sound.gains_tried:
