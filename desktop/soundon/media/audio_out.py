@@ -6,6 +6,15 @@ callback and says when that buffer's first sample will reach the DAC; the buffer
 take's audio due at that moment. Picture and sound then agree, up to what the device reports of its
 latency, and to the `extra_latency_s` setting for what it doesn't (a Bluetooth headset, say).
 
+What one callback says of its DAC time is noisy: through ALSA's pulse plugin it wanders by ±2 ms
+from one second to the next while the samples themselves go out at a steady pace. A stream that
+runs without a break plays its sample k at one fixed date + k / rate, so `DacClock` keeps that date
+as the mean of every callback's estimate of it (a slow average after the first seconds, which also
+follows a sound card's crystal drifting from the system clock) and starts afresh when the stream
+breaks (an underrun, or an estimate far off for several callbacks). Each buffer, and each new take
+or jump locked to the clock, is then placed to a fraction of a millisecond, not to the last
+callback's guess.
+
 The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
 callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
 buffer (10 ms), however far ahead libVLC has decoded, and nothing is ever re-decoded.
@@ -30,6 +39,9 @@ DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
 # underruns (heard as gaps); the latency itself is compensated, so picture and sound still agree.
 DEVICE_LATENCY_S = 0.03
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
+DAC_AVERAGE = 500           # callbacks (5 s) the DAC date is averaged over once settled
+DAC_BREAK_S = 0.004         # an estimate this far off …
+DAC_BREAK_CALLBACKS = 3     # … this many times in a row: the stream broke, its DAC date is new
 
 
 class Graph(Protocol):
@@ -105,6 +117,44 @@ class Feed:
         return media
 
 
+class DacClock:
+    """When each sample handed to the device reaches its DAC, on the player's clock (µs)."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self._origin_us: float | None = None   # the DAC date of sample 0 of the stream
+        self._count = 0
+        self._off = 0
+        self._frames = 0                       # samples handed to the device so far
+
+    def place(self, now_us: float, to_dac_s: float, frames: int, broke: bool = False) -> float:
+        """The DAC date of the first sample of the buffer the device asks for now (to_dac_s: what
+        the device says of it), and count the buffer's frames as handed over. broke: the device
+        says it ran dry (the stream starts again later than it was; what this callback says of its
+        DAC time is then meaningless, the next callback's starts the new mean)."""
+        estimate = now_us + to_dac_s * 1e6 - self._frames * 1e6 / RATE
+        if broke:
+            self._origin_us = None
+            self._frames += frames
+            return now_us + to_dac_s * 1e6
+        if self._origin_us is not None and abs(estimate - self._origin_us) > DAC_BREAK_S * 1e6:
+            self._off += 1
+            if self._off >= DAC_BREAK_CALLBACKS:
+                self._origin_us = None     # the stream broke without saying so: its DAC date is new
+        else:
+            self._off = 0
+        if self._origin_us is None:
+            self._origin_us, self._count, self._off = estimate, 0, 0
+        if not self._off:                  # an odd estimate is not averaged in
+            self._count = min(self._count + 1, DAC_AVERAGE)
+            self._origin_us += (estimate - self._origin_us) / self._count
+        start = self._origin_us + self._frames * 1e6 / RATE
+        self._frames += frames
+        return start
+
+
 class LiveOutput:
     """The one audio device of the app, playing the active feed through the graph."""
 
@@ -115,6 +165,7 @@ class LiveOutput:
         self._feed: Feed | None = None
         self._generation = -1
         self._next_us: float | None = None
+        self._dac = DacClock()
         self._buffer = np.zeros((DEVICE_BLOCK * 8, CHANNELS), dtype=np.float32)
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
@@ -197,6 +248,13 @@ class LiveOutput:
         self.buffers += 1
         if status.output_underflow:
             self.underruns += 1
+        to_dac = time_info.outputBufferDacTime - time_info.currentTime
+        if not 0.0 <= to_dac < 1.0:   # not reported by this host API
+            to_dac = self.latency_s
+        now_us = self._clock_us()
+        # Every buffer counts, silent ones too: the DAC date is of the stream's samples.
+        dac_us = self._dac.place(now_us, to_dac, frames, broke=bool(status.output_underflow))
+        self.dac_delay_s = (dac_us - now_us) / 1e6
         feed = self._feed
         if feed is None:
             outdata.fill(0)
@@ -204,11 +262,7 @@ class LiveOutput:
         if frames > len(self._buffer):
             self._buffer = np.zeros((frames, CHANNELS), dtype=np.float32)
         block = self._buffer[:frames]
-        to_dac = time_info.outputBufferDacTime - time_info.currentTime
-        if not 0.0 <= to_dac < 1.0:   # not reported by this host API
-            to_dac = self.latency_s
-        self.dac_delay_s = to_dac
-        start_us = self._clock_us() + (to_dac + self.extra_latency_s) * 1e6
+        start_us = dac_us + self.extra_latency_s * 1e6
         # Buffers follow each other sample by sample; the clock only re-aligns the stream when the two
         # part by more than a few ms (callback timing jitters, and a jump would click).
         if feed.generation != self._generation:
