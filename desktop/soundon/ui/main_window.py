@@ -639,6 +639,8 @@ class MainWindow(QMainWindow):
             fresh = self.model.take(shown["id"])
             if fresh is not None:
                 self.inspector.show_take(fresh)
+                if kind == "swap" and self.live_listening is not None:
+                    self.live_listening.show_take(fresh)   # a new post track or spec is heard at once
                 if self.in_compare():
                     self.compare.refresh_take(fresh)
 
