@@ -638,9 +638,9 @@ class MainWindow(QMainWindow):
         elif kind in ("review", "analysis", "swap", "takes", "metadata"):
             fresh = self.model.take(shown["id"])
             if fresh is not None:
-                self.inspector.show_take(fresh)
                 if kind == "swap" and self.live_listening is not None:
-                    self.live_listening.show_take(fresh)   # a new post track or spec is heard at once
+                    self.live_listening.show_take(fresh)   # first: a new post track or spec is heard at once
+                self.inspector.show_take(fresh)
                 if self.in_compare():
                     self.compare.refresh_take(fresh)
 

@@ -28,6 +28,7 @@ from soundon.media.audio_out import CHANNELS, RATE, Chunk, Feed
 
 RESTART_WINDOW_US = 1_000_000
 LONGEST_BLOCK = 8192       # samples: a grid point further than this before the time asked for is not its packet
+SHORTEST_BLOCK = 1024      # samples: an AAC frame, the shortest packet a take's audio comes in
 PATTERN_BLOCKS = 48        # the last blocks whose lengths say how the grid goes on
 
 
@@ -115,7 +116,11 @@ class AudioRoute:
         if at >= 0 and asked - self._grid[at] < LONGEST_BLOCK:
             return self._grid[at] / RATE
         ahead = self._carried_on(asked)
-        return media_s if ahead is None else ahead / RATE
+        if ahead is not None:
+            return ahead / RATE
+        # Nothing known yet: a time inside the shortest packet there is (a paused take shows its
+        # first frame by a seek to the frame's middle) is in the take's first packet.
+        return 0.0 if asked < SHORTEST_BLOCK else media_s
 
     def _carried_on(self, asked: int) -> int | None:
         """Past the end of the known grid: the grid carried on by repeating the pattern of its last
