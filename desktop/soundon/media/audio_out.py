@@ -7,13 +7,13 @@ take's audio due at that moment. Picture and sound then agree, up to what the de
 latency, and to the `extra_latency_s` setting for what it doesn't (a Bluetooth headset, say).
 
 What one callback says of its DAC time is noisy: through ALSA's pulse plugin it wanders by ±2 ms
-from one second to the next while the samples themselves go out at a steady pace. A stream that
-runs without a break plays its sample k at one fixed date + k / rate, so `DacClock` keeps that date
-as the mean of every callback's estimate of it (a slow average after the first seconds, which also
-follows a sound card's crystal drifting from the system clock) and starts afresh when the stream
-breaks (an underrun, or an estimate far off for several callbacks). Each buffer, and each new take
-or jump locked to the clock, is then placed to a fraction of a millisecond, not to the last
-callback's guess.
+from one second to the next, and drifts by up to 2 ms/s after an underrun, while the samples
+themselves go out at a steady pace (the monitor's recording shows it). A stream that runs without a
+break plays its sample k at one fixed date + k / rate, so `DacClock` takes that date as the mean of
+the estimates of its first second and keeps it, and starts afresh when the stream breaks (an
+underrun, or estimates more than DAC_BREAK_S off for several callbacks, which is also how a sound
+card's crystal drifting from the system clock is followed). Each buffer, and each new take or jump
+locked to the clock, is then placed to a fraction of a millisecond, not to the last callback's guess.
 
 The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
 callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
@@ -39,7 +39,7 @@ DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
 # underruns (heard as gaps); the latency itself is compensated, so picture and sound still agree.
 DEVICE_LATENCY_S = 0.03
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
-DAC_AVERAGE = 500           # callbacks (5 s) the DAC date is averaged over once settled
+DAC_SETTLE = 100            # callbacks (1 s) whose estimates make the DAC date of a stream
 DAC_BREAK_S = 0.004         # an estimate this far off …
 DAC_BREAK_CALLBACKS = 3     # … this many times in a row: the stream broke, its DAC date is new
 
@@ -147,8 +147,8 @@ class DacClock:
             self._off = 0
         if self._origin_us is None:
             self._origin_us, self._count, self._off = estimate, 0, 0
-        if not self._off:                  # an odd estimate is not averaged in
-            self._count = min(self._count + 1, DAC_AVERAGE)
+        if not self._off and self._count < DAC_SETTLE:   # an odd estimate is not averaged in
+            self._count += 1
             self._origin_us += (estimate - self._origin_us) / self._count
         start = self._origin_us + self._frames * 1e6 / RATE
         self._frames += frames
