@@ -15,6 +15,15 @@ stream only re-aligns when it drifts by more than RELOCK_S (a jump would click).
 screen and at the sink on one clock (tests/e2e/test_picture_sound_agree.py): the sound is within
 10 ms of the picture, held within one frame.
 
+What one callback says of its DAC time is noisy: through ALSA's pulse plugin it wanders by ±2 ms
+from one second to the next, and drifts by up to 2 ms/s after an underrun, while the samples
+themselves go out at a steady pace (the monitor's recording shows it). A stream that runs without a
+break plays its sample k at one fixed date + k / rate, so `DacClock` takes that date as the mean of
+the estimates of its first second and keeps it, and starts afresh when the stream breaks (an
+underrun, or estimates more than DAC_BREAK_S off for several callbacks, which is also how a sound
+card's crystal drifting from the system clock is followed). Each buffer, and each new take or jump
+locked to the clock, is then placed to a fraction of a millisecond, not to the last callback's guess.
+
 The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
 callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
 buffer (10 ms), however far ahead libVLC has decoded, and nothing is ever re-decoded.
@@ -44,6 +53,9 @@ DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
 DEVICE_LATENCY_S = 0.02
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
 RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it is given (not only pre-filling)
+DAC_SETTLE = 100            # callbacks (1 s) whose estimates make the DAC date of a stream
+DAC_BREAK_S = 0.004         # an estimate this far off …
+DAC_BREAK_CALLBACKS = 3     # … this many times in a row: the stream broke, its DAC date is new
 
 
 class Graph(Protocol):
@@ -119,6 +131,44 @@ class Feed:
         return media
 
 
+class DacClock:
+    """When each sample handed to the device reaches its DAC, on the player's clock (µs)."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self._origin_us: float | None = None   # the DAC date of sample 0 of the stream
+        self._count = 0
+        self._off = 0
+        self._frames = 0                       # samples handed to the device so far
+
+    def place(self, now_us: float, to_dac_s: float, frames: int, broke: bool = False) -> float:
+        """The DAC date of the first sample of the buffer the device asks for now (to_dac_s: what
+        the device says of it), and count the buffer's frames as handed over. broke: the device
+        says it ran dry (the stream starts again later than it was; what this callback says of its
+        DAC time is then meaningless, the next callback's starts the new mean)."""
+        estimate = now_us + to_dac_s * 1e6 - self._frames * 1e6 / RATE
+        if broke:
+            self._origin_us = None
+            self._frames += frames
+            return now_us + to_dac_s * 1e6
+        if self._origin_us is not None and abs(estimate - self._origin_us) > DAC_BREAK_S * 1e6:
+            self._off += 1
+            if self._off >= DAC_BREAK_CALLBACKS:
+                self._origin_us = None     # the stream broke without saying so: its DAC date is new
+        else:
+            self._off = 0
+        if self._origin_us is None:
+            self._origin_us, self._count, self._off = estimate, 0, 0
+        if not self._off and self._count < DAC_SETTLE:   # an odd estimate is not averaged in
+            self._count += 1
+            self._origin_us += (estimate - self._origin_us) / self._count
+        start = self._origin_us + self._frames * 1e6 / RATE
+        self._frames += frames
+        return start
+
+
 class LiveOutput:
     """The one audio device of the app, playing the active feed through the graph."""
 
@@ -129,6 +179,7 @@ class LiveOutput:
         self._feed: Feed | None = None
         self._generation = -1
         self._next_us: float | None = None
+        self._dac = DacClock()
         self._buffer = np.zeros((DEVICE_BLOCK * 8, CHANNELS), dtype=np.float32)
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
@@ -218,6 +269,13 @@ class LiveOutput:
             self._first_callback = self._latest_callback
         if status.output_underflow:
             self.underruns += 1
+        to_dac = time_info.outputBufferDacTime - time_info.currentTime
+        if not 0.0 <= to_dac < 1.0:   # not reported by this host API
+            to_dac = self.latency_s
+        now_us = self._clock_us()
+        # Every buffer counts, silent ones too: the DAC date is of the stream's samples.
+        dac_us = self._dac.place(now_us, to_dac, frames, broke=bool(status.output_underflow))
+        self.dac_delay_s = (dac_us - now_us) / 1e6
         feed = self._feed
         if feed is None:
             outdata.fill(0)
@@ -225,11 +283,7 @@ class LiveOutput:
         if frames > len(self._buffer):
             self._buffer = np.zeros((frames, CHANNELS), dtype=np.float32)
         block = self._buffer[:frames]
-        to_dac = time_info.outputBufferDacTime - time_info.currentTime
-        if not 0.0 <= to_dac < 1.0:   # not reported by this host API
-            to_dac = self.latency_s
-        self.dac_delay_s = to_dac
-        start_us = self._clock_us() + (to_dac + self.extra_latency_s) * 1e6
+        start_us = dac_us + self.extra_latency_s * 1e6
         # Buffers follow each other sample by sample; the clock only re-aligns the stream when the two
         # part by more than a few ms (callback timing jitters, and a jump would click).
         if feed.generation != self._generation:

@@ -247,8 +247,10 @@ class MainWindow(QMainWindow):
             self.deck.error.connect(lambda message: self.statusBar().showMessage(message, 8000))
             self.deck.group.shuttle.speed_changed.connect(self.transport.show_speed)
             self.live_listening.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
+            # The reviewed take is the one heard: a new post track or swap spec of it is heard at once.
+            self.session.take_refreshed.connect(self.live_listening.show_take)
         if self.compare_mode is not None:
-            self.compare.audible_changed.connect(lambda take_id: self.session.show(self.model.take(take_id)))
+            self.compare.audible_changed.connect(self._compare_audible_changed)
             self.compare.state_changed.connect(self._player_state_changed)
             self.session.take_refreshed.connect(self.compare.refresh_take)
             self.compare_mode.message.connect(self.statusBar().showMessage)
@@ -356,7 +358,16 @@ class MainWindow(QMainWindow):
         self.browser.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.single.hear()
         self.activateWindow()   # the players' windows are gone: keep the keys coming to this window
-        self.session.show(self.current_take())
+        take = self.current_take()
+        self.session.show(take)
+        if take is not None:
+            self.live_listening.show_take(take)
+
+    def _compare_audible_changed(self, take_id: int) -> None:
+        take = self.model.take(take_id)
+        self.session.show(take)
+        if take is not None:
+            self.live_listening.show_take(take)   # its post track, its match gains
 
     # -- import -------------------------------------------------------------------------------------
 

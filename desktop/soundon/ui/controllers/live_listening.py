@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from soundon.core.listening import PROFILE_NAMES
-from soundon.core.swap_spec import SwapSpec
+from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.listening import ListeningState
 from soundon.ui.player import live_audio
@@ -76,9 +76,12 @@ class LiveListening(QObject):
         state.changed.connect(self.refresh)
 
     def show_take(self, take: dict | None) -> None:
+        """The take on screen, or the same take again with what the library now holds of it."""
         if take is not None and self._take is not None and take["id"] == self._take["id"] \
-                and take.get("post_track") == self._take.get("post_track") \
-                and take.get("swap_spec") == self._take.get("swap_spec"):
+                and take.get("post_track") == self._take.get("post_track"):
+            if take.get("swap_spec") != self._take.get("swap_spec"):
+                self._take = take
+                self._place_post()
             return
         self._take = take
         self._sound = TakeSound()
@@ -105,7 +108,21 @@ class LiveListening(QObject):
         self._sound = sound
         if sound.problem:
             self.problem.emit(sound.problem)
+        self._place_post()   # the spec may have changed while the track was being decoded
         self.refresh()
+
+    def _place_post(self) -> None:
+        """Place the decoded post track by the take's current swap spec, heard from the next block: a
+        new offset, fit, fade, level or bed is a new placement of the same samples, never a decode."""
+        post = self._sound.post
+        if post is None or self._take is None:
+            return   # still being prepared: placed when it comes
+        try:
+            spec = SwapSpec.from_dict(self._take.get("swap_spec"))
+            if spec != post.spec:
+                post.set_spec(spec)
+        except SwapSpecError as exc:
+            self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
 
     def _on_device_problem(self, message: str) -> None:
         self.problem.emit(f"{message[0].upper()}{message[1:]}: the picture plays on without sound.")

@@ -209,7 +209,7 @@ class VlcPlayer(QObject):
         self._held = snap_to_frame(self.position(), self._fps)
         self._ticker.stop()
         self._set_state(PlayerState.PAUSED)
-        self._player.set_time(self._frame_ms(self._held))
+        self._set_time(self._frame_ms(self._held))
         self.position_changed.emit(self._held)
 
     def toggle(self) -> None:
@@ -239,9 +239,13 @@ class VlcPlayer(QObject):
         elif self._state == PlayerState.OPENING:
             self._pending_seek = target  # libVLC ignores a seek before the take is open
         else:
-            self._route.expect(target)
-            self._player.set_time(self._frame_ms(target) if not self.is_playing() else int(round(target * 1000)))
+            self._set_time(self._frame_ms(target) if not self.is_playing() else int(round(target * 1000)))
         self.position_changed.emit(target)
+
+    def _set_time(self, ms: int) -> None:
+        """Send libVLC to ms; the live route hears the take from there (a pause's own seek too)."""
+        self._route.expect(ms / 1000.0)
+        self._player.set_time(ms)
 
     def _frame_ms(self, frame_start: float) -> int:
         """Aim a paused seek at the middle of the frame: libVLC then shows that frame, not its
@@ -412,8 +416,7 @@ class VlcPlayer(QObject):
     def _apply_pending_seek(self) -> None:
         if self._pending_seek is not None:
             target, self._pending_seek = self._pending_seek, None
-            self._route.expect(snap_to_frame(target, self._fps))
-            self._player.set_time(self._frame_ms(snap_to_frame(target, self._fps)))
+            self._set_time(self._frame_ms(snap_to_frame(target, self._fps)))
 
     @_while_alive
     def _tick(self) -> None:
