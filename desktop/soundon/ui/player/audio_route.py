@@ -122,8 +122,8 @@ class AudioRoute:
         with self._lock:
             if self._restart and self._vlc.libvlc_clock() - self._restart[1] < RESTART_WINDOW_US:
                 self._media_cursor = self._restart[0]
-            self._latest = None
                 self._snap = True
+            self._latest = None
         self.feed.flush()
 
     def _on_grid(self, media_s: float) -> float:
