@@ -37,8 +37,7 @@ def locate(window: np.ndarray, track: np.ndarray) -> int:
 
 
 def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, media, library, ui_settings,
-                                                                      sound_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("SOUNDON_LIVE_AUDIO", "1")
+                                                                      open_window, sound_server, tmp_path):
     seconds = 4.0
     folder = media.folder / "Slip"
     media.clip("slip_kling.mov", folder=folder, duration=seconds, size="64x36", fps="25",
@@ -46,16 +45,10 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
     Importer(library).run([folder])
     noise = np.random.default_rng(7).uniform(-0.2, 0.2, int(seconds * RATE))
     track = write_wav(tmp_path / "post.wav", np.column_stack([noise, noise]))
-    from soundon.ui.app import create_application
-    from soundon.ui.main_window import MainWindow
     from soundon.ui.player import live_audio
-    from soundon.ui.player.vlc_player import _load_vlc
-    vlc = _load_vlc()
-    create_application()
-    window = MainWindow(library, settings=ui_settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    from soundon.ui.player.libvlc import load_vlc
+    vlc = load_vlc()
+    window = open_window(library, ui_settings)
     player = window.deck.player
     qtbot.waitUntil(lambda: player.state.value == "paused" and player.length > 0, timeout=10000)
     take = window.current_take()
@@ -63,7 +56,7 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
     qtbot.waitUntil(lambda: window.listening.post_available, timeout=5000)
     window.listening.set_profile("headphones")
     window.actions["hear_post"].trigger()
-    qtbot.waitUntil(lambda: window.listening.post and window.listening.rendered(), timeout=10000)
+    qtbot.waitUntil(lambda: window.listening.post and window.listening.ready(), timeout=10000)
     output = live_audio.live_output()
     tap = FeedTap(output.feed, lambda: float(vlc.libvlc_clock()))
     try:
@@ -78,7 +71,6 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
             qtbot.waitUntil(lambda: np.abs(recorder.samples()[-int(0.3 * RATE):, 0]).max() < 1e-4, timeout=5000)
             heard = recorder.samples()[:, 0].astype(np.float64)
     finally:
-        window.close()
         live_audio.close()
     flushes = [e[1] for e in tap.events if e[0] == "flush"]
     assert not [f for f in flushes if changed_at_us < f < changed_at_us + 1e6], "the take jumped"

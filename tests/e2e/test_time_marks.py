@@ -30,13 +30,14 @@ TOLERANCE_S = 0.001
 def live_player(qtbot, sound_server):
     from soundon.ui.app import create_application
     from soundon.ui.player import live_audio
-    from soundon.ui.player.vlc_player import VlcPlayer, _load_vlc
+    from soundon.ui.player.libvlc import load_vlc
+    from soundon.ui.player.vlc_player import VlcPlayer
     create_application()
     player = VlcPlayer()
     output = live_audio.live_output()
     live_audio.hear(ListeningSetup("headphones"))
     player.set_audible(True)
-    vlc = _load_vlc()
+    vlc = load_vlc()
     yield player, output, lambda: float(vlc.libvlc_clock())
     player.release()
     output.graph.set_post(None)
