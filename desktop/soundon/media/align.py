@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,9 +90,11 @@ def describe_offset(offset_s: float) -> str:
 def align_files(take: str | os.PathLike, track: str | os.PathLike, search_s: float = DEFAULT_SEARCH_S) -> Alignment:
     """Decode the take's audio and the post track (48 kHz) and align them. Raises AlignError when
     either can't be read or has no audio stream."""
-    native = _decoded(take, "the take")
-    post = _decoded(track, "the post track")
-    return align_samples(native, post, search_s=search_s)
+    # Two ffmpeg decodes side by side: most of the time is theirs.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        native = pool.submit(_decoded, take, "the take")
+        post = pool.submit(_decoded, track, "the post track")
+        return align_samples(native.result(), post.result(), search_s=search_s)
 
 
 def _decoded(path: str | os.PathLike, what: str) -> np.ndarray:
@@ -160,7 +163,10 @@ class _Refusal:
 
 def _mono(samples: np.ndarray) -> np.ndarray:
     x = np.asarray(samples, dtype=np.float32)
-    return x if x.ndim == 1 else x.mean(axis=1)
+    if x.ndim == 1:
+        return x
+    # Column by column: numpy's mean along a short row is several times slower.
+    return sum(x[:, c] for c in range(x.shape[1])) / np.float32(x.shape[1])
 
 
 def _envelope(x: np.ndarray, block: int) -> np.ndarray:
