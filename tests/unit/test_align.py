@@ -38,7 +38,7 @@ def test_a_track_cut_from_the_take_is_found_to_the_millisecond(take, native, tmp
     track = write_wav(tmp_path / "post.wav", cut_from(native, offset, 4.0, gain_db=-9, noise_dbfs=-45))
     result = align_files(take, track)
     _found(result, offset)
-    assert ("delayed by 123.4 ms" if offset > 0 else "started 500.0 ms into the track") in result.message
+    assert ("when delayed by 123.4 ms" if offset > 0 else "when played from 500.0 ms into it") in result.message
 
 
 def test_a_44_1_khz_track_is_found_to_the_millisecond(take, native, tmp_path):

@@ -81,10 +81,9 @@ class Alignment:
 
 
 def describe_offset(offset_s: float) -> str:
+    """How the track is laid, in words: 'delayed by 123.4 ms' or 'played from 500.0 ms into it'."""
     ms = abs(offset_s) * 1000
-    if offset_s >= 0:
-        return f"delayed by {ms:.1f} ms"
-    return f"started {ms:.1f} ms into the track"
+    return f"delayed by {ms:.1f} ms" if offset_s >= 0 else f"played from {ms:.1f} ms into it"
 
 
 def align_files(take: str | os.PathLike, track: str | os.PathLike, search_s: float = DEFAULT_SEARCH_S) -> Alignment:
@@ -148,8 +147,8 @@ def align_samples(native: np.ndarray, post: np.ndarray, rate: int = RATE,
         return refuse(f"No reliable match: the post track does not line up with the take's audio anywhere "
                       f"within ±{search_s:g} s (confidence {confidence:.2f}, below {CONFIDENCE_THRESHOLD:g}); "
                       "nothing to apply.", confidence)
-    offset = lag / rate
-    return Alignment(offset, confidence, f"The post track lines up with the take's audio {describe_offset(offset)} "
+    offset = round(lag / rate, 6)      # to the microsecond: a sample is 21 µs
+    return Alignment(offset, confidence, f"The post track lines up with the take's audio when {describe_offset(offset)} "
                                          f"(confidence {confidence:.2f}).", search_s)
 
 
