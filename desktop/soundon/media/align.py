@@ -112,7 +112,9 @@ def _decoded(path: str | os.PathLike, what: str) -> np.ndarray:
 def align_samples(native: np.ndarray, post: np.ndarray, rate: int = RATE,
                   search_s: float = DEFAULT_SEARCH_S) -> Alignment:
     """native, post: (n,) or (n, channels) float arrays at `rate`."""
-    refuse = _Refusal(search_s)
+    def refuse(message: str, confidence: float = 0.0) -> Alignment:
+        return Alignment(None, confidence, message, search_s)
+
     sos = signal.butter(4, BAND_HZ, "bandpass", fs=rate, output="sos")
     a = signal.sosfilt(sos, _mono(native)).astype(np.float32)
     b = signal.sosfilt(sos, _mono(post)).astype(np.float32)
@@ -128,16 +130,14 @@ def align_samples(native: np.ndarray, post: np.ndarray, rate: int = RATE,
     min_overlap = max(10, min(round(MIN_OVERLAP_S * ENVELOPE_RATE), min(len(env_a), len(env_b)) // 2))
     search = round(search_s * ENVELOPE_RATE)
     lo, hi = max(-search, min_overlap - len(env_b)), min(search, len(env_a) - min_overlap)
-    if lo > hi:
-        return refuse("The search range is too small for these lengths.")
 
     # Envelopes less their slow swell: a lag is judged on the sound's quick rises and falls, which
     # are its own, not on a loudness contour that repeats (a steady rhythm, pauses) or on its level.
-    ncc, _ = _normalised_correlation(_quick(env_a), _quick(env_b), lo, hi, power=(env_a ** 2, env_b ** 2))
+    ncc = _normalised_correlation(_quick(env_a), _quick(env_b), lo, hi, power=(env_a ** 2, env_b ** 2))
     peak = int(np.argmax(ncc))
     if ncc[peak] <= 0:
-        return refuse("No reliable match: one of the sounds is steady (a constant tone or hum), so it lines up "
-                      "equally well anywhere; nothing to apply.")
+        return refuse("No reliable match: nothing in the two sounds rises and falls together (a steady tone "
+                      "or hum lines up equally well anywhere); nothing to apply.")
     uniqueness = _uniqueness(ncc, peak, round(LOBE_S * ENVELOPE_RATE))
     coarse = (lo + peak + _vertex(ncc, peak)) * block
 
@@ -148,16 +148,8 @@ def align_samples(native: np.ndarray, post: np.ndarray, rate: int = RATE,
                       f"within ±{search_s:g} s (confidence {confidence:.2f}, below {CONFIDENCE_THRESHOLD:g}); "
                       "nothing to apply.", confidence)
     offset = round(lag / rate, 6)      # to the microsecond: a sample is 21 µs
-    return Alignment(offset, confidence, f"The post track lines up with the take's audio when {describe_offset(offset)} "
-                                         f"(confidence {confidence:.2f}).", search_s)
-
-
-class _Refusal:
-    def __init__(self, search_s: float):
-        self.search_s = search_s
-
-    def __call__(self, message: str, confidence: float = 0.0) -> Alignment:
-        return Alignment(None, confidence, message, self.search_s)
+    return Alignment(offset, confidence, f"The post track lines up with the take's audio when "
+                                         f"{describe_offset(offset)} (confidence {confidence:.2f}).", search_s)
 
 
 def _mono(samples: np.ndarray) -> np.ndarray:
@@ -174,9 +166,9 @@ def _envelope(x: np.ndarray, block: int) -> np.ndarray:
 
 
 def _normalised_correlation(a: np.ndarray, b: np.ndarray, lo: int, hi: int,
-                            power: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                            power: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """For each lag d in lo..hi: the correlation coefficient of a[k + d] against b[k] over their
-    overlap, and the overlap's length. A lag scores 0 where either sound is silent over the overlap
+    overlap. A lag scores 0 where either sound is silent over the overlap
     (by `power`, per sample, default the squares of a and b), or where a or b hardly moves against
     that power (a steady sound)."""
     n, m = len(a), len(b)
@@ -203,7 +195,7 @@ def _normalised_correlation(a: np.ndarray, b: np.ndarray, lo: int, hi: int,
     denominator = np.sqrt(energy_a * energy_b)
     ok = loud & (denominator > 0)
     ncc[ok] = np.clip(c[ok] / denominator[ok], -1.0, 1.0)
-    return ncc, length
+    return ncc
 
 
 def _quick(env: np.ndarray) -> np.ndarray:
@@ -264,6 +256,6 @@ def _refine(a: np.ndarray, b: np.ndarray, coarse: float, env_b: np.ndarray, bloc
     a_to = min(len(a), start + span + centre + reach)
     # Lags relative to the slices: a[a_from + k + d'] against b[start + k], so d = d' + a_from - start.
     shift = a_from - start
-    ncc, _ = _normalised_correlation(a[a_from:a_to], chunk, centre - reach - shift, centre + reach - shift)
+    ncc = _normalised_correlation(a[a_from:a_to], chunk, centre - reach - shift, centre + reach - shift)
     best = int(np.argmax(ncc))
     return centre - reach + best + _vertex(ncc, best), float(ncc[best])
