@@ -43,8 +43,8 @@ def run(args) -> int:
     stored = library.swap_spec(take["id"]) if take else None
     track = args.track or (Path(stored["track"]) if stored else None)
     if track is None:
-        who = f"Take {take['id']} has no post track stored" if take else "Give the post track"
-        raise UserError(f"{who}: name one with --track FILE.")
+        raise UserError(f"Take {take['id']} has no post track stored: name one with --track FILE." if take
+                        else "Name the post track to align with --track FILE.")
     if args.apply and not take:
         raise UserError(f"{args.take} is not a take in the library: --apply saves the offset in a take's swap "
                         "spec. Import its batch first, or leave --apply out.")
