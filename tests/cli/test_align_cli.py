@@ -80,7 +80,7 @@ def test_align_refuses_to_apply_a_low_confidence_match_and_changes_nothing(cli, 
     assert doc.returncode == 1 and '"offset_s": null' in doc.stdout and '"reliable": false' in doc.stdout
 
 
-def test_align_refuses_silence_and_a_take_without_a_track(cli, shoot, media, tmp_path):
+def test_align_refuses_silence_and_a_take_without_a_track(cli, shoot, media):
     silent = media.clip("silent.wav", video="", duration=3, audio="anullsrc=r=48000:cl=stereo")
     proc = cli("align", str(shoot["id"]), "--track", str(silent), "--apply", "--library", str(cli.library))
     assert proc.returncode == 1 and "The post track is silent" in proc.stderr
