@@ -25,3 +25,14 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+@pytest.fixture(autouse=True)
+def _no_audio_device_left_open():
+    """A bench that played through the app's audio output closes it: a device stream left running
+    costs the benches after it CPU (and its underruns litter their output)."""
+    yield
+    import sys
+    live_audio = sys.modules.get("soundon.ui.player.live_audio")
+    if live_audio is not None:
+        live_audio.close()
