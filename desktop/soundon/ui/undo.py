@@ -56,36 +56,29 @@ class NoteRef:
         self.id = note_id
 
 
-class AddNoteCommand(QUndoCommand):
-    def __init__(self, library: Library, take_id: int, note: Note, ref: NoteRef, take_name: str):
-        super().__init__(f"Note on {take_name}")
-        self.library, self.take_id, self.note, self.ref = library, take_id, note, ref
+class NoteCommand(QUndoCommand):
+    """A note added (adding=True) or deleted, already written when pushed; undo does the other."""
+
+    def __init__(self, library: Library, take_id: int, note: Note, ref: NoteRef, take_name: str, *,
+                 adding: bool):
+        super().__init__(f"Note on {take_name}" if adding else f"Delete note on {take_name}")
+        self.library, self.take_id, self.note, self.ref, self.adding = library, take_id, note, ref, adding
         self._first = True
+
+    def _put(self, present: bool) -> None:
+        if present:
+            self.ref.id = self.library.add_note(self.take_id, self.note)
+        else:
+            self.library.delete_note(self.ref.id)
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self.ref.id = self.library.add_note(self.take_id, self.note)
+        self._put(self.adding)
 
     def undo(self) -> None:
-        self.library.delete_note(self.ref.id)
-
-
-class DeleteNoteCommand(QUndoCommand):
-    def __init__(self, library: Library, take_id: int, note: Note, ref: NoteRef, take_name: str):
-        super().__init__(f"Delete note on {take_name}")
-        self.library, self.take_id, self.note, self.ref = library, take_id, note, ref
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self.library.delete_note(self.ref.id)
-
-    def undo(self) -> None:
-        self.ref.id = self.library.add_note(self.take_id, self.note)
+        self._put(not self.adding)
 
 
 class BatchTargetCommand(QUndoCommand):
@@ -169,7 +162,7 @@ class ReviewHistory:
 
     def add_note(self, take_id: int, note: Note, take_name: str = "take") -> int:
         note_id = self.library.add_note(take_id, note)
-        self.stack.push(AddNoteCommand(self.library, take_id, note, self._ref(note_id), take_name))
+        self.stack.push(NoteCommand(self.library, take_id, note, self._ref(note_id), take_name, adding=True))
         return note_id
 
     def delete_note(self, take_id: int, note_id: int, take_name: str = "take") -> None:
@@ -178,7 +171,7 @@ class ReviewHistory:
             return
         note = Note(rows[0]["text"], rows[0]["start"], rows[0]["end"])
         self.library.delete_note(note_id)
-        self.stack.push(DeleteNoteCommand(self.library, take_id, note, self._ref(note_id), take_name))
+        self.stack.push(NoteCommand(self.library, take_id, note, self._ref(note_id), take_name, adding=False))
 
     def set_batch_target(self, batch: str, target: str, applied: Callable[[str], None]) -> bool:
         """Give a batch a new delivery target (one undo step). False when it already had it."""
