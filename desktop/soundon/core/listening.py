@@ -1,7 +1,8 @@
 """Listening profiles and noise environments, as data (DESIGN.md "Listening profiles").
 
 These are approximations of how a device and a place colour what an editor hears; the UI labels them
-so. The ffmpeg filter graph that renders them is built in soundon.media (one function), from here.
+so. The audio graph that plays and renders them (soundon.media.audio_graph, soundon.media.dsp) and
+the analysis' device-response filter graph (soundon.media.listening) are both built from here.
 """
 from __future__ import annotations
 
@@ -172,7 +173,7 @@ class ListeningSetup:
 
     @property
     def key(self) -> str:
-        """A short stable name for what this setup renders: 'phone+cafe-12=' (the player's track name)."""
+        """A short stable name for the setup: 'phone+cafe-12=' (test ids, file names of previews)."""
         setup = self.effective
         key = setup.profile
         if setup.noise:

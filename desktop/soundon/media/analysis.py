@@ -6,8 +6,8 @@ into the branches the measurements need, merged into one multichannel f32 stream
     raw         the channels as decoded            → true peak, clipping, silence, correlation
     K-weighted  BS.1770 pre-filter + RLB            → loudness, LRA, short-term max, mono loss
     low-passed  4th order at 250 Hz                 → share of energy below 250 Hz
-    phone       the phone profile's response (the same graph `soundon preview` renders, without
-                its level-dependent dynamics), K-weighted → phone loss
+    phone       the phone profile's response (its mono sum and EQ from the same profile data the
+                audio graph plays, without its level-dependent dynamics), K-weighted → phone loss
     (+ a stereo downmix, raw and K-weighted, when the take has more than two channels)
 
 numpy reads the pipe chunk by chunk and keeps only 100 ms sums and running peaks, so memory stays
