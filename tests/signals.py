@@ -57,3 +57,18 @@ def programme(seconds: float = 20.0, rate: int = RATE, seed: int = 7) -> np.ndar
     mix = 0.5 * speechy * (envelope * pauses)[:, None] + bass[:, None]
     mix[:, 1] = 0.8 * mix[:, 1] + 0.2 * np.roll(mix[:, 0], 240)
     return 10 ** (-6 / 20) * mix / np.abs(mix).max()
+
+
+def cut_from(native: np.ndarray, offset_s: float, seconds: float, gain_db: float = -6.0,
+             noise_dbfs: float = -50.0, rate: int = RATE, seed: int = 3) -> np.ndarray:
+    """A post track made from a take's own audio, to lie at `offset_s` under it (the swap spec's
+    sign: positive delays the track). A negative offset puts other sound (quieter noise) before the
+    take's audio begins; the whole track is `gain_db` quieter or louder, with white noise added."""
+    rng = np.random.default_rng(seed)
+    n, shift = int(round(seconds * rate)), int(round(offset_s * rate))
+    if shift >= 0:
+        body = native[shift:shift + n]
+    else:
+        lead = 0.05 * rng.standard_normal((-shift, native.shape[1]))
+        body = np.vstack([lead, native[:max(0, n + shift)]])[:n]
+    return 10 ** (gain_db / 20) * body + 10 ** (noise_dbfs / 20) * rng.standard_normal(body.shape)
