@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from soundon.core.swap_spec import Level, SwapSpec
-from soundon.core.take import DEFAULT_FRAME_RATE, PostTrack, Take
+from soundon.core.take import PostTrack, Take
+from soundon.core.timecode import DEFAULT_FPS
 from soundon.jobs.importer import Importer
 
 # The keys `soundon import/list/review --json` have always printed for a take, in their order.
@@ -46,7 +47,7 @@ def test_frame_rate_is_the_takes_or_the_default_when_unknown(library, take):
     assert take.fps == pytest.approx(25.0) and take.frame_rate == take.fps
     library.db.execute("UPDATE takes SET fps = 0 WHERE id = ?", [take.id])   # a rate the probe could not read
     unknown = library.take(take.id)
-    assert unknown.fps == 0 and unknown.frame_rate == DEFAULT_FRAME_RATE
+    assert unknown.fps == 0 and unknown.frame_rate == DEFAULT_FPS == 25.0
 
 
 def test_the_post_track_and_its_spec_round_trip_through_the_library(library, media, take):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 
 from soundon.core.errors import SoundOnError
 from soundon.core.swap_spec import SwapSpec
+from soundon.core.timecode import DEFAULT_FPS
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm"})
 AUDIO_EXTENSIONS = frozenset({".wav", ".aiff", ".aif", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus"})
@@ -77,8 +78,6 @@ class Refusal:
     def as_dict(self) -> dict:
         return {"path": self.path, "reason": self.reason}
 
-
-DEFAULT_FRAME_RATE = 25.0     # a take whose rate the probe could not read is counted in PAL frames
 
 
 @dataclass(frozen=True)
@@ -154,8 +153,8 @@ class Take:
 
     @property
     def frame_rate(self) -> float:
-        """The take's frame rate, or DEFAULT_FRAME_RATE when the probe found none."""
-        return self.fps or DEFAULT_FRAME_RATE
+        """The take's frame rate, or the timecode's default (25) when the probe found none."""
+        return self.fps or DEFAULT_FPS
 
     def delivered_swap(self) -> PostTrack | None:
         """The post track as the export lays it and the app plays it: the spec with the batch's
