@@ -32,7 +32,7 @@ def test_analysis_speed(media, tmp_path, library):
                    audio=f"anoisesrc=c=pink:a=0.{n + 1}:r=48000")
     added = Importer(library).run([folder]).added
     started = time.perf_counter()
-    outcome = AnalysisJob(library, [t["id"] for t in added]).run()
+    outcome = AnalysisJob(library, [t.id for t in added]).run()
     elapsed = time.perf_counter() - started
     assert len(outcome.reports) == 10
     print(f"background analysis of a batch of 10 ten-second takes (job, {AnalysisJob(library, []).workers} "

@@ -87,7 +87,7 @@ def test_play_seek_keys_and_compare_in_the_real_window(qtbot, imported, ui_setti
     qtbot.waitUntil(lambda: compare.group.max_drift() < FRAME, timeout=2000)
     display.screenshot(artifacts / "02-compare.png")
     display.keys("x")
-    heard = compare.audible_take()["id"]
+    heard = compare.audible_take().id
     qtbot.waitUntil(lambda: imported.review_state(heard)["flag"] == "reject", timeout=3000)
     display.keys("Escape")
     qtbot.waitUntil(lambda: not window.in_compare(), timeout=3000)

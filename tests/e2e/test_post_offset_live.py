@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from soundon.core.swap_spec import SwapSpec
 from soundon.jobs.importer import Importer
 from soundon.media.dsp.decode import decode
 from tests.e2e.time_marks import FeedTap
@@ -52,7 +53,7 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
     player = window.deck.player
     qtbot.waitUntil(lambda: player.state.value == "paused" and player.length > 0, timeout=10000)
     take = window.current_take()
-    library.save_swap_spec(take["id"], str(track), {"offset": 0.0})   # the take on screen gets a post track
+    library.save_swap_spec(take.id, track, SwapSpec())   # the take on screen gets a post track
     qtbot.waitUntil(lambda: window.listening.post_available, timeout=5000)
     window.listening.set_profile("headphones")
     window.actions["hear_post"].trigger()
@@ -65,7 +66,7 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
             player.play()
             qtbot.waitUntil(lambda: player.position() > 1.5, timeout=10000)
             changed_at_us, position_at_change = float(vlc.libvlc_clock()), player.position()
-            library.save_swap_spec(take["id"], str(track), {"offset": NEW_OFFSET})
+            library.save_swap_spec(take.id, track, SwapSpec(offset=NEW_OFFSET))
             saved_after_us = float(vlc.libvlc_clock())
             qtbot.waitUntil(lambda: not player.is_playing() and player.position() > seconds - 0.5, timeout=15000)
             qtbot.waitUntil(lambda: np.abs(recorder.samples()[-int(0.3 * RATE):, 0]).max() < 1e-4, timeout=5000)

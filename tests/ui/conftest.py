@@ -59,7 +59,7 @@ def window(qtbot, imported, ui_settings, open_window):
 
 
 def take_named(library, name: str) -> dict:
-    return next(t for t in library.takes() if t["rel_path"] == name)
+    return next(t for t in library.takes() if t.rel_path == name)
 
 
 

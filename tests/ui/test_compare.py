@@ -91,7 +91,7 @@ def test_exactly_one_take_is_heard_on_the_device(qtbot, window, sound_server):
     tone = {name: float(audio.split("=")[2].split(":")[0]) for name, *_, audio in TAKES if audio.startswith("sine")}
     window.listening.set_profile("headphones")   # each take's tone as it is (a phone thins 220 Hz)
     compare = open_compare(qtbot, window)
-    names = [t["rel_path"] for t in compare.takes()]
+    names = [t.rel_path for t in compare.takes()]
     output = live_audio.live_output()
 
     def heard(recorder) -> str | None:
@@ -110,13 +110,13 @@ def test_exactly_one_take_is_heard_on_the_device(qtbot, window, sound_server):
         qtbot.waitUntil(lambda: heard(recorder) == names[2], timeout=1000)
         compare.cells[1].clicked.emit(1)   # a click on the second take
         qtbot.waitUntil(lambda: heard(recorder) == names[1], timeout=1000)
-    assert window.inspector.title.text().replace("\u200b", "") == compare.audible_take()["rel_path"]
+    assert window.inspector.title.text().replace("\u200b", "") == compare.audible_take().rel_path
 
 
 def test_compare_needs_two_takes(qtbot, window):
     order = window.proxy.take_ids()
-    train = next(t for t in window.model.rows() if t["rel_path"] == "train_veo_b.mp4")
-    window.select_take(train["id"])
+    train = next(t for t in window.model.rows() if t.rel_path == "train_veo_b.mp4")
+    window.select_take(train.id)
     assert window.open_compare() is False   # alone in its prompt group
     assert not window.in_compare()
     # Two selected takes are compared whatever their groups.
@@ -125,7 +125,7 @@ def test_compare_needs_two_takes(qtbot, window):
     selection.select(window.proxy.index(window.proxy.row_of(order[0]), 0),
                      QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
     assert window.open_compare() is True
-    assert {t["id"] for t in window.compare.takes()} == {order[0], train["id"]}
+    assert {t.id for t in window.compare.takes()} == {order[0], train.id}
     window.leave_compare()
     assert window.compare.players() == []
 
@@ -134,10 +134,10 @@ def test_compare_needs_two_takes(qtbot, window):
 def test_decisions_from_compare_go_to_the_audible_take(qtbot, window, key):
     compare = open_compare(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_2)
-    target = compare.audible_take()["id"]
+    target = compare.audible_take().id
     qtbot.keyClick(window, key)
     expected = "pick" if key == Qt.Key.Key_P else "reject"
-    assert window.library.take(target)["flag"] == expected
-    others = [t["id"] for t in compare.takes() if t["id"] != target]
-    assert all(window.library.take(i)["flag"] == "none" for i in others)
+    assert window.library.take(target).flag == expected
+    others = [t.id for t in compare.takes() if t.id != target]
+    assert all(window.library.take(i).flag == "none" for i in others)
     qtbot.waitUntil(lambda: expected.capitalize() in compare.cells[1].badges.text(), timeout=2000)

@@ -141,7 +141,7 @@ def test_a_folder_dropped_on_the_window_is_imported(qtbot, window, media, tmp_pa
                        Qt.KeyboardModifier.NoModifier)
     with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
         window.dropEvent(event)
-    assert [t["rel_path"] for t in finished.args[0].added] == ["dropped_seedance.mp4"]
+    assert [t.rel_path for t in finished.args[0].added] == ["dropped_seedance.mp4"]
     assert event.isAccepted()
 
 
@@ -162,7 +162,7 @@ def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imports(qtbot, inl
     window.importer.finished.connect(finished.append)
     window.import_paths([folder])
     assert failures == []
-    assert [[t["rel_path"] for t in result.added] for result in finished] == [["good_veo.mp4"]]
+    assert [[t.rel_path for t in result.added] for result in finished] == [["good_veo.mp4"]]
     [row] = [r for r in window.import_panel.rows() if r[1] == "Refused"]
     assert row[0] == "take_\\xff.mp4" and "UTF-8" in row[2]
 

@@ -22,7 +22,7 @@ def wheel(widget, steps: int = -1) -> None:
 
 def batch_target(window) -> str:
     take = window.library.take(window.current_take_id())
-    return window.library.batch_named(take["batch"])["target"] or DEFAULT_TARGET
+    return window.library.batch_named(take.batch)["target"] or DEFAULT_TARGET
 
 
 def test_wheel_over_the_delivery_target_leaves_it_alone(qtbot, window):

@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
+from soundon.core.swap_spec import SwapSpec
+from soundon.core.take import Take
 from soundon.core.timecode import format_timecode, frame_duration
 from soundon.ui.keymap import KEYMAP
 
@@ -22,12 +24,12 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier, text: str
     qtbot.keyClick(target, key, modifier)
 
 
-def current(window) -> dict:
+def current(window) -> Take:
     return window.library.take(window.current_take_id())
 
 
 def state(window, field):
-    return current(window)[field]
+    return getattr(current(window), field)
 
 
 def focus(qtbot, window, where: str):
@@ -88,8 +90,8 @@ def test_keys_are_typing_while_in_a_text_field(qtbot, window):
         qtbot.keyClick(field, key)
     qtbot.keyClicks(field, "ok")
     after = current(window)
-    assert (after["flag"], after["rating"], after["audio_verdict"]) == (before["flag"], before["rating"], before["audio_verdict"])
-    assert after["id"] == before["id"]  # Down did not move to the next take
+    assert (after.flag, after.rating, after.audio_verdict) == (before.flag, before.rating, before.audio_verdict)
+    assert after.id == before.id  # Down did not move to the next take
     assert field.text() == "px3a ok"
     # Ctrl+Z undoes typing there, not a review decision; Escape gives the keys back.
     qtbot.keyClick(field, K.Key_Escape)
@@ -143,10 +145,10 @@ def test_home_and_end_go_to_the_first_and_last_frame(qtbot, window, where):
     focus(qtbot, window, where)
     selected = window.current_take_id()
     press(qtbot, window, K.Key_End)
-    last = take["duration"] - frame_duration(take["fps"])
+    last = take.duration - frame_duration(take.fps)
     assert player.position() == pytest.approx(last, abs=1e-6)
-    assert window.transport.timecode.text() == format_timecode(last, take["fps"])
-    qtbot.waitUntil(lambda: abs(player.reported_time() - last) < frame_duration(take["fps"]), timeout=3000)
+    assert window.transport.timecode.text() == format_timecode(last, take.fps)
+    qtbot.waitUntil(lambda: abs(player.reported_time() - last) < frame_duration(take.fps), timeout=3000)
     press(qtbot, window, K.Key_Home)
     assert player.position() == 0.0
     assert window.transport.timecode.text() == "00:00:00:00"
@@ -250,7 +252,7 @@ def test_phone_volume_match_loudness_and_post_track_keys(qtbot, window, ui_setti
         out.setsampwidth(2)
         out.setframerate(48000)
         out.writeframes(np.zeros((48000, 2), "<i2").tobytes())
-    window.library.save_swap_spec(take["id"], str(track), {"offset": 0.0, "fit": "trim"})
+    window.library.save_swap_spec(take.id, track, SwapSpec(fit="trim"))
     press(qtbot, window, K.Key_Down)
     press(qtbot, window, K.Key_Up)
     qtbot.waitUntil(lambda: window.actions["hear_post"].isEnabled(), timeout=5000)
@@ -264,17 +266,17 @@ def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(q
     focus(qtbot, window, "grid")
     press(qtbot, window, K.Key_C)
     assert window.in_compare()
-    compared = [t["rel_path"] for t in window.compare.takes()]
+    compared = [t.rel_path for t in window.compare.takes()]
     assert sorted(compared) == ["beach_kling_a.mp4", "beach_seedance_a.mp4", "beach_veo_a.mp4"]
     assert window.compare.audible_index() == 0
     press(qtbot, window, K.Key_2)
     assert window.compare.audible_index() == 1
     heard = window.compare.audible_take()
-    rating_before = window.library.take(heard["id"])["rating"]
+    rating_before = window.library.take(heard.id).rating
     press(qtbot, window, K.Key_P)
-    assert window.library.take(heard["id"])["flag"] == "pick"
+    assert window.library.take(heard.id).flag == "pick"
     press(qtbot, window, K.Key_3, CTRL)
-    assert window.library.take(heard["id"])["rating"] == 3 != rating_before
+    assert window.library.take(heard.id).rating == 3 != rating_before
     press(qtbot, window, K.Key_Down)
     assert window.compare.audible_index() == 2
     press(qtbot, window, K.Key_Escape)
@@ -290,8 +292,8 @@ def test_ctrl_e_exports_the_picks(qtbot, inline_jobs, window, tmp_path):
     destination = tmp_path / "deliver"
     focus(qtbot, window, "grid")
     press(qtbot, window, K.Key_P)  # the current take is a pick (audio verdict undecided → native audio)
-    picked = window.library.take(window.current_take()["id"])
-    assert picked["flag"] == "pick"
+    picked = window.library.take(window.current_take().id)
+    assert picked.flag == "pick"
 
     def fill_in():
         dialog = QApplication.activeModalWidget()
@@ -305,8 +307,8 @@ def test_ctrl_e_exports_the_picks(qtbot, inline_jobs, window, tmp_path):
     QTimer.singleShot(20, fill_in)
     press(qtbot, window, K.Key_E, CTRL)    # the export runs inline: it is done when the key is
     [written] = destination.glob("*.mp4")
-    assert written.name == Path(picked["rel_path"]).name
-    assert probe(written).duration == pytest.approx(picked["duration"], abs=0.1)
+    assert written.name == Path(picked.rel_path).name
+    assert probe(written).duration == pytest.approx(picked.duration, abs=0.1)
     assert [f.suffix for f in sorted(destination.glob("*-export-*"))] == [".csv", ".json"]
     assert window.statusBar().currentMessage().startswith(f"Exported 1 take(s) to {destination}.")
 
@@ -355,7 +357,7 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, inline_jobs, window, media, tmp_path
     focus(qtbot, window, "grid")
     press(qtbot, window, K.Key_O, CTRL)
     assert window.windowTitle() == "Sound-On — Night batch"
-    assert [t["rel_path"] for t in window.library.takes("Night batch")] == ["night_kling.mp4"]
+    assert [t.rel_path for t in window.library.takes("Night batch")] == ["night_kling.mp4"]
 
 
 def test_every_key_in_the_map_is_covered():
@@ -387,4 +389,4 @@ def test_file_open_manifest(qtbot, inline_jobs, window, media, tmp_path):
 
     QTimer.singleShot(50, choose)
     window.open_manifest_action.trigger()
-    assert [(t["rel_path"], t["model"]) for t in window.library.takes("Manifested")] == [("shot_a.mp4", "Bach")]
+    assert [(t.rel_path, t.model) for t in window.library.takes("Manifested")] == [("shot_a.mp4", "Bach")]

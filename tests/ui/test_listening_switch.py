@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from soundon.core.swap_spec import SwapSpec
+
 from tests.signals import write_wav
 
 
@@ -24,10 +26,10 @@ def test_a_post_track_is_said_while_it_loads_and_when_it_cannot_play(qtbot, wind
     take = window.current_take()
     broken = tmp_path / "broken post.wav"
     broken.write_bytes(b"RIFF not really a wave file" * 100)
-    window.library.save_swap_spec(take["id"], str(broken), {"offset": 0.0, "fit": "trim"})
-    other = next(t for t in window.model.rows() if t["id"] != take["id"])
-    window.select_take(other["id"])
-    window.select_take(take["id"])
+    window.library.save_swap_spec(take.id, broken, SwapSpec(fit="trim"))
+    other = next(t for t in window.model.rows() if t.id != take.id)
+    window.select_take(other.id)
+    window.select_take(take.id)
     qtbot.waitUntil(lambda: window.listening.post_available, timeout=5000)
     with qtbot.waitSignal(window.live_listening.problem, timeout=10000) as said:
         window.actions["hear_post"].trigger()
@@ -37,9 +39,9 @@ def test_a_post_track_is_said_while_it_loads_and_when_it_cannot_play(qtbot, wind
 
     t = np.arange(48000 * 2) / 48000
     track = write_wav(tmp_path / "post.wav", np.column_stack([0.2 * np.sin(2 * np.pi * 500 * t)] * 2))
-    window.library.save_swap_spec(take["id"], str(track), {"offset": 0.0, "fit": "trim"})
-    window.select_take(other["id"])
-    window.select_take(take["id"])
+    window.library.save_swap_spec(take.id, track, SwapSpec(fit="trim"))
+    window.select_take(other.id)
+    window.select_take(take.id)
     qtbot.waitUntil(lambda: switch.full_text() == "Post track · Phone", timeout=10000)
     window.actions["cycle_profile"].trigger()
     assert switch.full_text() == "Post track · " + window.listening.setup.label()   # instant

@@ -25,15 +25,15 @@ def test_switching_while_paused_keeps_the_frame(qtbot, window):
 
 def test_takes_get_a_translation_report_in_the_background(qtbot, window):
     model = window.model
-    qtbot.waitUntil(lambda: all(t["analysis_flags"] is not None for t in model.rows()), timeout=30000)
-    bass = next(t for t in model.rows() if t["rel_path"] == "veo_take.mp4")
-    assert "bass_dependent" in bass["analysis_flags"]
-    window.select_take(bass["id"])
+    qtbot.waitUntil(lambda: all(t.analysis_flags is not None for t in model.rows()), timeout=30000)
+    bass = next(t for t in model.rows() if t.rel_path == "veo_take.mp4")
+    assert "bass_dependent" in bass.analysis_flags
+    window.select_take(bass.id)
     panel = window.inspector.translation
     qtbot.waitUntil(lambda: "Won't translate" in panel.badge.text(), timeout=5000)
     assert panel.values["low_freq_share"].text().endswith("%")
     # A new delivery target for the batch: analysed again against it, in the background.
     panel.target_chosen.emit("Beach batch", "ebu-r128")
-    qtbot.waitUntil(lambda: all(window.library.take(t["id"])["analysis_target"] == "ebu-r128"
+    qtbot.waitUntil(lambda: all(window.library.take(t.id).analysis_target == "ebu-r128"
                                 for t in model.rows()), timeout=30000)
     qtbot.waitUntil(lambda: "EBU R128" in panel.badge.text(), timeout=5000)

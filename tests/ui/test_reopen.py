@@ -14,7 +14,7 @@ def test_a_reopened_app_shows_the_same_state(qtbot, imported, ui_settings, open_
         qtbot.keyClick(window.browser.grid, key)
     window.actions["toggle_grid"].setChecked(False)
     window.resize(1200, 760)
-    decided = {t["rel_path"]: (t["flag"], t["rating"], t["audio_verdict"]) for t in imported.takes()}
+    decided = {t.rel_path: (t.flag, t.rating, t.audio_verdict) for t in imported.takes()}
     assert decided["beach_kling_a.mp4"] == ("pick", 4, "keep")
     assert decided["beach_seedance_a.mp4"][0] == "reject"
     window.close()
@@ -22,8 +22,8 @@ def test_a_reopened_app_shows_the_same_state(qtbot, imported, ui_settings, open_
     reopened_library = Library(imported.path)   # a fresh connection, as after a restart
     again = open_window(reopened_library, ui_settings)
     model = again.model
-    shown = {model.take_at(r)["rel_path"]: (model.take_at(r)["flag"], model.take_at(r)["rating"],
-                                            model.take_at(r)["audio_verdict"]) for r in range(model.rowCount())}
+    shown = {model.take_at(r).rel_path: (model.take_at(r).flag, model.take_at(r).rating,
+                                            model.take_at(r).audio_verdict) for r in range(model.rowCount())}
     assert shown == decided
     assert again.windowTitle() == "Sound-On — Beach batch"
     assert again.browser.view_mode() == "list"

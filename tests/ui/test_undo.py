@@ -14,7 +14,7 @@ def review(library, take_id):
 def test_each_decision_is_one_undo_step(qtbot, imported):
     stack = QUndoStack()
     history = ReviewHistory(imported, stack)
-    take = take_named(imported, "beach_veo_a.mp4")["id"]
+    take = take_named(imported, "beach_veo_a.mp4").id
     assert history.set([take], "flag", "pick") == 1
     assert history.set([take], "rating", 4) == 1
     assert history.set([take], "audio_verdict", "replace") == 1
@@ -39,7 +39,7 @@ def test_each_decision_is_one_undo_step(qtbot, imported):
 def test_a_decision_on_several_takes_undoes_at_once(qtbot, imported):
     stack = QUndoStack()
     history = ReviewHistory(imported, stack)
-    ids = [t["id"] for t in imported.takes()]
+    ids = [t.id for t in imported.takes()]
     imported.set_flag(ids[0], "reject")
     assert history.set(ids, "flag", "pick") == len(ids)
     assert stack.count() == 1
@@ -51,7 +51,7 @@ def test_a_decision_on_several_takes_undoes_at_once(qtbot, imported):
 def test_notes_undo_and_redo_keep_track_of_the_note(qtbot, imported):
     stack = QUndoStack()
     history = ReviewHistory(imported, stack)
-    take = take_named(imported, "beach_kling_a.mp4")["id"]
+    take = take_named(imported, "beach_kling_a.mp4").id
     note_id = history.add_note(take, Note("hiss at the start", 0.0, 0.5))
     history.delete_note(take, note_id)
     assert imported.notes(take) == []

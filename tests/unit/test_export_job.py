@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from soundon.core.swap_spec import Level, SwapSpec
 from soundon.jobs.export_job import ExportJob, ExportRequest
 from soundon.jobs.importer import Importer
 from soundon.media.destination import PART_SUFFIX
@@ -17,10 +18,10 @@ def batch(library, media, tmp_path):
     Importer(library).run([folder], name="B")
     takes = library.takes("B")
     for take in takes:
-        library.set_flag(take["id"], "pick")
+        library.set_flag(take.id, "pick")
     track = media.clip("post.wav", video="", duration=1, audio="anoisesrc=color=pink:amplitude=0.1")
-    library.set_audio_verdict(takes[0]["id"], "replace")
-    library.save_swap_spec(takes[0]["id"], str(track), {"offset": 0.02, "level": {"gain": -2}})
+    library.set_audio_verdict(takes[0].id, "replace")
+    library.save_swap_spec(takes[0].id, track, SwapSpec(offset=0.02, level=Level(gain=-2)))
     return takes
 
 
@@ -54,7 +55,7 @@ def test_cancel_stops_the_export_and_records_what_happened(library, batch, tmp_p
 
 
 def test_a_missing_source_fails_that_take_only(library, batch, tmp_path):
-    Path(batch[1]["path"]).unlink()
+    Path(batch[1].path).unlink()
     result = ExportJob(library, ExportRequest("B", tmp_path / "out")).run()
     assert [i.status for i in result.items] == ["written", "failed", "written"]
     assert "missing" in result.items[1].error and "relink" in result.items[1].error
@@ -62,7 +63,7 @@ def test_a_missing_source_fails_that_take_only(library, batch, tmp_path):
 
 def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(library, batch, media, tmp_path):
     # Another clip saved over a take after the import: same name, different content.
-    replaced = Path(batch[1]["path"])
+    replaced = Path(batch[1].path)
     media.clip("other.mp4", duration=1, audio="sine=frequency=1200", folder=tmp_path / "elsewhere")
     replaced.write_bytes((tmp_path / "elsewhere" / "other.mp4").read_bytes())
     seen = []
@@ -70,8 +71,8 @@ def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(
     assert [i.status for i in result.items] == ["written", "failed", "written"]
     error = result.items[1].error
     assert replaced.name in error and "changed on disk" in error and "Import it again" in error
-    assert seen[0].take_id == batch[1]["id"]           # listed before any file is written
-    written = {Path(t["path"]).name for t in batch} - {replaced.name}
+    assert seen[0].take_id == batch[1].id           # listed before any file is written
+    written = {Path(t.path).name for t in batch} - {replaced.name}
     assert {p.name for p in (tmp_path / "out").glob("*.mp4")} == written
     manifest = json.loads(Path(result.manifest_json).read_text())
     assert [f["status"] for f in manifest["files"]] == ["written", "failed", "written"]
@@ -80,14 +81,14 @@ def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(
 def test_a_take_changed_after_the_pre_flight_is_still_refused(library, batch, tmp_path):
     from soundon.jobs.swap_job import SwapJob, SwapRequest
     from soundon.media.swap_errors import SourceError
-    take = Path(batch[2]["path"])
+    take = Path(batch[2].path)
     with take.open("r+b") as fh:             # one byte changed in the file's first MiB
         fh.seek(100)
         byte = fh.read(1)
         fh.seek(100)
         fh.write(bytes([byte[0] ^ 0xFF]))
     with pytest.raises(SourceError, match="changed on disk"):
-        SwapJob(SwapRequest(take, tmp_path / "x.mp4", None, expected_fingerprint=batch[2]["fingerprint"])).run()
+        SwapJob(SwapRequest(take, tmp_path / "x.mp4", None, expected_fingerprint=batch[2].fingerprint)).run()
     assert not (tmp_path / "x.mp4").exists()
 
 
@@ -109,9 +110,9 @@ def test_a_disk_that_fills_still_gets_the_manifest_of_what_was_written(library, 
         result = job.run()
         assert [i.status for i in result.items] == ["written", "failed", "failed"]
         assert all("full" in i.error or "MB free" in i.error for i in result.items[1:])
-        names = {Path(t["path"]).name for t in batch}
+        names = {Path(t.path).name for t in batch}
         written = {p.name for p in (folder / "out").iterdir()} & names
-        assert written == {Path(batch[0]["path"]).name}       # nothing under the failed takes' names
+        assert written == {Path(batch[0].path).name}       # nothing under the failed takes' names
         assert not list((folder / "out").glob(f".*{PART_SUFFIX}"))
         manifest = json.loads(Path(result.manifest_json).read_text())
         assert [f["status"] for f in manifest["files"]] == ["written", "failed", "failed"]

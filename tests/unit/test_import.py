@@ -18,11 +18,11 @@ def test_folder_import_with_broken_files(media, library, tmp_path):
     media.clip("post/music.wav", video="", duration=1)
 
     result = Importer(library).run([folder])
-    added = {t["rel_path"]: t for t in result.added}
+    added = {t.rel_path: t for t in result.added}
     assert set(added) == {"kling_take1.mp4", "VEO-take2.mov", "seedance take 3.webm", "sub/-dash name.mkv"}
-    assert added["kling_take1.mp4"]["model"] == "Kling"
-    assert added["VEO-take2.mov"]["model"] == "Veo"
-    assert added["seedance take 3.webm"]["model"] == "Seedance"
+    assert added["kling_take1.mp4"].model == "Kling"
+    assert added["VEO-take2.mov"].model == "Veo"
+    assert added["seedance take 3.webm"].model == "Seedance"
     refused = {r.path.split("/")[-1]: r.reason for r in result.refused}
     assert "empty" in refused["empty.mp4"]
     assert "not a video" in refused["notes.mp4"]
@@ -30,8 +30,8 @@ def test_folder_import_with_broken_files(media, library, tmp_path):
     assert [p.split("/")[-1] for p in result.post_tracks] == ["music.wav"]
     # Each take has a poster frame and waveform peaks in the library's cache.
     take = added["kling_take1.mp4"]
-    assert (library.cache_dir / take["thumbnail"]).stat().st_size > 500
-    peaks = load_peaks(library.cache_dir / take["waveform"])
+    assert (library.cache_dir / take.thumbnail).stat().st_size > 500
+    peaks = load_peaks(library.cache_dir / take.waveform)
     assert len(peaks) == pytest.approx(100, abs=2)  # 100 peaks a second over 1 s
     assert 0.05 < float(peaks.max()) <= 1.0
 
@@ -65,11 +65,11 @@ def test_sidecar_metadata_and_prompt_groups(media, library):
     media.clip("broken_sidecar_kling.mp4", duration=1, audio="sine=frequency=1000")
     (folder / "broken_sidecar_kling.json").write_text("{not json")
 
-    takes = {t["rel_path"]: t for t in Importer(library).run([folder]).added}
-    assert takes["x1.mp4"]["model"] == "Veo 3.1" and takes["x1.mp4"]["seed"] == "7"
-    assert takes["x1.mp4"]["prompt_group"] == takes["x2.mp4"]["prompt_group"] != ""
-    assert takes["other.mp4"]["prompt_group"] not in ("", takes["x1.mp4"]["prompt_group"])
-    assert takes["broken_sidecar_kling.mp4"]["model"] == "Kling"  # falls back to the name
+    takes = {t.rel_path: t for t in Importer(library).run([folder]).added}
+    assert takes["x1.mp4"].model == "Veo 3.1" and takes["x1.mp4"].seed == "7"
+    assert takes["x1.mp4"].prompt_group == takes["x2.mp4"].prompt_group != ""
+    assert takes["other.mp4"].prompt_group not in ("", takes["x1.mp4"].prompt_group)
+    assert takes["broken_sidecar_kling.mp4"].model == "Kling"  # falls back to the name
 
 
 def test_json_manifest_refuses_paths_outside_its_folder(media, library, tmp_path):
@@ -85,12 +85,12 @@ def test_json_manifest_refuses_paths_outside_its_folder(media, library, tmp_path
         {"file": "missing.mp4"},
     ]))
     result = Importer(library).run([batch / "takes.json"])
-    assert sorted(t["rel_path"] for t in result.added) == ["clips/two.mp4", "one.mp4"]
-    assert {t["model"] for t in result.added} == {"Bach", "HappyHorse"}
+    assert sorted(t.rel_path for t in result.added) == ["clips/two.mp4", "one.mp4"]
+    assert {t.model for t in result.added} == {"Bach", "HappyHorse"}
     reasons = [r.reason for r in result.refused]
     assert sum("outside the manifest" in r for r in reasons) == 2
     assert any("not found" in r for r in reasons)
-    assert all(t["batch"] == "batch" for t in result.added)
+    assert all(t.batch == "batch" for t in result.added)
 
 
 def test_csv_manifest(media, library):
@@ -98,7 +98,7 @@ def test_csv_manifest(media, library):
     media.clip("a b.mp4", duration=1)
     (batch / "takes.csv").write_text("file,model,prompt,seed\na b.mp4,Veo 3.1,\"Hello, world\",3\n")
     result = Importer(library).run([batch])  # a folder with a manifest uses the manifest
-    assert [t["prompt"] for t in result.added] == ["Hello, world"]
+    assert [t.prompt for t in result.added] == ["Hello, world"]
 
 
 def test_audio_only_file_in_manifest_is_refused(media, library):
@@ -195,7 +195,7 @@ def test_a_fifo_or_device_among_the_takes_is_refused_alone(media, library):
         _release(media.folder / "pipe.mp4")
         _release(listed / "pipe.mov")
     result = results[0]
-    assert [t["rel_path"] for t in result.added] == ["good.mp4"]
+    assert [t.rel_path for t in result.added] == ["good.mp4"]
     reasons = {r.path.rsplit("/", 1)[-1]: r.reason for r in result.refused}
     assert "FIFO" in reasons["pipe.mp4"] and "device" in reasons["device.mp4"]
     assert "row 1" in reasons["pipe.mov"] and "FIFO" in reasons["pipe.mov"]
@@ -215,10 +215,10 @@ def test_bad_manifest_rows_are_refused_alone_with_their_row_number(media, librar
         {"file": "two.mp4", "prompt": "a kite"},
     ]))
     result = Importer(library).run([media.folder])
-    added = {t["rel_path"]: t for t in result.added}
+    added = {t.rel_path: t for t in result.added}
     assert set(added) == {"one.mp4", "two.mp4"}
-    assert added["one.mp4"]["seed"] == "7" and added["two.mp4"]["prompt"] == "a kite"
-    assert all("{" not in t["model"] for t in library.takes())   # nothing stored stringified
+    assert added["one.mp4"].seed == "7" and added["two.mp4"].prompt == "a kite"
+    assert all("{" not in t.model for t in library.takes())   # nothing stored stringified
     reasons = sorted(r.reason for r in result.refused)
     assert len(reasons) == 5
     for row in (2, 3, 4, 5, 6):
@@ -230,7 +230,7 @@ def test_a_csv_row_without_a_file_is_refused_alone(media, library):
     media.clip("a.mp4", duration=0.5)
     (media.folder / "takes.csv").write_text("file,model\n,Veo\na.mp4,Kling\n")
     result = Importer(library).run([media.folder])
-    assert [t["model"] for t in result.added] == ["Kling"]
+    assert [t.model for t in result.added] == ["Kling"]
     assert len(result.refused) == 1 and "row 1:" in result.refused[0].reason
 
 
@@ -238,7 +238,7 @@ def test_a_sidecar_value_of_the_wrong_type_is_not_stored(media, library):
     media.clip("kling_take.mp4", duration=0.5)
     (media.folder / "kling_take.json").write_text(json.dumps({"model": {"k": 1}, "prompt": ["a", "b"]}))
     [take] = Importer(library).run([media.folder]).added
-    assert take["model"] == "Kling" and take["prompt"] == ""   # the sidecar costs its metadata, not the take
+    assert take.model == "Kling" and take.prompt == ""   # the sidecar costs its metadata, not the take
 
 
 def _bad_name_copy(clip, folder, name: bytes = b"take_\xff.mp4"):
@@ -257,7 +257,7 @@ def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imports(media, lib
                    media.folder)
     _bad_name_copy(good, media.folder, b"cover_\xfe.png")
     result = Importer(library).run([media.folder])
-    assert sorted(t["rel_path"] for t in result.added) == ["a.mp4", "b.mp4"]
+    assert sorted(t.rel_path for t in result.added) == ["a.mp4", "b.mp4"]
     reasons = {r.path.rsplit("/", 1)[-1]: r.reason for r in result.refused}
     assert set(reasons) == {"take_\\xff.mp4", "cover_\\xfe.png"}
     assert all("not valid UTF-8" in r and "rename" in r for r in reasons.values())

@@ -91,7 +91,7 @@ def test_review_state_survives_reopen(media, tmp_path):
     path = tmp_path / "l.sqlite"
     media.clip("a.mp4", duration=1)
     lib = Library(path)
-    take_id = Importer(lib).run([media.folder]).added[0]["id"]
+    take_id = Importer(lib).run([media.folder]).added[0].id
     changes = []
     lib.subscribe(lambda kind, ids: changes.append((kind, ids)))
     lib.set_flag(take_id, "pick")
@@ -103,14 +103,14 @@ def test_review_state_survives_reopen(media, tmp_path):
     # Simulate a crash: no clean close of a second connection; the WAL holds the commits.
     reopened = Library(path)
     take = reopened.take(take_id)
-    assert (take["flag"], take["rating"], take["audio_verdict"]) == ("pick", 4, "replace")
+    assert (take.flag, take.rating, take.audio_verdict) == ("pick", 4, "replace")
     notes = reopened.notes(take_id)
     assert [(n["text"], n["start"], n["end"]) for n in notes] == [("hiss at the start", 0.5, 1.25)]
 
 
 def test_bad_review_values_are_refused(media, library):
     media.clip("a.mp4", duration=1)
-    take_id = Importer(library).run([media.folder]).added[0]["id"]
+    take_id = Importer(library).run([media.folder]).added[0].id
     with pytest.raises(ValueError):
         library.set_rating(take_id, 6)
     with pytest.raises(ValueError):
@@ -124,17 +124,17 @@ def test_moved_batch_is_relinked(media, library, tmp_path):
     media.clip("a.mp4", duration=1)
     media.clip("sub/b.mp4", duration=1, audio="sine=frequency=600")
     takes = Importer(library).run([media.folder]).added
-    library.set_flag(takes[0]["id"], "pick")
+    library.set_flag(takes[0].id, "pick")
     moved = tmp_path / "elsewhere" / "batch"
     moved.parent.mkdir()
     shutil.move(media.folder, moved)
-    name = takes[0]["batch"]
+    name = takes[0].batch
     with pytest.raises(LibraryError, match="None of the 2 takes"):
         library.relink_batch(name, tmp_path)
     outcome = library.relink_batch(name, moved)
     assert outcome["found"] == 2 and outcome["missing"] == 0
-    relinked = library.take(takes[0]["id"])
-    assert relinked["path"] == str(moved / takes[0]["rel_path"]) and relinked["flag"] == "pick"
+    relinked = library.take(takes[0].id)
+    assert relinked.path == str(moved / takes[0].rel_path) and relinked.flag == "pick"
     # Importing the moved folder again adds nothing.
     assert Importer(library).run([moved]).added == []
 
@@ -142,8 +142,8 @@ def test_moved_batch_is_relinked(media, library, tmp_path):
 def test_resolve_take_by_id_and_path(media, library):
     clip = media.clip("-odd name.mp4", duration=1)
     take = Importer(library).run([media.folder]).added[0]
-    assert library.resolve_take(str(take["id"]))["id"] == take["id"]
-    assert library.resolve_take(str(clip))["id"] == take["id"]
+    assert library.resolve_take(str(take.id)).id == take.id
+    assert library.resolve_take(str(clip)).id == take.id
     with pytest.raises(LibraryError):
         library.resolve_take("/no/such/take.mp4")
 
@@ -158,11 +158,11 @@ def _two_batches(media, library, tmp_path):
 def test_a_batch_is_renamed_and_keeps_its_takes_and_decisions(media, library, tmp_path):
     _two_batches(media, library, tmp_path)
     take = library.takes("One")[0]
-    library.set_flag(take["id"], "pick")
+    library.set_flag(take.id, "pick")
     assert library.rename_batch("One", "  Harbour   day ") == "Harbour day"
     assert [b["name"] for b in library.batches()] == ["Harbour day", "Two"]
-    assert [t["rel_path"] for t in library.takes("Harbour day")] == ["a.mp4", "b.mp4"]
-    assert library.take(take["id"])["flag"] == "pick"
+    assert [t.rel_path for t in library.takes("Harbour day")] == ["a.mp4", "b.mp4"]
+    assert library.take(take.id).flag == "pick"
     assert library.rename_batch("Harbour day", "Harbour day") == "Harbour day"
 
 
@@ -180,23 +180,23 @@ def test_a_rename_to_an_empty_or_taken_name_is_refused(media, library, tmp_path,
 def test_removing_a_batch_drops_its_rows_and_never_its_files(media, library, tmp_path):
     _two_batches(media, library, tmp_path)
     take = library.takes("One")[0]
-    library.set_rating(take["id"], 4)
-    library.add_note(take["id"], Note("too loud", 0.1, None))
-    library.save_analysis(take["id"], "social", {"integrated_lufs": -14.0, "flags": []})
+    library.set_rating(take.id, 4)
+    library.add_note(take.id, Note("too loud", 0.1, None))
+    library.save_analysis(take.id, "social", {"integrated_lufs": -14.0, "flags": []})
     files = sorted(p.name for p in (tmp_path / "One").iterdir())
     assert library.remove_batch("One") == 2
     assert [b["name"] for b in library.batches()] == ["Two"]
-    assert [t["rel_path"] for t in library.takes()] == ["c.mp4"]
-    assert library.take(take["id"]) is None and library.notes(take["id"]) == []
-    assert library.analysis(take["id"]) is None
+    assert [t.rel_path for t in library.takes()] == ["c.mp4"]
+    assert library.take(take.id) is None and library.notes(take.id) == []
+    assert library.analysis(take.id) is None
     for table in ("reviews", "notes", "analyses", "swap_specs"):
-        assert library.db.execute(f"SELECT COUNT(*) FROM {table} WHERE take_id = ?", [take["id"]]).fetchone()[0] == 0
+        assert library.db.execute(f"SELECT COUNT(*) FROM {table} WHERE take_id = ?", [take.id]).fetchone()[0] == 0
     assert sorted(p.name for p in (tmp_path / "One").iterdir()) == files
     # A report that arrives for a removed take is dropped, not an error.
-    library.save_analysis(take["id"], "social", {"integrated_lufs": -14.0, "flags": []})
-    assert library.analysis(take["id"]) is None
+    library.save_analysis(take.id, "social", {"integrated_lufs": -14.0, "flags": []})
+    assert library.analysis(take.id) is None
     # The batch can be imported again, as new.
     Importer(library).run([tmp_path / "One"])
-    assert [t["rel_path"] for t in library.takes("One")] == ["a.mp4", "b.mp4"]
+    assert [t.rel_path for t in library.takes("One")] == ["a.mp4", "b.mp4"]
     with pytest.raises(LibraryError, match="no batch named 'One x'"):
         library.remove_batch("One x")

@@ -13,8 +13,9 @@ def test_spec_round_trips_through_its_stored_form():
     assert stored == {"offset": -0.125, "fit": "loop", "fade_in": 0.2, "fade_out": None,
                       "level": {"lufs": -16.0, "true_peak": -2.0}, "bed": -18.0}
     assert SwapSpec.from_dict(stored) == spec
-    # the library hands back the track path beside the spec
-    assert SwapSpec.from_dict({"track": "/x.wav", **stored}) == spec
+    # the track is not part of the spec (the library keeps it beside it, a take's PostTrack holds both)
+    with pytest.raises(SwapSpecError, match="track"):
+        SwapSpec.from_dict({"track": "/x.wav", **stored})
     assert SwapSpec.from_dict({}) == SwapSpec()
     assert SwapSpec.from_dict({"level": "ebu-r128"}).level == Level(target="ebu-r128")
 

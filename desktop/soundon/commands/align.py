@@ -17,6 +17,7 @@ from soundon.commands.common import UserError, emit_json, open_library, say, war
 from soundon.commands.swap_options import number_between
 from soundon.core.swap_spec import OFFSET_LIMIT_S, SwapSpec, SwapSpecError
 from soundon.core.swap_timing import plan_timing
+from soundon.core.take import PostTrack, Take
 from soundon.media.align import CONFIDENCE_THRESHOLD, DEFAULT_SEARCH_S, align_files
 from soundon.media.probe import ProbeError, probe
 from soundon.media.streams import read_post_track
@@ -40,21 +41,23 @@ def register(subparsers, common) -> None:
 def run(args) -> int:
     library = _existing_library(args)
     take = _take(library, args.take)
-    stored = library.swap_spec(take["id"]) if take else None
-    track = args.track or (Path(stored["track"]) if stored else None)
+    stored = take.swap if take else None
+    track = args.track or (Path(stored.path) if stored else None)
     if track is None:
-        raise UserError(f"Take {take['id']} has no post track stored: name one with --track FILE." if take
+        raise UserError(f"Take {take.id} has no post track stored: name one with --track FILE." if take
                         else "Name the post track to align with --track FILE.")
     if args.apply and not take:
         raise UserError(f"{args.take} is not a take in the library: --apply saves the offset in a take's swap "
                         "spec. Import its batch first, or leave --apply out.")
-    path = take["path"] if take else args.take
+    path = take.path if take else args.take
     result = align_files(path, track, search_s=args.search)
     fps = _fps(take, path)
-    document = {"take": path, "take_id": take["id"] if take else None, "track": str(track), **result.as_dict(),
+    document = {"take": path, "take_id": take.id if take else None, "track": str(track), **result.as_dict(),
                 "fps": fps or None, "offset_frames": _frames(result, fps), "applied": False}
     if result.reliable and args.apply:
-        document["swap_spec"] = _apply(library, take, stored, track, result.offset_s)
+        saved = _apply(library, take, stored, track, result.offset_s)
+        # printed as it always was: the track beside the spec's stored form
+        document["swap_spec"] = {"track": saved.swap.path, **saved.as_json()["swap_spec"]}
         document["applied"] = True
     if args.json:
         emit_json(document)
@@ -64,7 +67,7 @@ def run(args) -> int:
         say(f"Offset {result.offset_s * 1000:+.1f} ms{frames}; confidence {result.confidence:.2f} "
             f"(reliable from {CONFIDENCE_THRESHOLD:g}).")
         if document["applied"]:
-            say(f"Saved in take {take['id']}'s swap spec: {SwapSpec.from_dict(document['swap_spec']).describe()}.")
+            say(f"Saved in take {take.id}'s swap spec: {saved.swap.spec.describe()}.")
     if not result.reliable:
         warn(result.message + (" The swap spec was not changed." if args.apply else ""))
         return 1
@@ -77,7 +80,7 @@ def _existing_library(args):
     return open_library(args) if Path(path).is_file() else None
 
 
-def _take(library, ref: str) -> dict | None:
+def _take(library, ref: str) -> Take | None:
     """The take `ref` names in the library, or None for a loose file. An id that is no take (and no
     file either) is refused with the library's message."""
     an_id = ref.isdigit() and not Path(ref).exists()
@@ -93,9 +96,9 @@ def _take(library, ref: str) -> dict | None:
         return None
 
 
-def _fps(take: dict | None, path: str) -> float:
+def _fps(take: Take | None, path: str) -> float:
     if take:
-        return float(take.get("fps") or 0)
+        return take.fps
     try:
         return probe(path).fps
     except ProbeError:
@@ -107,19 +110,17 @@ def _frames(result, fps: float) -> float | None:
     return None if frames is None else round(frames, 3)
 
 
-def _apply(library, take: dict, stored: dict | None, track: Path, offset_s: float) -> dict:
-    """Save the offset in the take's swap spec; returns the stored spec."""
-    try:
-        base = SwapSpec.from_dict(stored) if stored else SwapSpec()
-    except SwapSpecError:
-        base = SwapSpec()           # a damaged stored spec is replaced, as `review --track` does
+def _apply(library, take: Take, stored: PostTrack | None, track: Path, offset_s: float) -> Take:
+    """Save the offset in the take's swap spec; returns the take as the library now holds it."""
+    # a damaged stored spec is replaced, as `review --track` does
+    base = stored.spec if stored and not stored.problem else SwapSpec()
     spec = base.with_changes(offset=offset_s)
     try:
-        plan_timing(spec, float(take["duration"] or 0), read_post_track(track).audio_duration)
+        plan_timing(spec, take.duration, read_post_track(track).audio_duration)
     except (SourceError, SwapSpecError) as exc:
         raise UserError(f"The offset was found but can't be used: {exc}") from None
     resolved = str(Path(track).expanduser().resolve())
-    library.save_swap_spec(take["id"], resolved, spec.to_dict())
-    if not stored or stored["track"] != resolved:
-        library.set_audio_verdict(take["id"], "replace")     # giving a post track is choosing to replace
-    return library.swap_spec(take["id"])
+    library.save_swap_spec(take.id, resolved, spec)
+    if not stored or stored.path != resolved:
+        library.set_audio_verdict(take.id, "replace")     # giving a post track is choosing to replace
+    return library.take(take.id)

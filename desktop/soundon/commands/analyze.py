@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from soundon.commands.common import UserError, emit_json, open_library, say, warn
+from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS
 from soundon.core.translation import VERDICT_TEXT
 from soundon.jobs.analysis_job import AnalysisJob
@@ -47,15 +48,15 @@ def _run_batch(args) -> int:
         if show_progress:
             print(f"\rAnalysing {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    outcome = AnalysisJob(library, [t["id"] for t in takes], target=args.target).run(progress)
+    outcome = AnalysisJob(library, [t.id for t in takes], target=args.target).run(progress)
     if show_progress:
         print(file=sys.stderr)
     reports = []
     for take in takes:
-        if take["id"] in outcome.reports:
-            reports.append({**outcome.reports[take["id"]], "file": take["path"]})
-        elif take["id"] in outcome.failed:
-            reports.append({"file": take["path"], "take_id": take["id"], "error": outcome.failed[take["id"]]})
+        if take.id in outcome.reports:
+            reports.append({**outcome.reports[take.id], "file": take.path})
+        elif take.id in outcome.failed:
+            reports.append({"file": take.path, "take_id": take.id, "error": outcome.failed[take.id]})
     return _emit(args, reports)
 
 
@@ -64,15 +65,15 @@ def _run_files(args) -> int:
     reports = []
     for name in args.files:
         take = _take_for(library, name)
-        target = args.target or (take.get("batch_target") if take else None) or DEFAULT_TARGET
+        target = args.target or (take.batch_target if take else None) or DEFAULT_TARGET
         try:
             report = analyze(name, target)
         except (ProbeError, AnalysisError) as exc:
             reports.append({"file": name, "error": str(exc)})
             continue
         if take:
-            library.save_analysis(take["id"], target, report)
-            report["take_id"] = take["id"]
+            library.save_analysis(take.id, target, report)
+            report["take_id"] = take.id
         reports.append(report)
     return _emit(args, reports)
 
@@ -83,7 +84,7 @@ def _existing_library(args):
     return open_library(args) if Path(path).is_file() else None
 
 
-def _take_for(library, name: str) -> dict | None:
+def _take_for(library, name: str) -> Take | None:
     if library is None:
         return None
     try:

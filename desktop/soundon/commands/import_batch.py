@@ -32,7 +32,7 @@ def run(args) -> int:
     else:
         say(f"Added {len(result.added)} take(s) to {', '.join(result.batches) or 'no batch'}.")
         for take in result.added:
-            say(f"  + {take['id']:>5}  {take['rel_path']}  ({take['model'] or 'model unknown'}, {take['duration']:.2f} s)")
+            say(f"  + {take.id:>5}  {take.rel_path}  ({take.model or 'model unknown'}, {take.duration:.2f} s)")
         if result.skipped:
             say(f"Skipped {len(result.skipped)} already in the library.")
     # Refusals are not results: they go to stderr, in both modes (in --json they are in the document too).

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from soundon.commands.common import UserError, emit_json, open_library, say
+from soundon.core.take import Take
 
 LIST_KEYS = ("id", "path", "batch", "model", "prompt", "prompt_group", "duration", "width", "height",
              "display_width", "display_height", "rotation", "fps", "variable_frame_rate", "video_codec",
@@ -16,8 +17,9 @@ def register(subparsers, common) -> None:
     p.set_defaults(run=run)
 
 
-def take_summary(take: dict) -> dict:
-    return {key: take.get(key) for key in LIST_KEYS}
+def take_summary(take: Take) -> dict:
+    document = take.as_json()
+    return {key: document[key] for key in LIST_KEYS}
 
 
 def run(args) -> int:
@@ -34,7 +36,7 @@ def run(args) -> int:
         return 0
     flag_mark = {"pick": "P", "reject": "X", "none": "·"}
     for t in takes:
-        say(f"{t['id']:>5}  {flag_mark[t['flag']]} {'★' * t['rating']:<5}  {t['audio_verdict']:<9}  "
-            f"{t['model'] or '?':<10} {t['duration']:6.2f}s  {t['display_width']}x{t['display_height']}  "
-            f"{t['batch']}/{t['rel_path']}")
+        say(f"{t.id:>5}  {flag_mark[t.flag]} {'★' * t.rating:<5}  {t.audio_verdict:<9}  "
+            f"{t.model or '?':<10} {t.duration:6.2f}s  {t.display_width}x{t.display_height}  "
+            f"{t.batch}/{t.rel_path}")
     return 0

@@ -17,6 +17,7 @@ from soundon.commands.swap_options import add_swap_options, number_between, spec
 from soundon.core.review import Note, ReviewError
 from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.core.swap_timing import plan_timing
+from soundon.core.take import Take
 from soundon.media.streams import read_post_track
 from soundon.media.swap_errors import SourceError
 
@@ -53,50 +54,48 @@ def run(args) -> int:
         note = Note(args.note, args.note_in, args.note_out) if args.note else None
     except ReviewError as exc:
         raise UsageError(str(exc)) from None
-    swap = _swap_record(library, take, args)
+    swap = _swap_record(take, args)
     if swap:
-        library.save_swap_spec(take["id"], *swap)
+        library.save_swap_spec(take.id, *swap)
         if args.track is not None and args.audio is None:
             args.audio = "replace"       # giving a post track is choosing to replace
     if args.flag:
-        library.set_flag(take["id"], args.flag)
+        library.set_flag(take.id, args.flag)
     if args.rating is not None:
-        library.set_rating(take["id"], args.rating)
+        library.set_rating(take.id, args.rating)
     if args.audio:
-        library.set_audio_verdict(take["id"], args.audio)
+        library.set_audio_verdict(take.id, args.audio)
     if note:
-        library.add_note(take["id"], note)
-    take = library.take(take["id"])
-    notes = library.notes(take["id"])
+        library.add_note(take.id, note)
+    take = library.take(take.id)
+    notes = library.notes(take.id)
     if args.json:
         emit_json({**take_summary(take), "notes": notes})
     else:
-        say(f"Take {take['id']} ({take['rel_path']}): {take['flag']}, {take['rating']} star(s), "
-            f"audio {take['audio_verdict']}, {len(notes)} note(s).")
+        say(f"Take {take.id} ({take.rel_path}): {take.flag}, {take.rating} star(s), "
+            f"audio {take.audio_verdict}, {len(notes)} note(s).")
         if swap:
-            say(f"Post track: {take['post_track']} ({SwapSpec.from_dict(take['swap_spec']).describe()}).")
+            say(f"Post track: {take.swap.path} ({take.swap.spec.describe()}).")
     return 0
 
 
-def _swap_record(library, take: dict, args) -> tuple[str, dict] | None:
-    """(track path, spec dict) to store, or None when no swap option was given."""
+def _swap_record(take: Take, args) -> tuple[str, SwapSpec] | None:
+    """(track path, spec) to store, or None when no swap option was given."""
     if args.track is None and not spec_options_given(args):
         return None
     if args.track is not None and args.audio in ("keep", "undecided"):
         raise UsageError("A post track goes with --audio replace (or leave --audio out).")
-    stored = library.swap_spec(take["id"])
-    track = args.track or (Path(stored["track"]) if stored else None)
+    stored = take.swap
+    track = args.track or (Path(stored.path) if stored else None)
     if track is None:
-        raise UserError(f"Take {take['id']} has no post track yet; give it with --track FILE "
+        raise UserError(f"Take {take.id} has no post track yet; give it with --track FILE "
                         "(the swap options describe how it is laid under the take).")
-    try:
-        base = SwapSpec.from_dict(stored) if stored else None
-    except SwapSpecError:
-        base = None         # a damaged stored spec is replaced by what is given now
+    # a damaged stored spec is replaced by what is given now
+    base = stored.spec if stored and not stored.problem else None
     spec = spec_from_args(args, base)
     try:
         info = read_post_track(track)
-        plan_timing(spec, float(take["duration"] or 0), info.audio_duration)
+        plan_timing(spec, take.duration, info.audio_duration)
     except (SourceError, SwapSpecError) as exc:
         raise UserError(str(exc)) from None
-    return str(Path(track).expanduser().resolve()), spec.to_dict()
+    return str(Path(track).expanduser().resolve()), spec

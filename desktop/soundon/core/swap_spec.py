@@ -177,7 +177,6 @@ class SwapSpec:
     @classmethod
     def from_dict(cls, data: dict | None) -> "SwapSpec":
         data = dict(data or {})
-        data.pop("track", None)            # the library returns the track path beside the spec
         unknown = set(data) - {"offset", "fit", "fade_in", "fade_out", "level", "bed"}
         if unknown:
             raise SwapSpecError(f"Unknown swap spec field(s): {', '.join(sorted(unknown))}.")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from soundon.core.errors import SoundOnError
+from soundon.core.swap_spec import SwapSpec
+from soundon.core.timecode import DEFAULT_FPS
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm"})
 AUDIO_EXTENSIONS = frozenset({".wav", ".aiff", ".aif", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus"})
@@ -75,3 +77,104 @@ class Refusal:
 
     def as_dict(self) -> dict:
         return {"path": self.path, "reason": self.reason}
+
+
+
+@dataclass(frozen=True)
+class PostTrack:
+    """The post-production track laid under a take, and how (its swap spec). The track is not part
+    of the spec: `soundon swap` takes the same spec with a track named on the command line.
+
+    `problem` says why a stored spec could not be read (the file was changed outside Sound-On); the
+    spec is then the default one and must not be used: the export refuses the take, the app plays
+    the native audio and says why."""
+
+    path: str
+    spec: SwapSpec
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Take:
+    """A take as the library lists it: the file and what its probe found, the review decision,
+    the stored translation analysis and the post track. Named as DESIGN.md names them; built only
+    by the library (store/). Times are the stored ISO text."""
+
+    id: int
+    batch_id: int
+    rel_path: str
+    fingerprint: str
+    size: int
+    model: str
+    prompt: str
+    prompt_group: str
+    seed: str
+    variation: str
+    generated_at: str
+    duration: float
+    width: int
+    height: int
+    rotation: int
+    display_width: int
+    display_height: int
+    fps: float                     # 0 when unknown; see frame_rate
+    variable_frame_rate: bool
+    video_codec: str
+    audio_codec: str
+    has_audio: bool
+    audio_channels: int
+    channel_layout: str
+    sample_rate: int
+    bit_rate: int
+    creation_time: str
+    container: str
+    thumbnail: str                 # file name inside the library's cache folder, or ""
+    waveform: str
+    imported_at: str
+    batch: str
+    batch_root: str
+    batch_target: str              # the batch's delivery target
+    path: str                      # absolute: the batch root and rel_path
+    flag: str = "none"
+    rating: int = 0
+    audio_verdict: str = "undecided"
+    # The stored analysis (all None until the take is analysed).
+    integrated_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    lra: float | None = None
+    short_term_max_lufs: float | None = None
+    mono_loss_lu: float | None = None
+    correlation_p5: float | None = None
+    low_freq_share: float | None = None
+    phone_loss_lu: float | None = None
+    analysis_flags: tuple[str, ...] | None = None
+    analysis_target: str | None = None
+    swap: PostTrack | None = None
+
+    @property
+    def frame_rate(self) -> float:
+        """The take's frame rate, or the timecode's default (25) when the probe found none."""
+        return self.fps or DEFAULT_FPS
+
+    def delivered_swap(self) -> PostTrack | None:
+        """The post track as the export lays it and the app plays it: the spec with the batch's
+        delivery target where the editor chose no level (DESIGN.md, "Audio swap"). None without a
+        post track; a spec that can't be read comes back as it is (its problem says why)."""
+        if self.swap is None or self.swap.problem:
+            return self.swap
+        return PostTrack(self.swap.path, self.swap.spec.with_level_default(self.batch_target))
+
+    def as_json(self) -> dict:
+        """The take as `soundon import/list/review --json` print it: every column by name, the post
+        track's path as post_track and its spec (in its stored form) as swap_spec."""
+        document = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _LAST_IN_JSON}
+        swap = self.swap
+        document["post_track"] = swap.path if swap else None
+        document["path"] = self.path
+        document["analysis_flags"] = list(self.analysis_flags) if self.analysis_flags is not None else None
+        document["swap_spec"] = dict(sorted(swap.spec.to_dict().items())) if swap and not swap.problem else None
+        return document
+
+
+# The keys the JSON has always ended with, in this order.
+_LAST_IN_JSON = ("path", "analysis_flags", "swap")

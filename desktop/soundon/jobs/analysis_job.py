@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, target_named
 from soundon.media.analysis import AnalysisCancelled, AnalysisError, analyze
 from soundon.media.probe import MediaInfo, ProbeError
@@ -41,17 +42,17 @@ def takes_due(library: Library, batch: str | None = None) -> list[int]:
     """Takes without an analysis, or analysed against a target other than their batch's."""
     due = []
     for take in library.takes(batch):
-        wanted = take.get("batch_target") or DEFAULT_TARGET
-        if take.get("analysis_target") != wanted:
-            due.append(take["id"])
+        wanted = take.batch_target or DEFAULT_TARGET
+        if take.analysis_target != wanted:
+            due.append(take.id)
     return due
 
 
-def _info_from_take(take: dict) -> MediaInfo:
+def _info_from_take(take: Take) -> MediaInfo:
     """What import already probed: no need to run ffprobe again."""
-    return MediaInfo(duration=take.get("duration") or 0.0, has_video=True, has_audio=bool(take.get("has_audio")),
-                     audio_channels=take.get("audio_channels") or 0, sample_rate=take.get("sample_rate") or 0,
-                     channel_layout=take.get("channel_layout") or "", audio_codec=take.get("audio_codec") or "")
+    return MediaInfo(duration=take.duration, has_video=True, has_audio=take.has_audio,
+                     audio_channels=take.audio_channels, sample_rate=take.sample_rate,
+                     channel_layout=take.channel_layout, audio_codec=take.audio_codec)
 
 
 class AnalysisJob:
@@ -105,23 +106,23 @@ class AnalysisJob:
                     except AnalysisCancelled:
                         continue
                     except (ProbeError, AnalysisError, OSError) as exc:
-                        outcome.failed[take["id"]] = str(exc)
+                        outcome.failed[take.id] = str(exc)
                     else:
-                        self.library.save_analysis(take["id"], target, report)
-                        outcome.reports[take["id"]] = report
+                        self.library.save_analysis(take.id, target, report)
+                        outcome.reports[take.id] = report
                         outcome.seconds_of_audio += float(report.get("duration") or 0.0)
                     if progress:
-                        progress(done, total, take["id"])
+                        progress(done, total, take.id)
         outcome.cancelled = self._cancel.is_set()
         return outcome
 
-    def _analyse(self, take: dict) -> tuple[str, dict]:
+    def _analyse(self, take: Take) -> tuple[str, dict]:
         if self._cancel.is_set():  # re-checked when the work actually starts
             raise AnalysisCancelled()
-        path = Path(take["path"])
+        path = Path(take.path)
         if not path.is_file():
             raise AnalysisError(f"the file {path} is missing (was the batch moved? re-link it with soundon relink)")
-        target = self.target or take.get("batch_target") or DEFAULT_TARGET
+        target = self.target or take.batch_target or DEFAULT_TARGET
         report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background)
-        report["take_id"] = take["id"]
+        report["take_id"] = take.id
         return target, report

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from soundon.core.swap_spec import Level, SwapSpec, SwapSpecError
+from soundon.core.swap_spec import Level
+from soundon.core.take import Take
 from soundon.core.targets import TARGETS
 from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
 from soundon.media import destination
@@ -125,14 +126,14 @@ class ExportJob:
         if self._current is not None:
             self._current.cancel()
 
-    def takes(self) -> list[dict]:
+    def takes(self) -> list[Take]:
         req = self.request
         if not self.library.batch_named(req.batch):
             names = ", ".join(b["name"] for b in self.library.batches()) or "none yet"
             raise LibraryError(f"There is no batch named {req.batch!r} (batches: {names}).")
-        takes = [t for t in self.library.takes(req.batch) if t["flag"] != "reject"]
+        takes = [t for t in self.library.takes(req.batch) if t.flag != "reject"]
         if req.picked_only:
-            takes = [t for t in takes if t["flag"] == "pick"]
+            takes = [t for t in takes if t.flag == "pick"]
         return takes
 
     def run(self) -> ExportResult:
@@ -146,10 +147,10 @@ class ExportJob:
             to.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise destination.describe_write_error(exc, to) from None
-        result = ExportResult(req.batch, str(to), [ExportItem(t["id"], t["path"], t["audio_verdict"]) for t in takes])
+        result = ExportResult(req.batch, str(to), [ExportItem(t.id, t.path, t.audio_verdict) for t in takes])
         base = self._manifest_base(result, to)
         reserve = _reserve_room(base, MANIFEST_RESERVE_BASE + MANIFEST_RESERVE_PER_TAKE * len(takes))
-        weights = [max(t.get("duration") or 0.0, 0.1) for t in takes]
+        weights = [max(t.duration, 0.1) for t in takes]
         total_weight = sum(weights) or 1.0
         done_weight = 0.0
         try:
@@ -162,7 +163,7 @@ class ExportJob:
                 if self._cancelled:
                     item.status, item.error = "cancelled", "the export was stopped before this take"
                     continue
-                name = Path(take["rel_path"]).name
+                name = Path(take.rel_path).name
 
                 def tick(fraction: float, phase: str, _n=number, _name=name, _w=weights[number - 1], _d=done_weight):
                     if self.on_progress:
@@ -191,21 +192,21 @@ class ExportJob:
 
     # -- one take ---------------------------------------------------------------------------------
 
-    def _preflight(self, take: dict, item: ExportItem) -> None:
+    def _preflight(self, take: Take, item: ExportItem) -> None:
         """Refuse, before any file is written, a take whose file is gone or is no longer the
         content that was reviewed."""
-        source = Path(take["path"])
+        source = Path(take.path)
         try:
             if not source.is_file():
                 raise SwapError(f"The take's file {source} is missing; if its batch moved, run "
-                                f"soundon relink {take['batch']!r} NEW_FOLDER.")
-            check_unchanged(source, take["fingerprint"])
+                                f"soundon relink {take.batch!r} NEW_FOLDER.")
+            check_unchanged(source, take.fingerprint)
         except SwapError as exc:
             item.status, item.error = "failed", str(exc)
             if self.on_item:
                 self.on_item(item)
 
-    def _export_one(self, take: dict, item: ExportItem, to: Path, tick) -> None:
+    def _export_one(self, take: Take, item: ExportItem, to: Path, tick) -> None:
         req = self.request
         try:
             request = self._request_for(take, item, to)
@@ -229,39 +230,36 @@ class ExportJob:
         item.notes.extend(outcome.notes)
         if item.audio == "native" and outcome.level and outcome.level.get("measured_lufs") is not None \
                 and not req.normalize_keep:
-            target = TARGETS[take.get("batch_target") or "social"]
+            target = TARGETS[take.batch_target]
             measured = outcome.level["measured_lufs"]
             item.notes.append(f"native audio left as it is at {measured:.1f} LUFS "
                               f"({measured - target.integrated_lufs:+.1f} LU from the batch's {target.name} target)")
 
-    def _request_for(self, take: dict, item: ExportItem, to: Path) -> SwapRequest:
+    def _request_for(self, take: Take, item: ExportItem, to: Path) -> SwapRequest:
         req = self.request
-        source = Path(take["path"])
-        suffix, note = suffix_for_video(FORMATS[req.format], take.get("video_codec") or "")
+        source = Path(take.path)
+        suffix, note = suffix_for_video(FORMATS[req.format], take.video_codec)
         if note:
             item.notes.append(note)
         out = to / (source.stem + suffix)
         audio_codec = req.audio_codec if suffix == FORMATS[req.format] else None
-        target = take.get("batch_target") or "social"
-        if take["audio_verdict"] == "replace":
-            stored = self.library.swap_spec(take["id"])
-            if not stored or not stored.get("track"):
-                raise SwapError(f"Take {take['id']} is marked replace but has no post track; set one with: "
-                                f"soundon review {take['id']} --audio replace --track FILE")
-            try:
-                spec = SwapSpec.from_dict(stored).with_level_default(target)
-            except SwapSpecError as exc:
-                raise SwapError(f"Take {take['id']}'s stored swap spec can't be used ({exc}).") from None
+        if take.audio_verdict == "replace":
+            swap = take.delivered_swap()
+            if swap is None:
+                raise SwapError(f"Take {take.id} is marked replace but has no post track; set one with: "
+                                f"soundon review {take.id} --audio replace --track FILE")
+            if swap.problem:
+                raise SwapError(f"Take {take.id}'s stored swap spec can't be used ({swap.problem}).")
             item.audio = "post track"
-            return SwapRequest(video=source, out=out, track=Path(stored["track"]), spec=spec,
-                               audio_codec=audio_codec, verify=req.verify, expected_fingerprint=take["fingerprint"])
+            return SwapRequest(video=source, out=out, track=Path(swap.path), spec=swap.spec,
+                               audio_codec=audio_codec, verify=req.verify, expected_fingerprint=take.fingerprint)
         item.audio = "native"
-        if take["audio_verdict"] == "undecided":
+        if take.audio_verdict == "undecided":
             item.notes.append("audio verdict undecided: the native audio was kept")
-        native_level = Level(target=target) if req.normalize_keep else None
+        native_level = Level(target=take.batch_target) if req.normalize_keep else None
         return SwapRequest(video=source, out=out, track=None, audio_codec=audio_codec, verify=req.verify,
                            native_level=native_level, measure_native=not req.normalize_keep,
-                           expected_fingerprint=take["fingerprint"])
+                           expected_fingerprint=take.fingerprint)
 
     # -- the manifest -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from soundon.core.file_names import shown
 from soundon.core.ordinary_files import what_it_is
-from soundon.core.take import Refusal, prompt_group_key
+from soundon.core.take import Refusal, Take, prompt_group_key
 from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
 from soundon.media.fingerprint import fingerprint
 from soundon.media.overview import OverviewError, make_overview
@@ -24,7 +24,7 @@ Progress = Callable[[int, int, str], None]  # done, total, file just finished
 
 @dataclass
 class ImportResult:
-    added: list[dict] = field(default_factory=list)
+    added: list[Take] = field(default_factory=list)
     skipped: list[Refusal] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     batches: list[str] = field(default_factory=list)
@@ -33,7 +33,7 @@ class ImportResult:
 
     def as_json(self) -> dict:
         return {
-            "added": self.added,
+            "added": [take.as_json() for take in self.added],
             "skipped": [r.as_dict() for r in self.skipped],
             "refused": [r.as_dict() for r in self.refused],
             "batches": self.batches,
@@ -174,8 +174,8 @@ class Importer:
         record = prepared.record
         existing = self.library.take_by_fingerprint(record["fingerprint"])
         if existing:
-            where = "" if existing["path"] == path else f" as {existing['path']}"
-            result.skipped.append(Refusal(path, f"already in the library{where} (take {existing['id']})"))
+            where = "" if existing.path == path else f" as {existing.path}"
+            result.skipped.append(Refusal(path, f"already in the library{where} (take {existing.id})"))
             return
         if "rel_path" not in record:  # was in the library when prepared, removed since: rare, retry later
             result.skipped.append(Refusal(path, "already in the library"))

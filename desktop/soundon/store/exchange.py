@@ -32,17 +32,17 @@ def export_decisions(library, batch: str | None = None) -> dict:
     rows = {r["take_id"]: r for r in library.db.query("SELECT * FROM reviews")}
     out = []
     for take in takes:
-        review = rows.get(take["id"], {})
+        review = rows.get(take.id, {})
         out.append({
-            "fingerprint": take["fingerprint"],
-            "file": take["rel_path"],
-            "batch": take["batch"],
-            "flag": take["flag"],
-            "rating": take["rating"],
-            "audio_verdict": take["audio_verdict"],
+            "fingerprint": take.fingerprint,
+            "file": take.rel_path,
+            "batch": take.batch,
+            "flag": take.flag,
+            "rating": take.rating,
+            "audio_verdict": take.audio_verdict,
             "updated_at": review.get("updated_at", ""),
             "notes": [{"text": n["text"], "start": n["start"], "end": n["end"], "author": n["author"],
-                       "created_at": n["created_at"]} for n in library.notes(take["id"])],
+                       "created_at": n["created_at"]} for n in library.notes(take.id)],
         })
     return {"format": FORMAT, "version": FORMAT_VERSION, "takes": out}
 
@@ -81,7 +81,7 @@ def merge_decisions(library, document: dict, now: datetime | None = None) -> dic
         if take is None:
             outcome["unknown_takes"].append(decision.file or decision.fingerprint)
         else:
-            known.append((take["id"], decision))
+            known.append((take.id, decision))
     outcome["updated"], outcome["notes_added"] = library.merge_reviews(known)
     return outcome
 

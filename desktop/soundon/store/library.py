@@ -12,13 +12,15 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
 from soundon.core.decision_time import spelled, stored_time
 from soundon.core.paths import data_dir
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
-from soundon.core.take import prompt_group_key
+from soundon.core.swap_spec import SwapSpec
+from soundon.core.take import PostTrack, Take, prompt_group_key
 from soundon.store import migrations
 from soundon.store.library_errors import DamagedLibraryError, LibraryError, SortedDatabase, library_faults
 
@@ -204,7 +206,7 @@ class Library:
 
     # -- takes ------------------------------------------------------------------------------------
 
-    def take_by_fingerprint(self, fingerprint: str) -> dict | None:
+    def take_by_fingerprint(self, fingerprint: str) -> Take | None:
         rows = list(self.db.query(_TAKE_SELECT + " WHERE t.fingerprint = ?", [fingerprint]))
         return _take_row(rows[0]) if rows else None
 
@@ -242,18 +244,18 @@ class Library:
                 self.db.execute(f"UPDATE takes SET {assignments} WHERE id = ?", [*values.values(), take_id])
         self._changed("metadata", list(take_ids))
 
-    def takes(self, batch: str | None = None) -> list[dict]:
+    def takes(self, batch: str | None = None) -> list[Take]:
         if batch is None:
             rows = self.db.query(_TAKE_SELECT + " ORDER BY b.name, t.rel_path")
         else:
             rows = self.db.query(_TAKE_SELECT + " WHERE b.name = ? ORDER BY t.rel_path", [batch])
         return [_take_row(r) for r in rows]
 
-    def take(self, take_id: int) -> dict | None:
+    def take(self, take_id: int) -> Take | None:
         rows = list(self.db.query(_TAKE_SELECT + " WHERE t.id = ?", [take_id]))
         return _take_row(rows[0]) if rows else None
 
-    def resolve_take(self, ref: str) -> dict:
+    def resolve_take(self, ref: str) -> Take:
         """A TAKE on the command line: its library id, or its path."""
         if ref.isdigit():
             found = self.take(int(ref))
@@ -374,28 +376,33 @@ class Library:
         row["flags"] = json.loads(row["flags"] or "[]")
         return {**details, **row}
 
-    def save_swap_spec(self, take_id: int, track_path: str, spec: dict) -> None:
+    def save_swap_spec(self, take_id: int, track_path: str | os.PathLike, spec: SwapSpec) -> None:
+        """The take's post track and how it is laid under the take; the take's `swap` from now on."""
         self._require_take(take_id)
         self._write("INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, ?, ?, ?)",
-                    (take_id, str(track_path), json.dumps(spec, sort_keys=True), now()))
+                    (take_id, str(track_path), json.dumps(spec.to_dict(), sort_keys=True), now()))
         self._changed("swap", [take_id])
 
-    def swap_spec(self, take_id: int) -> dict | None:
-        rows = list(self.db.query("SELECT track_path, spec FROM swap_specs WHERE take_id = ?", [take_id]))
-        if not rows:
-            return None
-        return {"track": rows[0]["track_path"], **json.loads(rows[0]["spec"])}
 
-
-def _take_row(row: dict) -> dict:
-    """A take as callers see it: absolute path, booleans and decoded JSON."""
+def _take_row(row: dict) -> Take:
+    """A take as callers see it: absolute path, booleans, the analysis flags and the post track
+    with its spec decoded."""
     row = dict(row)
-    row["path"] = str(Path(row["batch_root"]) / row["rel_path"])
-    row["has_audio"] = bool(row["has_audio"])
-    row["variable_frame_rate"] = bool(row["variable_frame_rate"])
     flags = row.pop("analysis_flags", None)
-    row["analysis_flags"] = json.loads(flags) if flags else None
-    spec = row.pop("swap_spec", None)
-    row["swap_spec"] = json.loads(spec) if spec else None
-    return row
+    track, spec = row.pop("post_track", None), row.pop("swap_spec", None)
+    values = {name: row[name] for name in _TAKE_FIELDS}
+    return Take(**values, path=str(Path(row["batch_root"]) / row["rel_path"]),
+                has_audio=bool(row["has_audio"]), variable_frame_rate=bool(row["variable_frame_rate"]),
+                analysis_flags=tuple(json.loads(flags)) if flags else None,
+                swap=_post_track(track, spec) if track else None)
 
+
+_TAKE_FIELDS = tuple(f.name for f in fields(Take)
+                     if f.name not in ("path", "has_audio", "variable_frame_rate", "analysis_flags", "swap"))
+
+
+def _post_track(track: str, stored_spec: str | None) -> PostTrack:
+    try:
+        return PostTrack(track, SwapSpec.from_dict(json.loads(stored_spec or "{}")))
+    except (ValueError, TypeError) as exc:     # SwapSpecError and JSONDecodeError are ValueErrors
+        return PostTrack(track, SwapSpec(), problem=str(exc))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from soundon.core.take import Take
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, take_name
 from soundon.ui.player.playback_group import PlaybackGroup
 from soundon.ui.player.transport import Transport
@@ -40,7 +41,7 @@ class CompareCell(QFrame):
         self.badges.setObjectName("compareBadge")
         self.surface = VideoSurface(self)
         self.player: VlcPlayer | None = None
-        self.take: dict | None = None
+        self.take: Take | None = None
         head = QHBoxLayout()
         head.addWidget(self.speaker)
         head.addWidget(self.title, 1)
@@ -51,12 +52,12 @@ class CompareCell(QFrame):
         layout.addWidget(self.surface, 1)
         self.setProperty("audible", "false")
 
-    def show_take(self, take: dict) -> None:
+    def show_take(self, take: Take) -> None:
         self.take = take
-        self.title.setText(f"{self.number}  {take['model'] or 'unknown model'} — {take_name(take)}")
+        self.title.setText(f"{self.number}  {take.model or 'unknown model'} — {take_name(take)}")
         self.setToolTip(f"Press {self.number} or click to hear this take")
-        self.title.setToolTip(take["path"])
-        parts = [FLAG_TEXT.get(take["flag"]) or "", "★" * take["rating"], VERDICT_TEXT.get(take["audio_verdict"]) or ""]
+        self.title.setToolTip(take.path)
+        parts = [FLAG_TEXT.get(take.flag) or "", "★" * take.rating, VERDICT_TEXT.get(take.audio_verdict) or ""]
         self.badges.setText("   ".join(p for p in parts if p))
 
     def set_audible(self, audible: bool) -> None:
@@ -92,7 +93,7 @@ class CompareView(QWidget):
 
     # -- opening and closing ------------------------------------------------------------------------
 
-    def open(self, takes: list[dict], peaks_for=None) -> None:
+    def open(self, takes: list[Take], peaks_for=None) -> None:
         """Show these takes (2–4) side by side, paused on their first frames, the first one audible."""
         self.close_takes()
         takes = takes[:MAX_TAKES]
@@ -115,7 +116,7 @@ class CompareView(QWidget):
         self.show()
         for cell in self.cells:
             cell.player.bind(cell.surface)
-            cell.player.load(cell.take["path"], cell.take["fps"], autoplay=False)
+            cell.player.load(cell.take.path, cell.take.fps, autoplay=False)
         self.group.set_players([cell.player for cell in self.cells], lead=0)
         self._show_audible()
 
@@ -129,12 +130,12 @@ class CompareView(QWidget):
             cell.deleteLater()
         self.cells = []
 
-    def takes(self) -> list[dict]:
+    def takes(self) -> list[Take]:
         return [cell.take for cell in self.cells]
 
-    def refresh_take(self, take: dict) -> None:
+    def refresh_take(self, take: Take) -> None:
         for cell in self.cells:
-            if cell.take and cell.take["id"] == take["id"]:
+            if cell.take and cell.take.id == take.id:
                 cell.show_take(take)
                 cell.set_audible(cell.number - 1 == self.group.lead_index())
 
@@ -151,11 +152,11 @@ class CompareView(QWidget):
             cell.set_audible(n == index)
         leader = self.leader()
         take = self.cells[index].take
-        self.transport.set_take(leader.length or take["duration"], leader.fps)
+        self.transport.set_take(leader.length or take.duration, leader.fps)
         peaks = self._peaks_for(take) if self._peaks_for else None
-        self.transport.scrub_bar.set_take(take["duration"], take["fps"] or 25.0, peaks)
+        self.transport.scrub_bar.set_take(take.duration, take.frame_rate, peaks)
         self.transport.show_position(leader.position())
-        self.audible_changed.emit(take["id"])
+        self.audible_changed.emit(take.id)
 
     def move_audible(self, step: int) -> None:
         if self.cells:
@@ -164,7 +165,7 @@ class CompareView(QWidget):
     def audible_index(self) -> int:
         return self.group.lead_index()
 
-    def audible_take(self) -> dict | None:
+    def audible_take(self) -> Take | None:
         return self.cells[self.group.lead_index()].take if self.cells else None
 
     def leader(self) -> VlcPlayer:

@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
 
     # -- what the editor is on ----------------------------------------------------------------------
 
-    def current_take(self) -> dict | None:
+    def current_take(self) -> Take | None:
         return self.cursor.take()
 
     def current_take_id(self) -> int | None:
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
     def in_compare(self) -> bool:
         return self.view is self.compare_mode
 
-    def open_compare(self, takes: list[dict] | None = None) -> bool:
+    def open_compare(self, takes: list[Take] | None = None) -> bool:
         if self.compare_mode is None:
             self.actions["compare"].setChecked(False)
             self.statusBar().showMessage(self.playback_problem or "Playback is not available.", 10000)
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
     def _batch_target_applied(self, _batch: str) -> None:
         take = self.current_take()
         if take is not None:
-            fresh = self.library.take(take["id"])
+            fresh = self.library.take(take.id)
             if fresh is not None:
                 self.inspector.show_take(fresh)
         self.analysis.analyse_due()

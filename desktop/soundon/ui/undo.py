@@ -187,8 +187,8 @@ class ReviewHistory:
         old = {}
         for take_id in take_ids:
             take = self.library.take(take_id)
-            if take is not None and take[field] != value:
-                old[take_id] = take[field]
+            if take is not None and getattr(take, field) != value:
+                old[take_id] = getattr(take, field)
         if not old:
             return 0
         _write_metadata(self.library, field, list(old), value)   # raises before the entry is pushed

@@ -18,10 +18,10 @@ def test_tree_lists_batches_and_prompt_groups(qtbot, imported):
     assert batch.data(TreeRole.SCOPE) == ("Beach batch", None)
     groups = {tree.index(r, 0, batch).data(): tree.index(r, 0, batch).data(TreeRole.SCOPE)
               for r in range(tree.rowCount(batch))}
-    beach_group = take_named(imported, "beach_kling_a.mp4")["prompt_group"]
+    beach_group = take_named(imported, "beach_kling_a.mp4").prompt_group
     assert groups == {
         f"{prompt_label(PROMPT)} (3)": ("Beach batch", beach_group),
-        f"{prompt_label(OTHER_PROMPT)} (1)": ("Beach batch", take_named(imported, "train_veo_b.mp4")["prompt_group"]),
+        f"{prompt_label(OTHER_PROMPT)} (1)": ("Beach batch", take_named(imported, "train_veo_b.mp4").prompt_group),
     }
     found = tree.index_of(("Beach batch", beach_group))
     assert found.data(TreeRole.SCOPE) == ("Beach batch", beach_group)

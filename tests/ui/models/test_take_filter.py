@@ -27,8 +27,8 @@ def test_default_order_is_by_name(qtbot, imported):
 
 def test_sort_by_model_rating_and_duration(qtbot, imported):
     proxy = proxy_for(imported)
-    imported.set_rating(take_named(imported, "beach_veo_a.mp4")["id"], 5)
-    imported.set_rating(take_named(imported, "train_veo_b.mp4")["id"], 2)
+    imported.set_rating(take_named(imported, "beach_veo_a.mp4").id, 5)
+    imported.set_rating(take_named(imported, "train_veo_b.mp4").id, 2)
     proxy.set_sort("rating", Qt.SortOrder.DescendingOrder)
     assert names(proxy)[:2] == ["beach_veo_a.mp4", "train_veo_b.mp4"]
     proxy.set_sort("duration")
@@ -38,13 +38,13 @@ def test_sort_by_model_rating_and_duration(qtbot, imported):
     assert names(proxy) == ["beach_kling_a.mp4", "beach_seedance_a.mp4", "beach_veo_a.mp4", "train_veo_b.mp4"]
     # A rating change re-sorts at once while sorted by rating.
     proxy.set_sort("rating", Qt.SortOrder.DescendingOrder)
-    imported.set_rating(take_named(imported, "beach_kling_a.mp4")["id"], 3)
+    imported.set_rating(take_named(imported, "beach_kling_a.mp4").id, 3)
     assert names(proxy)[:3] == ["beach_veo_a.mp4", "beach_kling_a.mp4", "train_veo_b.mp4"]
 
 
 def test_filters(qtbot, imported):
     proxy = proxy_for(imported)
-    kling, veo, train = (take_named(imported, n)["id"] for n in ("beach_kling_a.mp4", "beach_veo_a.mp4", "train_veo_b.mp4"))
+    kling, veo, train = (take_named(imported, n).id for n in ("beach_kling_a.mp4", "beach_veo_a.mp4", "train_veo_b.mp4"))
     imported.set_flag(kling, "pick")
     imported.set_flag(veo, "reject")
     imported.set_rating(kling, 4)
@@ -72,7 +72,7 @@ def test_filters(qtbot, imported):
 
 def test_scope_batch_and_prompt_group(qtbot, imported):
     proxy = proxy_for(imported)
-    group = take_named(imported, "beach_veo_a.mp4")["prompt_group"]
+    group = take_named(imported, "beach_veo_a.mp4").prompt_group
     proxy.update_filter(batch="Beach batch", prompt_group=group)
     assert names(proxy) == ["beach_kling_a.mp4", "beach_seedance_a.mp4", "beach_veo_a.mp4"]
     proxy.update_filter(batch="No such batch", prompt_group=None)

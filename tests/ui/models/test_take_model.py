@@ -34,36 +34,36 @@ def test_custom_roles(qtbot, imported):
     model, _bridge = make_model(imported)
     take = take_named(imported, "beach_veo_a.mp4")
     index = model.index(row_named(model, "beach_veo_a.mp4"), 0)
-    assert index.data(TakeRole.TAKE_ID) == take["id"]
-    assert index.data(TakeRole.PATH) == take["path"]
+    assert index.data(TakeRole.TAKE_ID) == take.id
+    assert index.data(TakeRole.PATH) == take.path
     assert index.data(TakeRole.MODEL) == "Veo 3.1"
     assert abs(index.data(TakeRole.DURATION) - 1.5) < 0.05
     assert index.data(TakeRole.FLAG) == "none"
     assert index.data(TakeRole.RATING) == 0
     assert index.data(TakeRole.AUDIO_VERDICT) == "undecided"
-    assert index.data(TakeRole.PROMPT_GROUP) == take["prompt_group"] != ""
+    assert index.data(TakeRole.PROMPT_GROUP) == take.prompt_group != ""
     assert index.data(TakeRole.BATCH) == "Beach batch"
     assert index.data(TakeRole.FPS) == 25.0
     assert index.data(TakeRole.WAVEFORM_PATH).endswith(".peaks.npy")
     assert index.data(TakeRole.HAS_AUDIO) is True
-    assert index.data(TakeRole.TAKE)["id"] == take["id"]
+    assert index.data(TakeRole.TAKE).id == take.id
 
 
 def test_a_decision_refreshes_only_its_row(qtbot, imported):
     model, _bridge = make_model(imported)
     take = take_named(imported, "beach_kling_a.mp4")
-    row = model.row_of(take["id"])
+    row = model.row_of(take.id)
     with qtbot.waitSignal(model.dataChanged) as changed:
-        imported.set_rating(take["id"], 4)
+        imported.set_rating(take.id, 4)
     assert changed.args[0].row() == changed.args[1].row() == row
     assert model.index(row, COLUMN["rating"]).data() == "★★★★"
-    imported.set_flag(take["id"], "reject")
+    imported.set_flag(take.id, "reject")
     assert model.index(row, COLUMN["flag"]).data() == "Reject"
-    imported.set_audio_verdict(take["id"], "replace")
+    imported.set_audio_verdict(take.id, "replace")
     assert model.index(row, COLUMN["audio_verdict"]).data() == "Replace"
-    imported.save_analysis(take["id"], "social", {"integrated_lufs": -20.0, "flags": ["mono_incompatible"]})
+    imported.save_analysis(take.id, "social", {"integrated_lufs": -20.0, "flags": ["mono_incompatible"]})
     assert model.index(row, COLUMN["analysis"]).data() == "mono problem"
-    assert model.index(row, 0).data(TakeRole.ANALYSIS_FLAGS) == ["mono_incompatible"]
+    assert model.index(row, 0).data(TakeRole.ANALYSIS_FLAGS) == ("mono_incompatible",)
 
 
 def test_new_takes_are_appended_from_another_thread(qtbot, imported, media, tmp_path):

@@ -8,6 +8,7 @@ from soundon.ui.player.deck import PlayerDeck
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.libvlc import instance_args
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
+from tests.takes import a_take
 
 
 @pytest.fixture
@@ -133,7 +134,7 @@ def test_the_deck_starts_a_preloaded_take_at_once(qtbot, media):
     deck.show()
     qtbot.waitExposed(deck)
     paths = [media.clip(f"t{n}.mp4", duration=2.0, size="160x90", fps="25", audio="sine=frequency=300") for n in range(2)]
-    takes = [{"id": n + 1, "path": str(p), "fps": 25.0, "width": 160} for n, p in enumerate(paths)]
+    takes = [a_take(id=n + 1, path=str(p), fps=25.0, width=160) for n, p in enumerate(paths)]
     deck.show_take(takes[0])
     qtbot.waitUntil(lambda: deck.player.state == PlayerState.PAUSED, timeout=5000)
     deck.preload(takes[1])

@@ -30,7 +30,7 @@ class BatchScope(QObject):
     def current_batch(self) -> str | None:
         """The batch in view, else the current take's."""
         take = self._cursor.take()
-        return self._scope[0] or (take["batch"] if take else None)
+        return self._scope[0] or (take.batch if take else None)
 
     def select(self, scope) -> None:
         index = self._tree_model.index_of(scope)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 
 from soundon.core.comparison import takes_to_compare
+from soundon.core.take import Take
 from soundon.ui.keymap import BINDING, COMPARE_DIGITS
 
 
@@ -39,22 +40,22 @@ class CompareMode(QObject):
     def is_open(self) -> bool:
         return self._pages.currentWidget() is self.view
 
-    def reviewed_take(self) -> dict | None:
+    def reviewed_take(self) -> Take | None:
         return self.view.audible_take()
 
     def target_ids(self) -> list[int]:
         take = self.view.audible_take()
-        return [take["id"]] if take else []
+        return [take.id] if take else []
 
     def move(self, step: int) -> None:
         self.view.move_audible(step)
 
-    def candidates(self) -> list[dict]:
+    def candidates(self) -> list[Take]:
         """The selected 2–4 takes, or else the current take's prompt group (in view order)."""
         return takes_to_compare(self._cursor.selected_takes(), self._cursor.take(), self._model.rows(),
                                 self._proxy.take_ids())
 
-    def open(self, takes: list[dict] | None = None) -> bool:
+    def open(self, takes: list[Take] | None = None) -> bool:
         takes = takes if takes is not None else self.candidates()
         if len(takes) < 2:
             self._actions["compare"].setChecked(False)

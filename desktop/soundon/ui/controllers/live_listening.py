@@ -14,7 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from soundon.core.listening import PROFILE_NAMES
-from soundon.core.swap_spec import SwapSpec, SwapSpecError
+from soundon.core.swap_spec import SwapSpecError
+from soundon.core.take import Take
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.listening import ListeningState
 from soundon.ui.player import live_audio
@@ -33,7 +34,7 @@ class TakeSound:
         self.gains_tried = gains_tried
 
 
-def prepare(take: dict, match_gains: bool) -> TakeSound:
+def prepare(take: Take, match_gains: bool) -> TakeSound:
     """Decode what the take needs: its post track, and with match_gains the gain of each profile
     (a decode of the take and a pass through the graph per profile: only made while match loudness
     is on). Runs in a background job, its processes at a lower priority; never raises."""
@@ -43,20 +44,26 @@ def prepare(take: dict, match_gains: bool) -> TakeSound:
 
     problem = ""
     post = None
-    track = take.get("post_track")
-    if track and Path(track).is_file():
+    swap = take.delivered_swap()     # as the export lays it: the same spec, the same level default
+    if swap and swap.problem:
+        problem = f"The post track {Path(swap.path).name} can't be heard: its swap spec can't be used ({swap.problem})."
+    elif swap and Path(swap.path).is_file():
         try:
-            post = PostSource.load(track, SwapSpec.from_dict(take.get("swap_spec")), float(take.get("duration") or 0))
+            post = PostSource.load(swap.path, swap.spec, take.duration)
         except Exception as exc:  # noqa: BLE001 — any failure is a sentence; the native audio plays on
-            problem = f"The post track {Path(track).name} can't be heard: {exc}"
+            problem = f"The post track {Path(swap.path).name} can't be heard: {exc}"
     gains = {}
-    if match_gains and take.get("has_audio"):
+    if match_gains and take.has_audio:
         try:
-            native = decode(take["path"], max(1, int(take.get("audio_channels") or 2)), background=True)
+            native = decode(take.path, max(1, take.audio_channels or 2), background=True)
             gains = {name: match_gain(native, name) for name in PROFILE_NAMES}
         except Exception as exc:  # noqa: BLE001
             problem = problem or f"Match loudness is not available for this take: {exc}"
     return TakeSound(post, gains, problem, post_tried=True, gains_tried=match_gains)
+
+
+def _track_of(take: Take) -> str | None:
+    return take.swap.path if take.swap else None
 
 
 class LiveListening(QObject):
@@ -66,7 +73,7 @@ class LiveListening(QObject):
     def __init__(self, state: ListeningState, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
-        self._take: dict | None = None
+        self._take: Take | None = None
         self._sound = TakeSound()
         self._gains_asked = False   # the match gains of the take on screen are made or being made
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
@@ -75,32 +82,32 @@ class LiveListening(QObject):
         self.destroyed.connect(lambda *_: live_audio.unwatch(listener))
         state.changed.connect(self.refresh)
 
-    def show_take(self, take: dict | None) -> None:
+    def show_take(self, take: Take | None) -> None:
         """The take on screen, or the same take again with what the library now holds of it."""
-        if take is not None and self._take is not None and take["id"] == self._take["id"] \
-                and take.get("post_track") == self._take.get("post_track"):
-            if take.get("swap_spec") != self._take.get("swap_spec"):
+        if take is not None and self._take is not None and take.id == self._take.id \
+                and _track_of(take) == _track_of(self._take):
+            if take.delivered_swap() != self._take.delivered_swap():
                 self._take = take
                 self._place_post()
             return
         self._take = take
         self._sound = TakeSound()
         self._gains_asked = False
-        has_post = bool(take and take.get("post_track") and Path(take["post_track"]).is_file())
+        has_post = bool(take and take.swap and Path(take.swap.path).is_file())
         self.state.set_post_available(has_post)
         if has_post and not self.state.match_loudness:
             self._start(take, match_gains=False)
         self.refresh()   # with match loudness on, this asks for the gains (and the post track with them)
 
-    def _start(self, take: dict, match_gains: bool) -> None:
+    def _start(self, take: Take, match_gains: bool) -> None:
         self._gains_asked = self._gains_asked or match_gains
-        job = BackgroundJob(lambda _job: (take["id"], prepare(take, match_gains)), what="listening preparation")
+        job = BackgroundJob(lambda _job: (take.id, prepare(take, match_gains)), what="listening preparation")
         job.finished.connect(self._on_prepared)
         job.start()
 
     def _on_prepared(self, prepared: tuple[int, TakeSound]) -> None:
         take_id, sound = prepared
-        if self._take is None or self._take["id"] != take_id:
+        if self._take is None or self._take.id != take_id:
             return   # prepared for a take that has left the screen
         if not sound.gains_tried and self._sound.gains_tried:
             # a post-only result keeps the gains already made
@@ -117,10 +124,15 @@ class LiveListening(QObject):
         post = self._sound.post
         if post is None or self._take is None:
             return   # still being prepared: placed when it comes
+        swap = self._take.delivered_swap()
+        if swap is None:
+            return
+        if swap.problem:
+            self.problem.emit(f"The post track can't be placed that way, so it plays as before: {swap.problem}")
+            return
         try:
-            spec = SwapSpec.from_dict(self._take.get("swap_spec"))
-            if spec != post.spec:
-                post.set_spec(spec)
+            if swap.spec != post.spec:
+                post.set_spec(swap.spec)
         except SwapSpecError as exc:
             self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
 
@@ -131,7 +143,7 @@ class LiveListening(QObject):
     def refresh(self) -> None:
         state = self.state
         if state.match_loudness and self._take is not None and not self._gains_asked \
-                and self._take.get("has_audio"):
+                and self._take.has_audio:
             self._start(self._take, match_gains=True)
         gain = self._sound.match_gains.get(state.profile, 0.0)
         live_audio.hear(state.setup, match_gain_db=gain)
@@ -143,7 +155,7 @@ class LiveListening(QObject):
             state.set_preparing("original audio: the post track can't be played" if self._sound.post_tried
                                 else "original audio until the post track is loaded")
         elif state.match_loudness and not self._sound.gains_tried and self._take is not None \
-                and self._take.get("has_audio"):
+                and self._take.has_audio:
             state.set_preparing("loudness being matched")
         else:
             state.set_preparing("")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from soundon import APP_NAME
 from soundon.core.marks import InOut
 from soundon.core.review import Note, ReviewError
+from soundon.core.take import Take
 from soundon.core.timecode import format_timecode
 from soundon.store.library import LibraryError
 from soundon.ui.models.take_model import take_name
@@ -22,7 +23,7 @@ from soundon.ui.player.scrub_bar import NoteSpan
 class ReviewSession(QObject):
     message = Signal(str, int)        # for the status bar: text, milliseconds
     marks_changed = Signal(object)    # InOut
-    take_refreshed = Signal(dict)     # the reviewed take changed in the library
+    take_refreshed = Signal(object)   # the reviewed Take changed in the library
 
     def __init__(self, library, history, model, inspector, inspector_dock, focus_home, parent_widget):
         super().__init__(parent_widget)
@@ -39,20 +40,20 @@ class ReviewSession(QObject):
         inspector.note_cancelled.connect(self.end_note)
         inspector.note_delete_requested.connect(self.delete_note)
 
-    def reviewed_take(self) -> dict | None:
+    def reviewed_take(self) -> Take | None:
         return self.view.reviewed_take() if self.view is not None else None
 
     def _position(self) -> float:
         group = self.view.group if self.view is not None else None
         return group.position() if group is not None else 0.0
 
-    def show(self, take: dict | None) -> None:
+    def show(self, take: Take | None) -> None:
         """This take is now the one reviewed: the inspector and its notes show it."""
         if take is not None:
             self._inspector.show_take(take)
-            self.show_notes(take["id"])
+            self.show_notes(take.id)
 
-    def new_take(self, take: dict) -> None:
+    def new_take(self, take: Take) -> None:
         """Another current take: marks belong to one take."""
         self._set_marks(InOut())
         self.show(take)
@@ -75,7 +76,7 @@ class ReviewSession(QObject):
         if not ids:
             return
         lead = self._model.take(ids[0]) or {}
-        self.review("audio_verdict", "replace" if lead.get("audio_verdict") == "keep" else "keep")
+        self.review("audio_verdict", "replace" if lead.audio_verdict == "keep" else "keep")
 
     # -- marks --------------------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class ReviewSession(QObject):
             self.message.emit("Select a take first.", 4000)
             return
         start, end = self.note_range()
-        fps = take["fps"] or 25.0
+        fps = take.frame_rate
         text = f"Note at {format_timecode(start, fps)}"
         if end is not None:
             text = f"Note for {format_timecode(start, fps)}–{format_timecode(end, fps)}"
@@ -119,7 +120,7 @@ class ReviewSession(QObject):
             return
         start, end = self.note_range()
         try:
-            self._history.add_note(take["id"], Note(text, start, end), take_name(take))
+            self._history.add_note(take.id, Note(text, start, end), take_name(take))
         except (LibraryError, ReviewError) as exc:
             QMessageBox.warning(self._window, APP_NAME, str(exc))
             return
@@ -133,13 +134,13 @@ class ReviewSession(QObject):
     def delete_note(self, note_id: int) -> None:
         take = self.reviewed_take()
         if take is not None:
-            self._history.delete_note(take["id"], note_id, take_name(take))
+            self._history.delete_note(take.id, note_id, take_name(take))
 
     def show_notes(self, take_id: int) -> None:
         notes = self._library.notes(take_id)
         self._inspector.show_notes(notes)
         shown = self.reviewed_take()
-        if shown is not None and shown["id"] == take_id and self.view is not None:
+        if shown is not None and shown.id == take_id and self.view is not None:
             spans = [NoteSpan(n["start"] if n["start"] is not None else 0.0, n["end"], n["text"]) for n in notes]
             self.view.transport.scrub_bar.set_notes(spans)
 
@@ -147,12 +148,12 @@ class ReviewSession(QObject):
 
     def library_changed(self, kind: str, ids: list[int]) -> None:
         shown = self.reviewed_take()
-        if shown is None or shown["id"] not in ids:
+        if shown is None or shown.id not in ids:
             return
         if kind == "notes":
-            self.show_notes(shown["id"])
+            self.show_notes(shown.id)
         elif kind in ("review", "analysis", "swap", "takes", "metadata"):
-            fresh = self._model.take(shown["id"])
+            fresh = self._model.take(shown.id)
             if fresh is not None:
                 self._inspector.show_take(fresh)
                 self.take_refreshed.emit(fresh)

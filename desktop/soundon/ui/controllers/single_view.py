@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer
 
 from soundon.core.marks import InOut
+from soundon.core.take import Take
 
 
 class SingleView(QObject):
@@ -26,7 +27,7 @@ class SingleView(QObject):
     def group(self):
         return self._deck.group if self._deck is not None else None
 
-    def reviewed_take(self) -> dict | None:
+    def reviewed_take(self) -> Take | None:
         return self.cursor.take()
 
     def target_ids(self) -> list[int]:
@@ -35,11 +36,11 @@ class SingleView(QObject):
     def move(self, step: int) -> None:
         self.cursor.move(step)
 
-    def show(self, take: dict, autoplay: bool = False) -> None:
+    def show(self, take: Take, autoplay: bool = False) -> None:
         """Put the take on screen (and open the one most likely next behind it)."""
-        fps = take["fps"] or 25.0
-        self.transport.set_take(take["duration"], fps)
-        self.transport.scrub_bar.set_take(take["duration"], fps, self._peaks.peaks(take))
+        fps = take.frame_rate
+        self.transport.set_take(take.duration, fps)
+        self.transport.scrub_bar.set_take(take.duration, fps, self._peaks.peaks(take))
         if self._deck is None:
             return
         self._deck.show_take(take, autoplay=autoplay)

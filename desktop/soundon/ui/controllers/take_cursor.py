@@ -12,7 +12,7 @@ from soundon.ui.models.roles import TakeRole
 
 
 class TakeCursor(QObject):
-    changed = Signal(dict, bool)    # the take now current, and whether it should start playing
+    changed = Signal(object, bool)  # the Take now current, and whether it should start playing
 
     def __init__(self, browser, proxy, model, parent: QObject | None = None):
         super().__init__(parent)
@@ -29,13 +29,13 @@ class TakeCursor(QObject):
         proxy.modelReset.connect(self._keep_a_current_take)
         proxy.rowsInserted.connect(self._first_take_arrived)
 
-    def take(self) -> dict | None:
+    def take(self) -> Take | None:
         return self._model.take(self._take_id) if self._take_id is not None else None
 
     def take_id(self) -> int | None:
         return self._take_id
 
-    def selected_takes(self) -> list[dict]:
+    def selected_takes(self) -> list[Take]:
         """The selected takes, in view order."""
         rows = sorted(self._browser.selection_model.selectedRows(), key=lambda i: i.row())
         return [index.data(TakeRole.TAKE) for index in rows]
@@ -70,7 +70,7 @@ class TakeCursor(QObject):
         self._direction = 1 if step >= 0 else -1
         self.select_row(max(0, min(row, self._proxy.rowCount() - 1)), autoplay=True)
 
-    def likely_next(self) -> dict | None:
+    def likely_next(self) -> Take | None:
         """The take the editor will most likely go to next (in the direction of travel)."""
         neighbour = self._proxy.index(self._row + self._direction, 0)
         return neighbour.data(TakeRole.TAKE) if neighbour.isValid() else None
@@ -85,9 +85,9 @@ class TakeCursor(QObject):
             return
         self._row = current.row()
         take = current.data(TakeRole.TAKE)
-        if take["id"] == self._take_id:
+        if take.id == self._take_id:
             return
-        self._take_id = take["id"]
+        self._take_id = take.id
         self.changed.emit(take, autoplay)
 
     def _keep_a_current_take(self, *_args) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
+from soundon.core.take import Take
 from soundon import APP_NAME
 from soundon.store.library import LibraryError
 from soundon.ui.models.take_model import take_name
@@ -25,7 +26,7 @@ class TakeMetadataActions(QObject):
                                           "compared together")
         self.set_prompt_action.triggered.connect(self.set_prompt_group)
 
-    def _selected(self) -> list[dict]:
+    def _selected(self) -> list[Take]:
         takes = [self.window.library.take(i) for i in self.window.view.target_ids()]
         takes = [t for t in takes if t is not None]
         if not takes:
@@ -36,8 +37,8 @@ class TakeMetadataActions(QObject):
         takes = self._selected()
         if not takes:
             return
-        known = sorted({t["model"] for t in self.window.library.takes() if t["model"]}, key=str.casefold)
-        model = ask_text(self.window, "Set Model", f"Model of {self._what(takes)}:", takes[0]["model"], known)
+        known = sorted({t.model for t in self.window.library.takes() if t.model}, key=str.casefold)
+        model = ask_text(self.window, "Set Model", f"Model of {self._what(takes)}:", takes[0].model, known)
         if model is not None:
             self._apply(takes, "model", " ".join(model.split()))
 
@@ -45,20 +46,20 @@ class TakeMetadataActions(QObject):
         takes = self._selected()
         if not takes:
             return
-        batch = takes[0]["batch"]
-        prompts = sorted({t["prompt"] for t in self.window.library.takes(batch) if t["prompt"]}, key=str.casefold)
+        batch = takes[0].batch
+        prompts = sorted({t.prompt for t in self.window.library.takes(batch) if t.prompt}, key=str.casefold)
         prompt = ask_text(self.window, "Set Prompt Group",
                           f"Prompt of {self._what(takes)} (takes with the same prompt form a group):",
-                          takes[0]["prompt"], prompts)
+                          takes[0].prompt, prompts)
         if prompt is not None:
             self._apply(takes, "prompt", prompt.strip())
 
     @staticmethod
-    def _what(takes: list[dict]) -> str:
+    def _what(takes: list[Take]) -> str:
         return take_name(takes[0]) if len(takes) == 1 else f"{len(takes)} takes"
 
-    def _apply(self, takes: list[dict], field: str, value: str) -> None:
+    def _apply(self, takes: list[Take], field: str, value: str) -> None:
         try:
-            self.window.history.set_metadata([t["id"] for t in takes], field, value, self._what(takes))
+            self.window.history.set_metadata([t.id for t in takes], field, value, self._what(takes))
         except LibraryError as exc:
             QMessageBox.warning(self.window, APP_NAME, str(exc))

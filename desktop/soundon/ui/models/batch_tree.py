@@ -52,12 +52,12 @@ class BatchTreeModel(QStandardItemModel):
 
     def rebuild(self) -> None:
         rows = self.takes.rows()
-        per_batch = Counter(t["batch"] for t in rows)
+        per_batch = Counter(t.batch for t in rows)
         groups: dict[str, Counter] = defaultdict(Counter)
         prompts: dict[tuple[str, str], str] = {}
         for take in rows:
-            groups[take["batch"]][take["prompt_group"]] += 1
-            prompts.setdefault((take["batch"], take["prompt_group"]), take["prompt"])
+            groups[take.batch][take.prompt_group] += 1
+            prompts.setdefault((take.batch, take.prompt_group), take.prompt)
         self.rebuilding = True   # the selection passes through "nothing" while the tree is refilled
         self.clear()
         root = self.invisibleRootItem()

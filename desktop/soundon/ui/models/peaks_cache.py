@@ -2,6 +2,7 @@
 last few dozen takes (skimming back and forth reads each file once)."""
 from __future__ import annotations
 
+from soundon.core.take import Take
 from soundon.media.overview import load_peaks
 
 KEEP = 64
@@ -12,7 +13,7 @@ class PeaksCache:
         self._model = model
         self._peaks: dict[str, object] = {}
 
-    def peaks(self, take: dict):
+    def peaks(self, take: Take):
         path = self._model.waveform_path(take)
         if not path:
             return None

@@ -28,22 +28,22 @@ class TakeFilter:
     min_rating: int = 0
     audio_verdict: str | None = None  # 'keep' | 'replace' | 'undecided'
 
-    def accepts(self, take: dict) -> bool:
-        return ((self.batch is None or take["batch"] == self.batch)
-                and (self.prompt_group is None or take["prompt_group"] == self.prompt_group)
-                and (self.model is None or take["model"] == self.model)
-                and (self.flag is None or take["flag"] == self.flag)
-                and take["rating"] >= self.min_rating
-                and (self.audio_verdict is None or take["audio_verdict"] == self.audio_verdict))
+    def accepts(self, take: Take) -> bool:
+        return ((self.batch is None or take.batch == self.batch)
+                and (self.prompt_group is None or take.prompt_group == self.prompt_group)
+                and (self.model is None or take.model == self.model)
+                and (self.flag is None or take.flag == self.flag)
+                and take.rating >= self.min_rating
+                and (self.audio_verdict is None or take.audio_verdict == self.audio_verdict))
 
 
-def _sort_value(take: dict, key: str):
+def _sort_value(take: Take, key: str):
     if key == "model":
-        return take["model"].casefold()
+        return take.model.casefold()
     if key == "rating":
-        return take["rating"]
+        return take.rating
     if key == "duration":
-        return take["duration"]
+        return take.duration
     return ""
 
 
@@ -102,14 +102,14 @@ class TakeFilterProxy(QSortFilterProxyModel):
         na, nb = take_name(a).casefold(), take_name(b).casefold()
         if na != nb:
             return na < nb
-        return a["id"] < b["id"]
+        return a.id < b.id
 
     # -- helpers ------------------------------------------------------------------------------------
 
     def take_ids(self) -> list[int]:
         """The visible takes, in view order."""
         source = self.sourceModel()
-        return [source.take_at(self.mapToSource(self.index(r, 0)).row())["id"] for r in range(self.rowCount())]
+        return [source.take_at(self.mapToSource(self.index(r, 0)).row()).id for r in range(self.rowCount())]
 
     def row_of(self, take_id: int) -> int | None:
         source_row = self.sourceModel().row_of(take_id)
@@ -120,4 +120,4 @@ class TakeFilterProxy(QSortFilterProxyModel):
 
     def models(self) -> list[str]:
         """Every model name in the library (for the filter menu), A–Z."""
-        return sorted({t["model"] for t in self.sourceModel().rows() if t["model"]}, key=str.casefold)
+        return sorted({t.model for t in self.sourceModel().rows() if t.model}, key=str.casefold)

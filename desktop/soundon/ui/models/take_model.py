@@ -43,8 +43,8 @@ ANALYSIS_TEXT = {
 }
 
 
-def take_name(take: dict) -> str:
-    return PurePosixPath(take["rel_path"]).name
+def take_name(take: Take) -> str:
+    return PurePosixPath(take.rel_path).name
 
 
 def analysis_summary(flags: list[str] | None) -> str:
@@ -64,7 +64,7 @@ class TakeListModel(QAbstractTableModel):
         self.library = library
         self.cache_dir = library.cache_dir
         self.thumbnails = ThumbnailCache(self.cache_dir)
-        self._rows: list[dict] = []
+        self._rows: list[Take] = []
         self._row_of: dict[int, int] = {}
         bridge.changed.connect(self._library_changed)
         self.reload()
@@ -74,7 +74,7 @@ class TakeListModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = self.library.takes()
-        self._row_of = {take["id"]: n for n, take in enumerate(self._rows)}
+        self._row_of = {take.id: n for n, take in enumerate(self._rows)}
         self.endResetModel()
 
     def _library_changed(self, kind: str, ids: list[int]) -> None:
@@ -112,23 +112,23 @@ class TakeListModel(QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         for take in fresh:
-            self._row_of[take["id"]] = len(self._rows)
+            self._row_of[take.id] = len(self._rows)
             self._rows.append(take)
         self.endInsertRows()
-        self.takes_added.emit([t["id"] for t in fresh])
+        self.takes_added.emit([t.id for t in fresh])
 
     # -- lookups used by the window -----------------------------------------------------------------
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[Take]:
         return self._rows
 
-    def take_at(self, row: int) -> dict:
+    def take_at(self, row: int) -> Take:
         return self._rows[row]
 
     def row_of(self, take_id: int) -> int | None:
         return self._row_of.get(take_id)
 
-    def take(self, take_id: int) -> dict | None:
+    def take(self, take_id: int) -> Take | None:
         row = self._row_of.get(take_id)
         return self._rows[row] if row is not None else None
 
@@ -155,64 +155,64 @@ class TakeListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(take, COLUMNS[index.column()][0])
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return self.thumbnails.pixmap(take["thumbnail"])
+            return self.thumbnails.pixmap(take.thumbnail)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == COLUMN["flag"]:
-            return FLAG_COLOUR.get(take["flag"])
+            return FLAG_COLOUR.get(take.flag)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return take["path"]
+            return take.path
         return self._role(take, role)
 
     @staticmethod
-    def _display(take: dict, key: str):
+    def _display(take: Take, key: str):
         if key == "name":
             return take_name(take)
         if key == "duration":
-            return format_duration(take["duration"])
+            return format_duration(take.duration)
         if key == "flag":
-            return FLAG_TEXT.get(take["flag"], take["flag"])
+            return FLAG_TEXT.get(take.flag, take.flag)
         if key == "rating":
-            return "★" * take["rating"]
+            return "★" * take.rating
         if key == "audio_verdict":
-            return VERDICT_TEXT.get(take["audio_verdict"], take["audio_verdict"])
+            return VERDICT_TEXT.get(take.audio_verdict, take.audio_verdict)
         if key == "analysis":
-            return analysis_summary(take["analysis_flags"])
+            return analysis_summary(take.analysis_flags)
         if key == "format":
-            fps = f"{take['fps']:.3g}" if take["fps"] else "?"
-            return f"{take['display_width'] or take['width']}×{take['display_height'] or take['height']} · {fps} fps"
-        return str(take.get(key, ""))
+            fps = f"{take.fps:.3g}" if take.fps else "?"
+            return f"{take.display_width or take.width}×{take.display_height or take.height} · {fps} fps"
+        return str(getattr(take, key))
 
-    def waveform_path(self, take: dict) -> str:
-        return str(self.cache_dir / take["waveform"]) if take["waveform"] else ""
+    def waveform_path(self, take: Take) -> str:
+        return str(self.cache_dir / take.waveform) if take.waveform else ""
 
-    def _role(self, take: dict, role: int):
+    def _role(self, take: Take, role: int):
         if role == TakeRole.TAKE_ID:
-            return take["id"]
+            return take.id
         if role == TakeRole.TAKE:
             return take
         if role == TakeRole.PATH:
-            return take["path"]
+            return take.path
         if role == TakeRole.NAME:
             return take_name(take)
         if role == TakeRole.MODEL:
-            return take["model"]
+            return take.model
         if role == TakeRole.DURATION:
-            return take["duration"]
+            return take.duration
         if role == TakeRole.FLAG:
-            return take["flag"]
+            return take.flag
         if role == TakeRole.RATING:
-            return take["rating"]
+            return take.rating
         if role == TakeRole.AUDIO_VERDICT:
-            return take["audio_verdict"]
+            return take.audio_verdict
         if role == TakeRole.ANALYSIS_FLAGS:
-            return take["analysis_flags"]
+            return take.analysis_flags
         if role == TakeRole.PROMPT_GROUP:
-            return take["prompt_group"]
+            return take.prompt_group
         if role == TakeRole.BATCH:
-            return take["batch"]
+            return take.batch
         if role == TakeRole.FPS:
-            return take["fps"]
+            return take.fps
         if role == TakeRole.WAVEFORM_PATH:
             return self.waveform_path(take)
         if role == TakeRole.HAS_AUDIO:
-            return take["has_audio"]
+            return take.has_audio
         return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from soundon.core.take import Take
 from soundon.ui.player.playback_group import PlaybackGroup
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
@@ -84,7 +85,7 @@ class PlayerDeck(QWidget):
 
     # -- takes --------------------------------------------------------------------------------------
 
-    def show_take(self, take: dict | None, autoplay: bool = False) -> None:
+    def show_take(self, take: Take | None, autoplay: bool = False) -> None:
         """Put a take on screen (from the preloaded player when it holds it)."""
         slot = self._slots[self._current]
         if take is None:
@@ -95,12 +96,12 @@ class PlayerDeck(QWidget):
             self.group.set_players([])
             self.take_changed.emit(None)
             return
-        if slot.take_id == take["id"]:
+        if slot.take_id == take.id:
             if autoplay and not slot.player.is_playing():
                 slot.player.play()
             return
         standby = self._slots[1 - self._current]
-        if standby.take_id == take["id"] and standby.player.state not in (PlayerState.ERROR, PlayerState.EMPTY):
+        if standby.take_id == take.id and standby.player.state not in (PlayerState.ERROR, PlayerState.EMPTY):
             self.preloads_used += 1
             self._current = 1 - self._current
             self._stack.setCurrentWidget(standby.surface)
@@ -114,18 +115,18 @@ class PlayerDeck(QWidget):
         self._load(slot, take, autoplay)
         self._announce(slot)
 
-    def preload(self, take: dict | None) -> None:
+    def preload(self, take: Take | None) -> None:
         """Open this take, paused, in the hidden player."""
         standby = self._slots[1 - self._current]
-        if take is None or standby.take_id == take["id"] or take["id"] == self.take_id:
+        if take is None or standby.take_id == take.id or take.id == self.take_id:
             return
         self._load(standby, take, autoplay=False)
 
-    def _load(self, slot: _Slot, take: dict, autoplay: bool) -> None:
-        slot.take_id = take["id"]
-        slot.surface.set_message("" if take.get("width") else "This take has no picture.")
+    def _load(self, slot: _Slot, take: Take, autoplay: bool) -> None:
+        slot.take_id = take.id
+        slot.surface.set_message("" if take.width else "This take has no picture.")
         slot.player.bind(slot.surface)
-        slot.player.load(take["path"], take.get("fps"), autoplay=autoplay)
+        slot.player.load(take.path, take.fps, autoplay=autoplay)
 
     def _announce(self, slot: _Slot) -> None:
         player = slot.player

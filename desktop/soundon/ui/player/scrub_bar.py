@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from soundon.core.timecode import format_timecode
+from soundon.core.timecode import DEFAULT_FPS, format_timecode
 
 WAVE_COLOUR = QColor("#4f8fd6")
 WAVE_PLAYED = QColor("#7fb3ee")
@@ -46,7 +46,7 @@ class ScrubBar(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
         self._duration = 0.0
-        self._fps = 25.0
+        self._fps = DEFAULT_FPS
         self._position = 0.0
         self._peaks: np.ndarray | None = None
         self._columns: tuple[tuple[int, int], tuple[QImage, QImage]] | None = None
@@ -59,7 +59,7 @@ class ScrubBar(QWidget):
 
     def set_take(self, duration: float, fps: float, peaks: np.ndarray | None) -> None:
         self._duration = max(0.0, duration)
-        self._fps = fps or 25.0
+        self._fps = fps or DEFAULT_FPS
         self._peaks = peaks if peaks is not None and peaks.size else None
         self._columns = None
         self._position = 0.0

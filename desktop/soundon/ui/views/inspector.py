@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
+from soundon.core.take import Take
 from soundon.core.timecode import format_duration, format_timecode
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, analysis_summary, take_name
 from soundon.ui.views.translation_panel import TranslationPanel
@@ -116,7 +117,7 @@ class Inspector(QScrollArea):
         label.setObjectName("sectionTitle")
         return label
 
-    def show_take(self, take: dict | None) -> None:
+    def show_take(self, take: Take | None) -> None:
         if take is None:
             self.title.setText("No take selected")
             for value in self.fields.values():
@@ -125,36 +126,36 @@ class Inspector(QScrollArea):
             self.notes.clear()
             self.translation.show_take(None)
             return
-        self._fps = take["fps"] or 25.0
+        self._fps = take.frame_rate
         self.title.setText(_breakable(take_name(take)))
         f = self.fields
-        f["model"].setText(take["model"] or "unknown")
-        f["batch"].setText(take["batch"])
-        f["variation"].setText(" / ".join(x for x in (take["variation"], str(take["seed"] or "")) if x) or "—")
-        f["duration"].setText(f"{format_duration(take['duration'])}  ({format_timecode(take['duration'], take['fps'])})")
-        width, height = take["display_width"] or take["width"], take["display_height"] or take["height"]
-        picture = f"{width}×{height} · {take['fps']:.3g} fps · {take['video_codec']}"
-        if take["variable_frame_rate"]:
+        f["model"].setText(take.model or "unknown")
+        f["batch"].setText(take.batch)
+        f["variation"].setText(" / ".join(x for x in (take.variation, take.seed) if x) or "—")
+        f["duration"].setText(f"{format_duration(take.duration)}  ({format_timecode(take.duration, take.frame_rate)})")
+        width, height = take.display_width or take.width, take.display_height or take.height
+        picture = f"{width}×{height} · {take.fps:.3g} fps · {take.video_codec}"
+        if take.variable_frame_rate:
             picture += " · variable frame rate"
-        if take["rotation"]:
-            picture += f" · rotated {take['rotation']}°"
+        if take.rotation:
+            picture += f" · rotated {take.rotation}°"
         f["picture"].setText(picture)
-        if take["has_audio"]:
-            f["audio"].setText(f"{take['audio_codec']} · {take['channel_layout'] or take['audio_channels']} · "
-                               f"{take['sample_rate'] / 1000:g} kHz")
+        if take.has_audio:
+            f["audio"].setText(f"{take.audio_codec} · {take.channel_layout or take.audio_channels} · "
+                               f"{take.sample_rate / 1000:g} kHz")
         else:
             f["audio"].setText("no audio")
-        flag = FLAG_TEXT.get(take["flag"]) or "unflagged"
-        f["review"].setText(f"{flag} · {'★' * take['rating'] or 'no rating'}")
-        f["audio_verdict"].setText(VERDICT_TEXT.get(take["audio_verdict"]) or "undecided")
-        f["analysis"].setText(analysis_summary(take["analysis_flags"]) or "not analysed yet")
-        if take.get("integrated_lufs") is not None:
-            f["loudness"].setText(f"{take['integrated_lufs']:.1f} LUFS · peak {take['true_peak_dbtp']:.1f} dBTP")
+        flag = FLAG_TEXT.get(take.flag) or "unflagged"
+        f["review"].setText(f"{flag} · {'★' * take.rating or 'no rating'}")
+        f["audio_verdict"].setText(VERDICT_TEXT.get(take.audio_verdict) or "undecided")
+        f["analysis"].setText(analysis_summary(take.analysis_flags) or "not analysed yet")
+        if take.integrated_lufs is not None:
+            f["loudness"].setText(f"{take.integrated_lufs:.1f} LUFS · peak {take.true_peak_dbtp:.1f} dBTP")
         else:
             f["loudness"].setText("—")
         # Paths have no spaces to wrap at: let the label break after each folder.
-        f["path"].setText(_breakable(take["path"]))
-        self.prompt.setPlainText(take["prompt"] or "(no prompt)")
+        f["path"].setText(_breakable(take.path))
+        self.prompt.setPlainText(take.prompt or "(no prompt)")
         self.translation.show_take(take)
 
     def show_notes(self, notes: list[dict]) -> None:

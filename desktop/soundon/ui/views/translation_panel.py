@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS, target_named
 from soundon.core.translation import FLAG_TEXT, VERDICT_TEXT, summary, verdict
 
@@ -35,8 +36,8 @@ ROWS = (
 )
 
 
-def verdict_of(take: dict) -> str:
-    flags = take.get("analysis_flags")
+def verdict_of(take: Take) -> str:
+    flags = take.analysis_flags
     return "pending" if flags is None else verdict(flags)
 
 
@@ -83,10 +84,10 @@ class TranslationPanel(QWidget):
         self._batch: str | None = None
         self.show_take(None)
 
-    def show_take(self, take: dict | None) -> None:
-        self._batch = take["batch"] if take else None
+    def show_take(self, take: Take | None) -> None:
+        self._batch = take.batch if take else None
         self.target.setEnabled(take is not None)
-        target_name = (take or {}).get("batch_target") or DEFAULT_TARGET
+        target_name = take.batch_target if take else DEFAULT_TARGET
         self.target.blockSignals(True)
         self.target.setCurrentIndex(max(0, self.target.findData(target_name)))
         self.target.blockSignals(False)
@@ -96,8 +97,8 @@ class TranslationPanel(QWidget):
         elif state == "pending":
             text = "Not analysed yet (it runs in the background)."
         else:
-            flags = take["analysis_flags"]
-            analysed_for = take.get("analysis_target") or target_name
+            flags = take.analysis_flags
+            analysed_for = take.analysis_target or target_name
             text = summary(flags, target_named(analysed_for))
             if analysed_for != target_name:
                 text += f" Being analysed again for {target_named(target_name).label}."
@@ -105,10 +106,10 @@ class TranslationPanel(QWidget):
         self.badge.setStyleSheet(VERDICT_STYLE[state] + " border-radius: 3px;")
         self.badge.setVisible(take is not None)
         for key, _label, unit, fmt, _why in ROWS:
-            value = (take or {}).get(key)
+            value = getattr(take, key) if take else None
             self.values[key].setText("—" if value is None else f"{fmt.format(value)} {unit}".strip())
-        if take and take.get("analysis_flags"):
-            self.badge.setToolTip("\n".join(f"{f}: {FLAG_TEXT[f]}" for f in take["analysis_flags"]))
+        if take and take.analysis_flags:
+            self.badge.setToolTip("\n".join(f"{f}: {FLAG_TEXT[f]}" for f in take.analysis_flags))
         else:
             self.badge.setToolTip(VERDICT_TEXT.get(state, ""))
 
