@@ -49,11 +49,11 @@ def test_one_transport_drives_all_in_sync(qtbot, window):
     # has them within a frame, and keeps them there while they play.
     qtbot.waitUntil(lambda: lead.position() > 1.0, timeout=5000)
     assert drift_while_playing(qtbot, compare, 1.5) < frame
-    # Knock one take 300 ms off: within a second and a half the sync has it back, and keeps it there.
+    # Knock one take 300 ms off: within two and a half seconds the sync has it back, and keeps it there.
     follower = compare.players()[1]
     follower.seek(follower.position() + 0.3)
     knocked_at = lead.position()
-    qtbot.waitUntil(lambda: lead.position() > knocked_at + 1.5, timeout=5000)
+    qtbot.waitUntil(lambda: lead.position() > knocked_at + 2.5, timeout=6000)
     assert drift_while_playing(qtbot, compare, 1.0) < frame
     compare.group.pause()
     qtbot.waitUntil(lambda: not compare.group.is_playing(), timeout=3000)
