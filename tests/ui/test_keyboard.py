@@ -287,7 +287,7 @@ def test_compare_key_opens_the_prompt_group_and_digits_choose_the_audible_take(q
 
 
 def test_ctrl_e_exports_the_picks(qtbot, inline_jobs, window, tmp_path):
-    from soundon.ui.export_action import ExportDialog
+    from soundon.ui.controllers.export import ExportDialog
     from soundon.media.probe import probe
     destination = tmp_path / "deliver"
     focus(qtbot, window, "grid")

@@ -15,7 +15,7 @@ from soundon.jobs.importer import Importer
 from soundon.media import tools
 from soundon.media.destination import PART_SUFFIX
 from soundon.media.synth import ClipSpec, make_clip
-from soundon.ui.export_action import ExportDialog
+from soundon.ui.controllers.export import ExportDialog
 
 
 def remuxed_takes(folder: Path, count: int, duration: float) -> Path:

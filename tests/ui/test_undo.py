@@ -2,7 +2,7 @@
 from PySide6.QtGui import QUndoStack
 
 from soundon.core.review import Note
-from soundon.ui.undo import ReviewHistory
+from soundon.ui.controllers.review_history import ReviewHistory
 from tests.ui.conftest import take_named
 
 

@@ -78,7 +78,7 @@ def test_a_swap_names_every_track_it_could_not_carry(tmp_path, media):
 def test_the_cli_and_the_app_name_what_was_not_carried_over(tmp_path, media, library):
     from soundon.jobs.export_job import ExportJob, ExportRequest
     from soundon.jobs.importer import Importer
-    from soundon.ui.export_action import summary
+    from soundon.ui.controllers.export import summary
     from tests.cli.conftest import SOUNDON
     take = make_take(tmp_path / "takes" / "kling.mkv", tmp_path, subtitle_codec="subrip", timecode=False)
     track = media.clip("post.wav", video="", duration=1, audio="anoisesrc=color=pink:amplitude=0.1")

@@ -24,8 +24,8 @@ from soundon import APP_NAME
 from soundon.jobs.qt_jobs import cancel_all as cancel_all_jobs
 from soundon.store.library import Library, LibraryError
 from soundon.ui.actions import build_actions
-from soundon.ui.analysis_runner import AnalysisRunner
-from soundon.ui.compare import CompareView
+from soundon.ui.controllers.analysis import AnalysisRunner
+from soundon.ui.views.compare_view import CompareView
 from soundon.ui.controllers.batch_actions import BatchActions
 from soundon.ui.controllers.batch_scope import BatchScope
 from soundon.ui.controllers.compare_mode import CompareMode
@@ -34,13 +34,13 @@ from soundon.ui.controllers.single_view import SingleView
 from soundon.ui.controllers.take_cursor import TakeCursor
 from soundon.ui.controllers.take_metadata import TakeMetadataActions
 from soundon.ui.controllers.window_layout import restore_layout, save_layout
-from soundon.ui.export_action import export_picks
-from soundon.ui.export_action import progress_text as export_progress_text
-from soundon.ui.export_action import summary as export_summary
-from soundon.ui.importing import ImportController, ImportProgress, batch_paths
+from soundon.ui.controllers.export import export_picks
+from soundon.ui.controllers.export import progress_text as export_progress_text
+from soundon.ui.controllers.export import summary as export_summary
+from soundon.ui.controllers.importing import ImportController, ImportProgress, batch_paths
 from soundon.ui.keymap import COMPARE_DIGITS
 from soundon.ui.library_bridge import LibraryBridge
-from soundon.ui.listening import ListeningState
+from soundon.ui.models.listening_state import ListeningState
 from soundon.ui.menus import build_menus, build_toolbar
 from soundon.ui.models.batch_tree import BatchTreeModel
 from soundon.ui.models.peaks_cache import PeaksCache
@@ -49,7 +49,7 @@ from soundon.ui.models.take_model import TakeListModel
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
-from soundon.ui.undo import ReviewHistory
+from soundon.ui.controllers.review_history import ReviewHistory
 from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector

@@ -17,7 +17,7 @@ from soundon.core.listening import PROFILE_NAMES
 from soundon.core.swap_spec import SwapSpecError
 from soundon.core.take import Take
 from soundon.jobs.qt_jobs import BackgroundJob
-from soundon.ui.listening import ListeningState
+from soundon.ui.models.listening_state import ListeningState
 from soundon.ui.player import live_audio
 
 

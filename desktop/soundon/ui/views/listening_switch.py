@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 from soundon.core.listening import NOISES, PROFILES, VOLUME_STEPS, volume_text
-from soundon.ui.listening import ListeningState
+from soundon.ui.models.listening_state import ListeningState
 from soundon.ui.theme import icon
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 from soundon.core.listening import VOLUME_RESOLUTION_DB, VOLUME_STEPS, profile_named, volume_text
-from soundon.ui.listening import ListeningState
+from soundon.ui.models.listening_state import ListeningState
 
 
 class PhoneVolume(QWidget):
