@@ -11,7 +11,7 @@ from soundon.media.destination import PART_SUFFIX
 
 
 @pytest.fixture
-def batch(library, media, tmp_path):
+def picked_takes(library, media, tmp_path):
     folder = tmp_path / "batch"
     for number, name in enumerate(("kling_a.mp4", "veo_b.mp4", "seedance_c.mp4")):
         media.clip(name, duration=1, folder=folder, audio=f"sine=frequency={300 + 100 * number}")
@@ -25,7 +25,7 @@ def batch(library, media, tmp_path):
     return takes
 
 
-def test_progress_reports_overall_and_per_file(library, batch, tmp_path):
+def test_progress_reports_overall_and_per_file(library, picked_takes, tmp_path):
     ticks = []
     result = ExportJob(library, ExportRequest("B", tmp_path / "out", picked_only=True),
                        on_progress=ticks.append).run()
@@ -41,7 +41,7 @@ def test_progress_reports_overall_and_per_file(library, batch, tmp_path):
     assert first.outcome["verification"]["offset"]["measured_s"] == pytest.approx(0.02, abs=0.001)
 
 
-def test_cancel_stops_the_export_and_records_what_happened(library, batch, tmp_path):
+def test_cancel_stops_the_export_and_records_what_happened(library, picked_takes, tmp_path):
     out = tmp_path / "out"
     job = ExportJob(library, ExportRequest("B", out, picked_only=True))
     job.on_progress = lambda t: job.cancel() if t.index == 2 and t.phase == "writing" else None
@@ -54,16 +54,16 @@ def test_cancel_stops_the_export_and_records_what_happened(library, batch, tmp_p
     assert manifest["cancelled"] and [f["status"] for f in manifest["files"]] == ["written", "cancelled", "cancelled"]
 
 
-def test_a_missing_source_fails_that_take_only(library, batch, tmp_path):
-    Path(batch[1].path).unlink()
+def test_a_missing_source_fails_that_take_only(library, picked_takes, tmp_path):
+    Path(picked_takes[1].path).unlink()
     result = ExportJob(library, ExportRequest("B", tmp_path / "out")).run()
     assert [i.status for i in result.items] == ["written", "failed", "written"]
     assert "missing" in result.items[1].error and "relink" in result.items[1].error
 
 
-def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(library, batch, media, tmp_path):
+def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(library, picked_takes, media, tmp_path):
     # Another clip saved over a take after the import: same name, different content.
-    replaced = Path(batch[1].path)
+    replaced = Path(picked_takes[1].path)
     media.clip("other.mp4", duration=1, audio="sine=frequency=1200", folder=tmp_path / "elsewhere")
     replaced.write_bytes((tmp_path / "elsewhere" / "other.mp4").read_bytes())
     seen = []
@@ -71,24 +71,24 @@ def test_a_take_replaced_on_disk_is_refused_before_writing_and_the_rest_goes_on(
     assert [i.status for i in result.items] == ["written", "failed", "written"]
     error = result.items[1].error
     assert replaced.name in error and "changed on disk" in error and "Import it again" in error
-    assert seen[0].take_id == batch[1].id           # listed before any file is written
-    written = {Path(t.path).name for t in batch} - {replaced.name}
+    assert seen[0].take_id == picked_takes[1].id           # listed before any file is written
+    written = {Path(t.path).name for t in picked_takes} - {replaced.name}
     assert {p.name for p in (tmp_path / "out").glob("*.mp4")} == written
     manifest = json.loads(Path(result.manifest_json).read_text())
     assert [f["status"] for f in manifest["files"]] == ["written", "failed", "written"]
 
 
-def test_a_take_changed_after_the_pre_flight_is_still_refused(library, batch, tmp_path):
+def test_a_take_changed_after_the_pre_flight_is_still_refused(library, picked_takes, tmp_path):
     from soundon.jobs.swap_job import SwapJob, SwapRequest
     from soundon.media.swap_errors import SourceError
-    take = Path(batch[2].path)
+    take = Path(picked_takes[2].path)
     with take.open("r+b") as fh:             # one byte changed in the file's first MiB
         fh.seek(100)
         byte = fh.read(1)
         fh.seek(100)
         fh.write(bytes([byte[0] ^ 0xFF]))
     with pytest.raises(SourceError, match="changed on disk"):
-        SwapJob(SwapRequest(take, tmp_path / "x.mp4", None, expected_fingerprint=batch[2].fingerprint)).run()
+        SwapJob(SwapRequest(take, tmp_path / "x.mp4", None, expected_fingerprint=picked_takes[2].fingerprint)).run()
     assert not (tmp_path / "x.mp4").exists()
 
 
@@ -102,7 +102,7 @@ def _fill(folder: Path) -> None:
             pass
 
 
-def test_a_disk_that_fills_still_gets_the_manifest_of_what_was_written(library, batch):
+def test_a_disk_that_fills_still_gets_the_manifest_of_what_was_written(library, picked_takes):
     from tests.swap_helpers import small_filesystem
     with small_filesystem("24m") as folder:
         job = ExportJob(library, ExportRequest("B", folder / "out"))
@@ -110,9 +110,9 @@ def test_a_disk_that_fills_still_gets_the_manifest_of_what_was_written(library, 
         result = job.run()
         assert [i.status for i in result.items] == ["written", "failed", "failed"]
         assert all("full" in i.error or "MB free" in i.error for i in result.items[1:])
-        names = {Path(t.path).name for t in batch}
+        names = {Path(t.path).name for t in picked_takes}
         written = {p.name for p in (folder / "out").iterdir()} & names
-        assert written == {Path(batch[0].path).name}       # nothing under the failed takes' names
+        assert written == {Path(picked_takes[0].path).name}       # nothing under the failed takes' names
         assert not list((folder / "out").glob(f".*{PART_SUFFIX}"))
         manifest = json.loads(Path(result.manifest_json).read_text())
         assert [f["status"] for f in manifest["files"]] == ["written", "failed", "failed"]

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 class TakeRole(IntEnum):
     TAKE_ID = Qt.ItemDataRole.UserRole + 1
-    TAKE = Qt.ItemDataRole.UserRole + 2            # the whole take row (dict) as the library lists it
+    TAKE = Qt.ItemDataRole.UserRole + 2            # the whole take (core.take.Take) as the library lists it
     PATH = Qt.ItemDataRole.UserRole + 3
     NAME = Qt.ItemDataRole.UserRole + 4
     MODEL = Qt.ItemDataRole.UserRole + 5
@@ -16,7 +16,7 @@ class TakeRole(IntEnum):
     FLAG = Qt.ItemDataRole.UserRole + 7            # 'pick' | 'reject' | 'none'
     RATING = Qt.ItemDataRole.UserRole + 8          # 0…5
     AUDIO_VERDICT = Qt.ItemDataRole.UserRole + 9   # 'keep' | 'replace' | 'undecided'
-    ANALYSIS_FLAGS = Qt.ItemDataRole.UserRole + 10  # list of flag names, or None before analysis
+    ANALYSIS_FLAGS = Qt.ItemDataRole.UserRole + 10  # flag names (tuple), or None before analysis
     PROMPT_GROUP = Qt.ItemDataRole.UserRole + 11
     BATCH = Qt.ItemDataRole.UserRole + 12
     FPS = Qt.ItemDataRole.UserRole + 13

@@ -31,6 +31,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 COLUMN = {key: number for number, (key, _header) in enumerate(COLUMNS)}
 
+# The roles that are a field of the take as it is.
+ROLE_FIELDS = {TakeRole.TAKE_ID: "id", TakeRole.PATH: "path", TakeRole.MODEL: "model", TakeRole.DURATION: "duration",
+               TakeRole.FLAG: "flag", TakeRole.RATING: "rating", TakeRole.AUDIO_VERDICT: "audio_verdict",
+               TakeRole.ANALYSIS_FLAGS: "analysis_flags", TakeRole.PROMPT_GROUP: "prompt_group",
+               TakeRole.BATCH: "batch", TakeRole.FPS: "fps", TakeRole.HAS_AUDIO: "has_audio"}
 FLAG_TEXT = {"pick": "Pick", "reject": "Reject", "none": ""}
 VERDICT_TEXT = {"keep": "Keep native", "replace": "Replace", "undecided": ""}
 FLAG_COLOUR = {"pick": QColor("#3fb950"), "reject": QColor("#f85149")}
@@ -185,34 +190,11 @@ class TakeListModel(QAbstractTableModel):
         return str(self.cache_dir / take.waveform) if take.waveform else ""
 
     def _role(self, take: Take, role: int):
-        if role == TakeRole.TAKE_ID:
-            return take.id
         if role == TakeRole.TAKE:
             return take
-        if role == TakeRole.PATH:
-            return take.path
         if role == TakeRole.NAME:
             return take_name(take)
-        if role == TakeRole.MODEL:
-            return take.model
-        if role == TakeRole.DURATION:
-            return take.duration
-        if role == TakeRole.FLAG:
-            return take.flag
-        if role == TakeRole.RATING:
-            return take.rating
-        if role == TakeRole.AUDIO_VERDICT:
-            return take.audio_verdict
-        if role == TakeRole.ANALYSIS_FLAGS:
-            return take.analysis_flags
-        if role == TakeRole.PROMPT_GROUP:
-            return take.prompt_group
-        if role == TakeRole.BATCH:
-            return take.batch
-        if role == TakeRole.FPS:
-            return take.fps
         if role == TakeRole.WAVEFORM_PATH:
             return self.waveform_path(take)
-        if role == TakeRole.HAS_AUDIO:
-            return take.has_audio
-        return None
+        field = ROLE_FIELDS.get(role)
+        return getattr(take, field) if field else None
