@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from soundon.core.swap_spec import SwapSpec
+from soundon.core.swap_spec import Level, SwapSpec
 from soundon.jobs.importer import Importer
 from soundon.media.dsp.decode import decode
 from tests.e2e.time_marks import FeedTap
@@ -27,6 +27,7 @@ from tests.sound_server import RATE
 pytestmark = pytest.mark.e2e
 
 NEW_OFFSET = 0.05
+AS_MIXED = Level(gain=0.0)   # the track at its own level (unset, it is brought to the batch target)
 BUDGET_S = 0.020
 
 
@@ -53,7 +54,7 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
     player = window.deck.player
     qtbot.waitUntil(lambda: player.state.value == "paused" and player.length > 0, timeout=10000)
     take = window.current_take()
-    library.save_swap_spec(take.id, track, SwapSpec())   # the take on screen gets a post track
+    library.save_swap_spec(take.id, track, SwapSpec(level=AS_MIXED))   # the take on screen gets a post track
     qtbot.waitUntil(lambda: window.listening.post_available, timeout=5000)
     window.listening.set_profile("headphones")
     window.actions["hear_post"].trigger()
@@ -66,7 +67,7 @@ def test_a_post_offset_changed_during_playback_is_heard_at_the_new_place(qtbot, 
             player.play()
             qtbot.waitUntil(lambda: player.position() > 1.5, timeout=10000)
             changed_at_us, position_at_change = float(vlc.libvlc_clock()), player.position()
-            library.save_swap_spec(take.id, track, SwapSpec(offset=NEW_OFFSET))
+            library.save_swap_spec(take.id, track, SwapSpec(offset=NEW_OFFSET, level=AS_MIXED))
             saved_after_us = float(vlc.libvlc_clock())
             qtbot.waitUntil(lambda: not player.is_playing() and player.position() > seconds - 0.5, timeout=15000)
             qtbot.waitUntil(lambda: np.abs(recorder.samples()[-int(0.3 * RATE):, 0]).max() < 1e-4, timeout=5000)
