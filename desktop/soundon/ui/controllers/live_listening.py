@@ -141,6 +141,9 @@ class LiveListening(QObject):
         self.state.output_changed()
 
     def refresh(self) -> None:
+        if not live_audio.is_open():
+            live_audio.when_open(self.refresh)   # the device (and the graph) a moment from now
+            return
         state = self.state
         if state.match_loudness and self._take is not None and not self._gains_asked \
                 and self._take.has_audio:

@@ -6,8 +6,6 @@ decision or an analysis refreshes just that take's row (dataChanged), a new take
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
@@ -49,7 +47,8 @@ ANALYSIS_TEXT = {
 
 
 def take_name(take: Take) -> str:
-    return PurePosixPath(take.rel_path).name
+    # (the sort asks this of every pair it compares: a string split, not a path object)
+    return take.rel_path.rsplit("/", 1)[-1]
 
 
 def analysis_summary(flags: list[str] | None) -> str:

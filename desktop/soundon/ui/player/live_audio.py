@@ -17,10 +17,15 @@ from soundon.core.listening import ListeningSetup
 from soundon.media.audio_out import LiveOutput
 
 RETRY_S = 3.0
+# The device is opened this long after it is first wanted: opening it loads the DSP libraries (up to
+# a second on a cold start), which must not hold up the window's first paint; a take opened with the
+# window waits, paused, for play anyway.
+OPEN_AFTER_MS = 200
 
 _output: LiveOutput | None = None
 _opened_at = 0.0
 _listeners: list = []
+_waiting: list = []
 
 
 def live_output() -> LiveOutput:
@@ -34,6 +39,7 @@ def live_output() -> LiveOutput:
     if _output is None:
         from soundon.media.audio_graph import AudioGraph  # noqa: PLC0415 — scipy/pedalboard on first use
         _open(AudioGraph(), None)
+        _tell_the_waiting()
     return _output
 
 
@@ -45,6 +51,36 @@ def _open(graph, feed) -> None:
     _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell)
     _output.listen_to(feed)
     _opened_at = time.monotonic()
+
+
+def is_open() -> bool:
+    """The device has been opened (it may have a problem since)."""
+    return _output is not None
+
+
+def when_open(callback) -> None:
+    """callback() now if the device is open, else once it is (opened a moment from now)."""
+    if _output is not None:
+        callback()
+        return
+    _waiting.append(callback)
+    if len(_waiting) == 1:
+        from PySide6.QtCore import QTimer  # noqa: PLC0415 — the CLI's preview has no event loop
+        QTimer.singleShot(OPEN_AFTER_MS, _open_for_the_waiting)
+
+
+def _open_for_the_waiting() -> None:
+    if _waiting:   # (nobody waits any more once the app has closed the device)
+        live_output()
+
+
+def _tell_the_waiting() -> None:
+    waiting, _waiting[:] = list(_waiting), []
+    for callback in waiting:
+        try:
+            callback()
+        except RuntimeError:
+            pass   # its window closed meanwhile
 
 
 def stop_hearing(feed) -> None:
@@ -85,6 +121,7 @@ def output_problem() -> str | None:
 
 def close() -> None:
     global _output
+    _waiting.clear()
     if _output is not None:
         _output.close()
         _output = None

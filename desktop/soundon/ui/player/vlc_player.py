@@ -303,12 +303,17 @@ class VlcPlayer(QObject):
         player decodes its take's audio, heard or not, so a switch of the heard take is instant:
         which one is heard is the output's choice, not libVLC's."""
         self._audible = audible
-        if audible:
+        if not audible:
+            live_audio.stop_hearing(self._route.feed)
+        else:
+            live_audio.when_open(self._listen)
+
+    @_while_alive
+    def _listen(self) -> None:
+        if self._audible:
             output = live_audio.live_output()
             if output.feed is not self._route.feed:
                 output.listen_to(self._route.feed)
-        else:
-            live_audio.stop_hearing(self._route.feed)
 
     def audible(self) -> bool:
         return self._audible
