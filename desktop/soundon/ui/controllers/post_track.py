@@ -43,7 +43,6 @@ class PostTrackActions(QObject):
         super().__init__(window)
         self.window = window
         self._card_views: set[QWidget] = set()
-        self._players: set[QWidget] = set()
         actions["attach_post_track"].triggered.connect(lambda: self.attach_selected())
         actions["detach_post_track"].triggered.connect(lambda: self.detach_selected())
 
@@ -96,7 +95,6 @@ class PostTrackActions(QObject):
     def watch_player(self, widget: QWidget) -> None:
         """A file dropped here goes to the take on screen."""
         self._watch(widget)
-        self._players.add(widget)
 
     def watch_cards(self, view: QAbstractItemView) -> None:
         """A file dropped on a card goes to that card's take."""
