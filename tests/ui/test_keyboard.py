@@ -367,7 +367,8 @@ def test_every_key_in_the_map_is_covered():
               "mark_out", "clear_marks", "add_note", "first_frame", "last_frame", "previous_take", "next_take", "pick", "reject", "unflag",
               *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "volume_down",
               "volume_up", "match_loudness", "hear_post", "compare",
-              "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid"}
+              "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid",
+              "attach_post_track", "detach_post_track"}   # these two: tests/ui/test_attach_post_track.py
     assert {b.name for b in KEYMAP} == tested
 
 

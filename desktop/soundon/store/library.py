@@ -380,8 +380,23 @@ class Library:
         """The take's post track and how it is laid under the take; the take's `swap` from now on."""
         self._require_take(take_id)
         self._write("INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, ?, ?, ?)",
-                    (take_id, str(track_path), json.dumps(spec.to_dict(), sort_keys=True), now()))
+                    (take_id, self._stored_track_path(take_id, track_path),
+                     json.dumps(spec.to_dict(), sort_keys=True), now()))
         self._changed("swap", [take_id])
+
+    def delete_swap_spec(self, take_id: int) -> None:
+        """The take has no post track any more (its verdict is left as it is)."""
+        self._require_take(take_id)
+        self._write("DELETE FROM swap_specs WHERE take_id = ?", (take_id,))
+        self._changed("swap", [take_id])
+
+    def _stored_track_path(self, take_id: int, track_path: str | os.PathLike) -> str:
+        """A track inside the take's batch folder is stored relative to it, like the take, so a moved
+        and re-linked batch keeps its tracks; any other track is stored as an absolute path."""
+        path = Path(track_path).expanduser().resolve()
+        root = Path(self.db.execute("SELECT b.root FROM takes t JOIN batches b ON b.id = t.batch_id "
+                                    "WHERE t.id = ?", [take_id]).fetchone()[0])
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _take_row(row: dict) -> Take:
@@ -394,7 +409,7 @@ def _take_row(row: dict) -> Take:
     return Take(**values, path=str(Path(row["batch_root"]) / row["rel_path"]),
                 has_audio=bool(row["has_audio"]), variable_frame_rate=bool(row["variable_frame_rate"]),
                 analysis_flags=tuple(json.loads(flags)) if flags else None,
-                swap=_post_track(track, spec) if track else None)
+                swap=_post_track(str(Path(row["batch_root"]) / track), spec) if track else None)
 
 
 _TAKE_FIELDS = tuple(f.name for f in fields(Take)

@@ -12,6 +12,8 @@ Choices where the design is silent:
 - Esc leaves Compare; Enter opens the note field for the In–Out range (or the current frame).
 - Phone volume is [ and ] (a step of 6 dB each), Shift+M plays every profile at the same loudness,
   Shift+A hears the post track instead of the take's own audio (A decides keep ↔ replace).
+- Attach Post Track is Ctrl+Shift+A (beside A and Shift+A, which are about the same audio); Detach has
+  no key, as it is rarer and undone by Ctrl+Z.
 """
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ KEYMAP: tuple[KeyBinding, ...] = (
     *(KeyBinding(f"rate_{n}", (str(n), f"Ctrl+{n}"), f"Rate {'★' * n if n else '(none)'}", "Review")
       for n in range(6)),
     KeyBinding("audio_verdict", ("A",), "Audio: Keep ↔ Replace", "Review", "audio"),
+    KeyBinding("attach_post_track", ("Ctrl+Shift+A",), "A&ttach Post Track…", "Review"),
+    KeyBinding("detach_post_track", (), "&Detach Post Track", "Review"),
     # Listening
     KeyBinding("cycle_profile", ("M",), "Next Listening Profile", "Listening", "headphones"),
     KeyBinding("cycle_noise", ("N",), "Next Noise Environment", "Listening"),

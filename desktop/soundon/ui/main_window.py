@@ -37,7 +37,8 @@ from soundon.ui.controllers.window_layout import restore_layout, save_layout
 from soundon.ui.controllers.export import export_picks
 from soundon.ui.controllers.export import progress_text as export_progress_text
 from soundon.ui.controllers.export import summary as export_summary
-from soundon.ui.controllers.importing import ImportController, ImportProgress, batch_paths
+from soundon.ui.controllers.importing import ImportController, ImportProgress
+from soundon.ui.controllers.post_track import PostTrackActions
 from soundon.ui.keymap import COMPARE_DIGITS
 from soundon.ui.library_bridge import LibraryBridge
 from soundon.ui.models.listening_state import ListeningState
@@ -180,6 +181,10 @@ class MainWindow(QMainWindow):
         self.open_manifest_action.triggered.connect(lambda: self.open_manifest_dialog())
         self.batch_actions = BatchActions(self)
         self.take_metadata = TakeMetadataActions(self)
+        self.post_track = PostTrackActions(self, self.actions)
+        self.post_track.watch_player(self.player_panel)
+        self.post_track.watch_cards(self.browser.grid)
+        self.post_track.watch_cards(self.browser.table)
         build_menus(self, self.actions, open_manifest=self.open_manifest_action,
                     batch_actions=(self.batch_actions.rename_action, self.batch_actions.remove_action),
                     take_actions=(self.take_metadata.set_model_action, self.take_metadata.set_prompt_action),
@@ -389,14 +394,10 @@ class MainWindow(QMainWindow):
         return self.importer.start(paths, name)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if event.mimeData().hasUrls() and batch_paths(event.mimeData().urls()):
-            event.acceptProposedAction()
+        self.post_track.enter(event)   # batches import, a post track goes to the take on screen
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        paths = batch_paths(event.mimeData().urls())
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
+        self.post_track.drop(event)
 
     # -- translation analysis -------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from soundon.core.review import Note
+from soundon.core.take import PostTrack
 from soundon.store.library import Library
 
 FIELD_LABEL = {"flag": "flag", "rating": "rating", "audio_verdict": "audio verdict"}
@@ -124,6 +125,37 @@ class TakeMetadataCommand(QUndoCommand):
             _write_metadata(self.library, self.field, [i for i, v in self.old.items() if v == value], value)
 
 
+def _write_post_track(library: Library, take_id: int, state: tuple[PostTrack | None, str]) -> None:
+    swap, verdict = state
+    if swap is None:
+        library.delete_swap_spec(take_id)
+    else:
+        library.save_swap_spec(take_id, swap.path, swap.spec)
+    if library.review_state(take_id)["audio_verdict"] != verdict:
+        library.set_audio_verdict(take_id, verdict)
+
+
+class PostTrackCommand(QUndoCommand):
+    """Post tracks attached to or detached from some takes, with their audio verdicts: each take's
+    (post track, verdict) before and after."""
+
+    def __init__(self, library: Library, before: dict, after: dict, text: str):
+        super().__init__(text)
+        self.library, self.before, self.after = library, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        for take_id, state in self.after.items():
+            _write_post_track(self.library, take_id, state)
+
+    def undo(self) -> None:
+        for take_id, state in self.before.items():
+            _write_post_track(self.library, take_id, state)
+
+
 class ReviewHistory:
     """The window's review decisions: write now, remember for undo."""
 
@@ -195,3 +227,27 @@ class ReviewHistory:
         label = "model" if field == "model" else "prompt group"
         self.stack.push(TakeMetadataCommand(self.library, field, old, value, f"Set {label} of {what}"))
         return len(old)
+
+    def set_post_track(self, take_ids: list[int], track: PostTrack | None, text: str) -> int:
+        """Give takes this post track (their verdict becomes replace), or none (track None; the verdict
+        stays). One undo step. Returns how many takes changed."""
+        before, after = {}, {}
+        for take_id in take_ids:
+            take = self.library.take(take_id)
+            if take is None or (track is None and take.swap is None):
+                continue
+            before[take_id] = (take.swap, take.audio_verdict)
+            after[take_id] = (track, "replace" if track is not None else take.audio_verdict)
+        if not after:
+            return 0
+        written = []
+        try:
+            for take_id, state in after.items():
+                _write_post_track(self.library, take_id, state)   # raises before the entry is pushed
+                written.append(take_id)
+        except Exception:
+            for take_id in written:       # a half-made change is taken back, never left behind
+                _write_post_track(self.library, take_id, before[take_id])
+            raise
+        self.stack.push(PostTrackCommand(self.library, before, after, text))
+        return len(after)
