@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -102,6 +103,16 @@ def sound_server(tmp_path_factory):
         else:
             os.environ[key] = value
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _audio_device_closed_after_the_test():
+    """After every test (and after its windows closed, which may still ask for the device), the
+    app's audio output is closed: nothing of one test's listening reaches the next one's device."""
+    yield
+    live_audio = sys.modules.get("soundon.ui.player.live_audio")
+    if live_audio is not None:
+        live_audio.close()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ _output: LiveOutput | None = None
 _opened_at = 0.0
 _listeners: list = []
 _waiting: list = []
+_soon = None   # the QTimer that opens the device for the waiting
 
 
 def live_output() -> LiveOutput:
@@ -63,10 +64,14 @@ def when_open(callback) -> None:
     if _output is not None:
         callback()
         return
+    global _soon
     _waiting.append(callback)
-    if len(_waiting) == 1:
+    if _soon is None:
         from PySide6.QtCore import QTimer  # noqa: PLC0415 — the CLI's preview has no event loop
-        QTimer.singleShot(OPEN_AFTER_MS, _open_for_the_waiting)
+        _soon = QTimer(singleShot=True, interval=OPEN_AFTER_MS)
+        _soon.timeout.connect(_open_for_the_waiting)
+    if not _soon.isActive():
+        _soon.start()
 
 
 def _open_for_the_waiting() -> None:
@@ -120,8 +125,11 @@ def output_problem() -> str | None:
 
 
 def close() -> None:
+    """The device stops; nobody waits for it any more (a closed window's players and settings)."""
     global _output
     _waiting.clear()
+    if _soon is not None:
+        _soon.stop()
     if _output is not None:
         _output.close()
         _output = None
