@@ -28,8 +28,8 @@ def drift_while_playing(qtbot, compare, seconds: float) -> float:
         nonlocal worst, samples
         players = compare.players()
         assert all(p.is_playing() for p in players), "a take stopped while its drift was measured"
-        lead = compare.leader().position()
-        worst = max(worst, *(abs(p.position() - lead) for p in players))
+        lead = compare.leader().heard_position()
+        worst = max(worst, *(abs(p.heard_position() - lead) for p in players))
         samples += 1
         return samples * 0.02 >= seconds
 

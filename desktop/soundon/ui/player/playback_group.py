@@ -172,11 +172,11 @@ class PlaybackGroup(QObject):
         lead = self.lead()
         if lead is None or not lead.is_playing():
             return
-        target = lead.position()
+        target = lead.heard_position()
         for n, player in enumerate(self._players):
             if player is lead or not player.is_playing():
                 continue
-            drift = player.position() - target
+            drift = player.heard_position() - target
             self.last_drift[n] = drift
             frame = frame_duration(max(player.fps, lead.fps))
             nudging = player.rate != self._rate
@@ -197,8 +197,8 @@ class PlaybackGroup(QObject):
         lead = self.lead()
         if lead is None:
             return 0.0
-        target = lead.position()
-        drifts = [abs(p.position() - target) for p in self._players
+        target = lead.heard_position()
+        drifts = [abs(p.heard_position() - target) for p in self._players
                   if p is not lead and p.is_playing() and p.position() < p.length - 2 * frame_duration(p.fps)]
         return max(drifts, default=0.0)
 

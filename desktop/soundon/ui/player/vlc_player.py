@@ -277,15 +277,22 @@ class VlcPlayer(QObject):
         return self._loop
 
     def position(self) -> float:
-        """Where the take is: while playing, the take time heard now (and shown: libVLC shows each
-        picture at its date on the same clock), to the sample, from the audio; a take without sound
-        interpolates libVLC's coarse time reports instead. Paused, the frame on screen."""
+        """Where the take is for the transport: libVLC's time reports, interpolated while playing;
+        paused, the frame on screen."""
         if self._state == PlayerState.PLAYING:
-            heard = self._route.take_time_now() if self._seek_target is None else None
-            if heard is None:
-                heard = self._anchor_time + (time.monotonic() - self._anchor_clock) * self._rate
-            return min(heard, self._length) if self._length else heard
+            moved = (time.monotonic() - self._anchor_clock) * self._rate
+            position = self._anchor_time + moved
+            return min(position, self._length) if self._length else position
         return self._held
+
+    def heard_position(self) -> float:
+        """While playing, the take time heard now (and shown: libVLC shows each picture at its date
+        on the same clock), to the sample, from the decoded audio; without sound, position()."""
+        if self._state == PlayerState.PLAYING and self._seek_target is None:
+            heard = self._route.take_time_now()
+            if heard is not None:
+                return min(heard, self._length) if self._length else heard
+        return self.position()
 
     @_while_alive
     def reported_time(self) -> float:
