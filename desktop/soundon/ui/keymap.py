@@ -11,7 +11,8 @@ Choices where the design is silent:
   (also valid in the browser); 0 and 5 keep working as ratings.
 - Esc leaves Compare; Enter opens the note field for the In–Out range (or the current frame).
 - Phone volume is [ and ] (a step of 6 dB each), Shift+M plays every profile at the same loudness,
-  Shift+A hears the post track instead of the take's own audio (A decides keep ↔ replace).
+  Shift+A cycles what of the take is heard: native, the post track, the post track over the native
+  bed (A decides keep ↔ replace).
 - Attach Post Track is Ctrl+Shift+A (beside A and Shift+A, which are about the same audio); Detach has
   no key, as it is rarer and undone by Ctrl+Z.
 """
@@ -75,7 +76,7 @@ KEYMAP: tuple[KeyBinding, ...] = (
     KeyBinding("volume_down", ("[",), "Phone Volume Down", "Listening"),
     KeyBinding("volume_up", ("]",), "Phone Volume Up", "Listening"),
     KeyBinding("match_loudness", ("Shift+M",), "Match Loudness", "Listening", checkable=True),
-    KeyBinding("hear_post", ("Shift+A",), "Hear the Post Track", "Listening", checkable=True),
+    KeyBinding("hear_post", ("Shift+A",), "Hear Native / Post / Mix", "Listening"),
     # View
     KeyBinding("compare", ("C",), "&Compare Selected Takes", "View", "compare", checkable=True),
     *(KeyBinding(f"audible_{n}", (str(n),), f"Hear Compared Take {n}", "View") for n in range(1, 5)),

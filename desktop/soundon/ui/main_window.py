@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
             "unflag": lambda: session.review("flag", "none"), "audio_verdict": session.toggle_audio_verdict,
             "cycle_profile": listening.cycle_profile, "cycle_noise": listening.cycle_noise,
             "volume_down": lambda: listening.step_volume(-1), "volume_up": lambda: listening.step_volume(+1),
-            "match_loudness": listening.toggle_match_loudness, "hear_post": listening.toggle_post,
+            "match_loudness": listening.toggle_match_loudness, "hear_post": listening.cycle_source,
             "leave_compare": self.leave_compare,
         }
         for name, handler in handlers.items():
@@ -329,9 +329,8 @@ class MainWindow(QMainWindow):
 
     def _listening_changed(self) -> None:
         a = self.actions
-        for name, on in (("match_loudness", self.listening.match_loudness), ("hear_post", self.listening.post)):
-            if a[name].isChecked() != on:
-                a[name].setChecked(on)
+        if a["match_loudness"].isChecked() != self.listening.match_loudness:
+            a["match_loudness"].setChecked(self.listening.match_loudness)
         a["hear_post"].setEnabled(self.listening.post_available)
         if self.statusBar() is not None and self.isVisible():
             self.statusBar().showMessage(f"Listening: {self.listening.label()}", 3000)

@@ -153,7 +153,7 @@ class LiveListening(QObject):
         graph = live_audio.live_output().graph
         post = self._sound.post if state.post else None
         graph.set_post(post)
-        graph.set_mix("post" if post is not None else "native")
+        graph.set_mix(state.source if post is not None else "native")
         if state.post and post is None:
             state.set_preparing("original audio: the post track can't be played" if self._sound.post_tried
                                 else "original audio until the post track is loaded")

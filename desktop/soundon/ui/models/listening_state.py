@@ -1,5 +1,6 @@
 """What the editor hears: listening profile (M), noise environment (N), phone volume, match
-loudness, and native audio or the post track.
+loudness, and the source (Shift+A): the take's native audio, its post track, or the post track
+over the native bed (the mix the swap delivers when the spec has a bed).
 
 The state is remembered between sessions (QSettings). Every setting is heard from the next block
 of the live audio graph; only what a take brings (its post track, its match-loudness gains) takes a
@@ -21,6 +22,9 @@ NOISE_KEY = "listening/noise"
 VOLUME_KEY = "listening/volume"
 MATCH_KEY = "listening/match"
 
+SOURCES = ("native", "post", "mix")
+SOURCE_LABEL = {"native": "Native audio", "post": "Post track", "mix": "Post over native bed"}
+
 
 class ListeningState(QObject):
     changed = Signal()
@@ -37,7 +41,7 @@ class ListeningState(QObject):
         match = str(settings.value(MATCH_KEY, "false")).lower() == "true"
         self._setup = ListeningSetup(profile if profile in PROFILE_NAMES else ListeningSetup().profile,
                                      noise if noise in NOISE_NAMES else None, volume, match)
-        self._post = False          # the post track instead of the take's own audio (not remembered)
+        self._source = "native"     # what of the take is heard (not remembered: a take may have no track)
         self._post_available = False
         self._preparing = ""        # what of the take is not heard yet, e.g. "post track loading"
 
@@ -64,9 +68,14 @@ class ListeningState(QObject):
         return self._setup.match_loudness
 
     @property
+    def source(self) -> str:
+        """What of the take is heard: 'native', 'post' or 'mix' ('native' when it has no post track)."""
+        return self._source if self._post_available else "native"
+
+    @property
     def post(self) -> bool:
-        """The post track is heard (only when the take on screen has one)."""
-        return self._post and self._post_available
+        """The post track is heard, alone or over the native bed (only when the take has one)."""
+        return self.source != "native"
 
     def _set(self, setup: ListeningSetup) -> None:
         if setup == self._setup:
@@ -105,13 +114,19 @@ class ListeningState(QObject):
     def toggle_match_loudness(self) -> None:
         self.set_match_loudness(not self._setup.match_loudness)
 
-    def set_post(self, on: bool) -> None:
-        if bool(on) != self._post:
-            self._post = bool(on)
+    def set_source(self, source: str) -> None:
+        if source not in SOURCES:
+            raise ValueError(f"the source is one of {', '.join(SOURCES)}, not {source!r}")
+        if source != self._source:
+            self._source = source
             self.changed.emit()
 
-    def toggle_post(self) -> None:
-        self.set_post(not self._post)
+    def set_post(self, on: bool) -> None:
+        self.set_source("post" if on else "native")
+
+    def cycle_source(self) -> None:
+        """Shift+A: native → post → mix → native."""
+        self.set_source(SOURCES[(SOURCES.index(self._source) + 1) % len(SOURCES)])
 
     def set_post_available(self, available: bool) -> None:
         """Whether the take on screen has a post track to hear."""
@@ -142,8 +157,8 @@ class ListeningState(QObject):
 
     def label(self) -> str:
         text = self._setup.label()
-        if self.post:
-            text = "Post track · " + text
+        if self._post_available:
+            text = f"{SOURCE_LABEL[self.source]} · {text}"
         if live_audio.output_problem():
             return text + " — no audio output"
         if self._preparing:
@@ -154,13 +169,13 @@ class ListeningState(QObject):
         profile = profile_named(self._setup.profile)
         lines = [profile.description, "Profiles are approximations of real devices.",
                  "M: next profile · N: next noise · [ ]: phone volume · Shift+M: match loudness · "
-                 "Shift+A: native ↔ post track"]
+                 "Shift+A: native → post track → post over native bed"]
         if (self._setup.noise or self._setup.volume_db) and not profile.takes_noise:
             lines.append("Noise and phone volume apply to the phone profiles only.")
         if self._setup.noise:
             noise = noise_named(self._setup.noise)
             lines.append(f"{noise.label}: {noise.level_dba:g} dBA around the listener.")
-        if self._post and not self._post_available:
+        if self._source != "native" and not self._post_available:
             lines.append("This take has no post track: you hear its own audio.")
         if self._preparing:
             lines.append(f"Being prepared for this take: {self._preparing}.")

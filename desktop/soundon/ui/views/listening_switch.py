@@ -1,6 +1,6 @@
 """The listening switch: a button that always names what the editor hears; its menu picks a
-profile, a noise environment, the phone volume, match loudness, and native audio or the post track
-(M, N, [ ], Shift+M and Shift+A do the same from the keyboard)."""
+profile, a noise environment, the phone volume, match loudness, and native audio, the post track or
+the post track over the native bed (M, N, [ ], Shift+M and Shift+A do the same from the keyboard)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 from soundon.core.listening import NOISES, PROFILES, VOLUME_STEPS, volume_text
-from soundon.ui.models.listening_state import ListeningState
+from soundon.ui.models.listening_state import SOURCE_LABEL, SOURCES, ListeningState
 from soundon.ui.theme import icon
 
 
@@ -54,9 +54,14 @@ class ListeningSwitch(QToolButton):
         self._match = QAction("Match loudness (every profile as loud as headphones)", self, checkable=True)
         self._match.triggered.connect(state.set_match_loudness)
         menu.addAction(self._match)
-        self._post = QAction("Hear the post track", self, checkable=True)
-        self._post.triggered.connect(state.set_post)
-        menu.addAction(self._post)
+        menu.addSection("What of the take (Shift+A)")
+        self._sources = QActionGroup(self)
+        for source in SOURCES:
+            action = QAction(SOURCE_LABEL[source], self, checkable=True)
+            action.setData(source)
+            action.triggered.connect(lambda _=False, s=source: state.set_source(s))
+            self._sources.addAction(action)
+            menu.addAction(action)
         self.setMenu(menu)
         state.changed.connect(self.refresh)
         self.refresh()
@@ -78,8 +83,9 @@ class ListeningSwitch(QToolButton):
         for action in self._volumes.actions():
             action.setChecked(action.data() == self.state.volume_db)
         self._match.setChecked(self.state.match_loudness)
-        self._post.setChecked(self.state.post)
-        self._post.setEnabled(self.state.post_available)
+        for action in self._sources.actions():
+            action.setChecked(action.data() == self.state.source)
+            action.setEnabled(self.state.post_available or action.data() == "native")
         self.updateGeometry()
 
     # The label can be long ("Budget phone · Train 78 dBA — original audio …"): it shrinks with an
