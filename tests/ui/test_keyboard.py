@@ -368,7 +368,9 @@ def test_every_key_in_the_map_is_covered():
               *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "volume_down",
               "volume_up", "match_loudness", "hear_post", "compare",
               "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid",
-              "attach_post_track", "detach_post_track"}   # these two: tests/ui/test_attach_post_track.py
+              "attach_post_track", "detach_post_track",   # these two: tests/ui/test_attach_post_track.py
+              # these: tests/ui/test_post_lane.py
+              "slip_earlier_frame", "slip_later_frame", "slip_earlier_10ms", "slip_later_10ms", "align_to_native"}
     assert {b.name for b in KEYMAP} == tested
 
 

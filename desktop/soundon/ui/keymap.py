@@ -13,6 +13,9 @@ Choices where the design is silent:
 - Phone volume is [ and ] (a step of 6 dB each), Shift+M plays every profile at the same loudness,
   Shift+A cycles what of the take is heard: native, the post track, the post track over the native
   bed (A decides keep ↔ replace).
+- Slipping the post track is Alt+Left / Alt+Right for a frame and Alt+Shift+Left / Alt+Shift+Right for
+  10 ms: the arrows that step the playhead, with Alt moving the track instead. Align to Native has no
+  key (it asks before it changes anything).
 - Attach Post Track is Ctrl+Shift+A (beside A and Shift+A, which are about the same audio); Detach has
   no key, as it is rarer and undone by Ctrl+Z.
 """
@@ -70,6 +73,11 @@ KEYMAP: tuple[KeyBinding, ...] = (
     KeyBinding("audio_verdict", ("A",), "Audio: Keep ↔ Replace", "Review", "audio"),
     KeyBinding("attach_post_track", ("Ctrl+Shift+A",), "A&ttach Post Track…", "Review"),
     KeyBinding("detach_post_track", (), "&Detach Post Track", "Review"),
+    KeyBinding("slip_earlier_frame", ("Alt+Left",), "Slip Post Track Earlier (1 Frame)", "Review"),
+    KeyBinding("slip_later_frame", ("Alt+Right",), "Slip Post Track Later (1 Frame)", "Review"),
+    KeyBinding("slip_earlier_10ms", ("Alt+Shift+Left",), "Slip Post Track Earlier (10 ms)", "Review"),
+    KeyBinding("slip_later_10ms", ("Alt+Shift+Right",), "Slip Post Track Later (10 ms)", "Review"),
+    KeyBinding("align_to_native", (), "Align Post Track to Native…", "Review"),
     # Listening
     KeyBinding("cycle_profile", ("M",), "Next Listening Profile", "Listening", "headphones"),
     KeyBinding("cycle_noise", ("N",), "Next Noise Environment", "Listening"),

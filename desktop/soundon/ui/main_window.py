@@ -9,7 +9,9 @@ wires signals to slots. What the editor does lives on its owner:
 - decisions, marks and notes: ui/controllers/review_session.py (through the undo history; the views
   follow the library's change signal, never refreshed by hand);
 - what the browser shows and the title: ui/controllers/batch_scope.py; the layout between sessions:
-  ui/controllers/window_layout.py; listening: ui/controllers/live_listening.py.
+  ui/controllers/window_layout.py; listening: ui/controllers/live_listening.py;
+- the post track: attaching it, ui/controllers/post_track.py; slipping, fitting, levelling and
+  aligning it on the lane under the picture, ui/controllers/post_lane.py.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from soundon.ui.controllers.export import export_picks
 from soundon.ui.controllers.export import progress_text as export_progress_text
 from soundon.ui.controllers.export import summary as export_summary
 from soundon.ui.controllers.importing import ImportController, ImportProgress
+from soundon.ui.controllers.post_lane import PostLaneEditor
 from soundon.ui.controllers.post_track import PostTrackActions
 from soundon.ui.keymap import COMPARE_DIGITS
 from soundon.ui.library_bridge import LibraryBridge
@@ -56,6 +59,7 @@ from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
 from soundon.ui.views.phone_volume import PhoneVolume
+from soundon.ui.views.post_lane import PostLane
 from soundon.ui.views.take_browser import TakeBrowser
 
 QUIT_WAIT_S = 10.0   # quit waits this long in all for the background jobs to stop
@@ -120,6 +124,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(picture, 1)
+        self.post_lane = PostLane(self)    # the take's post track under the picture, when it has one
+        layout.addWidget(self.post_lane)
         layout.addWidget(self.transport)
         for name in ("frame_back", "play_pause", "frame_forward", "loop", "mark_in", "mark_out", "add_note"):
             self.transport.add_action_button(self.actions[name])
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self.post_track.watch_player(self.player_panel)
         self.post_track.watch_cards(self.browser.grid)
         self.post_track.watch_cards(self.browser.table)
+        self.lane_editor = PostLaneEditor(self, self.post_lane, self.actions)
         build_menus(self, self.actions, open_manifest=self.open_manifest_action,
                     batch_actions=(self.batch_actions.rename_action, self.batch_actions.remove_action),
                     take_actions=(self.take_metadata.set_model_action, self.take_metadata.set_prompt_action),
@@ -232,6 +239,9 @@ class MainWindow(QMainWindow):
         self.cursor.changed.connect(lambda take, _autoplay: self.session.new_take(take))
         self.scope.title_changed.connect(self.setWindowTitle)
         self.session.marks_changed.connect(self.single.show_marks)
+        self.session.marks_changed.connect(lambda m: self.post_lane.timeline.set_marks(m.start, m.end))
+        self.cursor.changed.connect(lambda take, _autoplay: self.lane_editor.show_take(take))
+        self.session.take_refreshed.connect(self.lane_editor.show_take)
         self.session.message.connect(self.statusBar().showMessage)
         self.browser.grid.doubleClicked.connect(lambda *_: self._drive("toggle"))
         self.browser.table.doubleClicked.connect(lambda *_: self._drive("toggle"))
@@ -246,6 +256,7 @@ class MainWindow(QMainWindow):
 
         if self.deck is not None:
             self.deck.position_changed.connect(self.transport.show_position)
+            self.deck.position_changed.connect(self.post_lane.timeline.set_position)
             self.deck.length_changed.connect(self.transport.set_duration)
             self.deck.length_changed.connect(self.transport.scrub_bar.set_duration)
             self.deck.state_changed.connect(self._player_state_changed)

@@ -11,7 +11,8 @@ PLAYBACK = ("play_pause", "shuttle_back", "shuttle_stop", "shuttle_forward", Non
             "second_back", "second_forward", "first_frame", "last_frame", None, "loop", None, "mark_in", "mark_out",
             "clear_marks", "add_note")
 REVIEW = ("previous_take", "next_take", None, "pick", "reject", "unflag", None, *(f"rate_{n}" for n in range(6)),
-          None, "audio_verdict", "attach_post_track", "detach_post_track")
+          None, "audio_verdict", "attach_post_track", "detach_post_track", None, "slip_earlier_frame",
+          "slip_later_frame", "slip_earlier_10ms", "slip_later_10ms", "align_to_native")
 VIEW = ("compare", *(f"audible_{n}" for n in COMPARE_DIGITS), "leave_compare", None, "toggle_grid")
 TOOLBAR = ("open_batch", "export_picks", None, "pick", "reject", "unflag", "audio_verdict", None, "compare", None, "undo")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from soundon.core.review import Note
+from soundon.core.swap_spec import SwapSpec
 from soundon.core.take import PostTrack
 from soundon.store.library import Library
 
@@ -156,6 +157,25 @@ class PostTrackCommand(QUndoCommand):
             _write_post_track(self.library, take_id, state)
 
 
+class SwapSpecCommand(QUndoCommand):
+    """A new swap spec for a take's post track (a slip, a fit, a fade, a level, a bed): the same track,
+    the spec before and after."""
+
+    def __init__(self, library: Library, take_id: int, track: str, old: SwapSpec, new: SwapSpec, text: str):
+        super().__init__(text)
+        self.library, self.take_id, self.track, self.old, self.new = library, take_id, track, old, new
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.library.save_swap_spec(self.take_id, self.track, self.new)
+
+    def undo(self) -> None:
+        self.library.save_swap_spec(self.take_id, self.track, self.old)
+
+
 class ReviewHistory:
     """The window's review decisions: write now, remember for undo."""
 
@@ -251,3 +271,13 @@ class ReviewHistory:
             raise
         self.stack.push(PostTrackCommand(self.library, before, after, text))
         return len(after)
+
+    def set_swap_spec(self, take_id: int, spec: SwapSpec, text: str) -> bool:
+        """Lay the take's post track by this spec (one undo step). False when the take has no usable
+        track or already has this spec."""
+        take = self.library.take(take_id)
+        if take is None or take.swap is None or take.swap.problem or take.swap.spec == spec:
+            return False
+        self.library.save_swap_spec(take_id, take.swap.path, spec)   # raises before the entry is pushed
+        self.stack.push(SwapSpecCommand(self.library, take_id, take.swap.path, take.swap.spec, spec, text))
+        return True
