@@ -218,3 +218,10 @@ def test_align_refuses_a_low_confidence_match_and_changes_nothing(qtbot, shoot, 
     assert seen[0][1].startswith("No reliable match (confidence 0.")
     assert stored_spec(window, take_id)["offset"] == pytest.approx(0.040)
     assert window.undo_stack.undoText().startswith("Slip post track")
+
+
+def test_the_lane_never_makes_the_player_wider_than_its_transport(qtbot, window, track):
+    """A wider player would squeeze the side panels (tests/ui/test_transport_layout.py)."""
+    attach(qtbot, window, track)
+    window.post_lane.set_track("a very long post track name for the final mix v12.wav", window.post_lane.spec())
+    assert window.post_lane.minimumSizeHint().width() <= window.transport.minimumSizeHint().width()

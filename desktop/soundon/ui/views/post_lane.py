@@ -248,6 +248,7 @@ def _spin(parent: QWidget, low: float, high: float, step: float, decimals: int, 
     box.setKeyboardTracking(False)   # a typed value counts once it is finished, not digit by digit
     box.setToolTip(tip)
     box.setAccelerated(True)
+    box.setMaximumWidth(box.fontMetrics().horizontalAdvance("−10000.0 LUFS") + 24)   # room for any usual value
     return box
 
 
@@ -296,6 +297,8 @@ class PostLane(QWidget):
             box.setSpecialValueText("auto")
             box.editingFinished.connect(lambda b=box, f=field, w=what: self._fade_typed(b, f, w))
         self.level = QComboBox(self)
+        self.level.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.level.setMinimumContentsLength(16)
         self.level.setToolTip("The post mix's level: the batch's delivery target, another target, "
                               "an integrated loudness, or a plain gain")
         self.level.activated.connect(lambda _i: self._level_chosen())
@@ -314,26 +317,36 @@ class PostLane(QWidget):
         self._buttons = QHBoxLayout()
         self._buttons.setSpacing(2)
 
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 2, 6, 4)
-        row.setSpacing(6)
-        row.addWidget(self.readout)
-        for caption, widget in (("Offset", self.offset), ("Fit", self.fit), ("Fade in", self.fade_in),
-                                ("Fade out", self.fade_out), ("Level", self.level)):
-            row.addSpacing(4)
-            row.addWidget(_caption(self, caption))
-            row.addWidget(widget)
-        row.addWidget(self.level_value)
-        row.addSpacing(4)
-        row.addWidget(self.bed)
-        row.addWidget(self.bed_label)
-        row.addStretch(1)
-        row.addLayout(self._buttons)
+        # Two short rows, not one long one: the lane must never make the player wider than the
+        # transport under it (that would squeeze the side panels on a laptop screen).
+        where = QHBoxLayout()       # where the track sits, and what moves it
+        where.setContentsMargins(6, 2, 6, 0)
+        where.setSpacing(6)
+        where.addWidget(self.readout)
+        where.addSpacing(4)
+        where.addWidget(_caption(self, "Offset"))
+        where.addWidget(self.offset)
+        where.addSpacing(8)
+        where.addWidget(self.bed)
+        where.addWidget(self.bed_label)
+        where.addStretch(1)
+        where.addLayout(self._buttons)
+        how = QHBoxLayout()         # how it is laid: its length, its fades, its level
+        how.setContentsMargins(6, 0, 6, 4)
+        how.setSpacing(6)
+        for caption, widget in (("Fit", self.fit), ("Fade in", self.fade_in), ("Fade out", self.fade_out),
+                                ("Level", self.level)):
+            how.addWidget(_caption(self, caption))
+            how.addWidget(widget)
+            how.addSpacing(4)
+        how.addWidget(self.level_value)
+        how.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.timeline)
-        layout.addLayout(row)
+        layout.addLayout(where)
+        layout.addLayout(how)
         self._fill_levels()
         self._show_spec()
 
@@ -390,7 +403,9 @@ class PostLane(QWidget):
         self.level.blockSignals(True)
         self.level.clear()
         batch = TARGETS.get(self._batch_target)
-        self.level.addItem(f"Batch target ({batch.label})" if batch else "Batch target", None)
+        self.level.addItem(f"Batch target ({batch.integrated_lufs:g} LUFS)".replace("-", "−") if batch else "Batch target", None)
+        if batch:
+            self.level.setItemData(0, f"The batch's delivery target: {batch.label}", Qt.ItemDataRole.ToolTipRole)
         for name, target in TARGETS.items():
             self.level.addItem(target.label, name)
         self.level.addItem("Loudness (LUFS)", "lufs")
