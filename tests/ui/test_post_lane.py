@@ -225,3 +225,31 @@ def test_the_lane_never_makes_the_player_wider_than_its_transport(qtbot, window,
     attach(qtbot, window, track)
     window.post_lane.set_track("a very long post track name for the final mix v12.wav", window.post_lane.spec())
     assert window.post_lane.minimumSizeHint().width() <= window.transport.minimumSizeHint().width()
+
+
+def test_the_in_out_range_loops_on_while_the_track_is_slipped(qtbot, window, track):
+    take_id = attach(qtbot, window, track)
+    player, keys = window.deck.player, window.browser.view
+    qtbot.waitUntil(lambda: player.state.value == "paused" and player.length > 0, timeout=10000)
+    player.seek(0.4)
+    qtbot.keyClick(keys, Qt.Key.Key_I)
+    player.seek(1.2)
+    qtbot.keyClick(keys, Qt.Key.Key_O)
+    loop = next(b for b in window.post_lane.findChildren(QToolButton) if b.defaultAction() is window.actions["loop"])
+    qtbot.mouseClick(loop, Qt.MouseButton.LeftButton)        # the lane's loop button is Playback › Loop
+    assert player.loop
+    positions = []
+    window.deck.position_changed.connect(positions.append)
+    qtbot.keyClick(keys, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: player.state.value == "playing" and player.position() > 0.8, timeout=10000)
+    for _ in range(3):
+        qtbot.keyClick(keys, Qt.Key.Key_Right, ALT | SHIFT)
+    assert stored_spec(window, take_id)["offset"] == pytest.approx(0.030)
+    slipped = len(positions)
+    # Played on to Out and round again from In, still playing: slipping neither stops nor moves it.
+    qtbot.waitUntil(lambda: any(b < a - 0.3 for a, b in zip(positions[slipped:], positions[slipped + 1:])),
+                    timeout=10000)
+    assert player.state.value == "playing" and player.loop
+    assert window.session.marks() == (pytest.approx(0.4), pytest.approx(1.2))
+    assert all(0.35 <= p <= 1.3 for p in positions[slipped:])
+    qtbot.keyClick(keys, Qt.Key.Key_Space)
