@@ -121,9 +121,6 @@ class ListeningState(QObject):
             self._source = source
             self.changed.emit()
 
-    def set_post(self, on: bool) -> None:
-        self.set_source("post" if on else "native")
-
     def cycle_source(self) -> None:
         """Shift+A: native → post → mix → native."""
         self.set_source(SOURCES[(SOURCES.index(self._source) + 1) % len(SOURCES)])
