@@ -54,10 +54,15 @@ class HandoffResult:
     skipped: list[dict] = field(default_factory=list)         # takes left out: {"take", "reason"}
     warnings: list[str] = field(default_factory=list)
     warnings_file: str = ""
+    error: str = ""                                           # why nothing was written
+
+    @property
+    def complete(self) -> bool:
+        return not (self.error or self.refused or self.skipped)
 
     def as_dict(self) -> dict:
         return {"files": self.files, "refused": self.refused, "notes": self.notes, "skipped": self.skipped,
-                "warnings": self.warnings, "warnings_file": self.warnings_file}
+                "warnings": self.warnings, "warnings_file": self.warnings_file, "error": self.error}
 
 
 def original_media(library: Library, batch: str) -> list[tuple[Take, str]]:
