@@ -8,6 +8,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
+from lxml import etree
 
 from soundon.core.handoff.rates import to_timecode
 from soundon.jobs.handoff_job import hand_off, original_media
@@ -102,3 +103,27 @@ def test_no_warning_file_for_constant_rate_takes(handed_off):
     _, result = handed_off
     assert result.warnings == [] and result.warnings_file == ""
     assert result.refused == {} and result.notes == []
+
+
+@pytest.mark.parametrize("rate, timecode, frame", [("25", "01:00:10:00", 90250), ("29.97", "00:10:00;00", 17982)])
+def test_start_timecode_comes_from_the_tmcd_track(library, media, tmp_path, rate, timecode, frame):
+    batch = reviewed_batch(library, media, tmp_path, rate, extra=("-timecode", timecode))
+    result = hand_off(library, batch.name, original_media(library, batch.name), tmp_path / "nle")
+    for name, adapter in (("otio", None), ("xmeml", "fcp_xml")):
+        first = video_clips(otio.adapters.read_from_file(result.files[name], adapter_name=adapter))[0]
+        assert frames(first.source_range.start_time, batch.rate) == frame, name
+        assert [frames(m.marked_range.start_time, batch.rate) for m in first.markers] == \
+            [frame + start for start, _ in note_frames(batch.rate)], name
+    event = next(line for line in Path(result.files["edl"]).read_text(encoding="utf-8").splitlines()
+                 if line.startswith("001"))
+    assert event.split()[4] == to_timecode(frame, batch.rate)
+    document = etree.parse(result.files["fcpxml"])
+    starts = {Fraction(a.get("start").rstrip("s")) for a in document.iter("asset")}
+    assert starts == {frame / batch.rate}
+
+
+def test_without_a_tmcd_track_clips_start_at_zero(handed_off):
+    batch, result = handed_off
+    event = next(line for line in Path(result.files["edl"]).read_text(encoding="utf-8").splitlines()
+                 if line.startswith("001"))
+    assert event.split()[4] == "00:00:00:00"
