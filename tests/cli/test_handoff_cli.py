@@ -7,7 +7,7 @@ from lxml import etree
 
 from soundon.resources import resource_path
 from tests.cli.conftest import SOUNDON  # noqa: F401  (the command under test)
-from tests.handoff_batch import NAMES, reviewed_batch
+from tests.handoff_batch import NAMES, NOTES, reviewed_batch
 
 DTD = etree.DTD(str(resource_path("fcpxml", "FCPXMLv1_10.dtd")))
 SUFFIXES = {".fcpxml", ".xml", ".edl", ".otio"}
@@ -100,6 +100,23 @@ def test_export_writes_the_chosen_nle_files_for_the_delivered_media(cli, library
     assert {Path(otio.url_utils.filepath_from_url(m.get("src"))).parent for m in document.iter("media-rep")} == {out}
     edl = next(out.glob("*.edl")).read_text(encoding="utf-8")
     assert f"* SOURCE FILE: {out / NAMES[0]}" in edl
+
+
+def test_a_real_export_imports_into_the_otio_readers_with_every_pick_and_note(cli, library, media, tmp_path):
+    batch = reviewed_batch(library, media, tmp_path, "23.976")
+    out = tmp_path / "delivery"
+    proc = cli("export", "--batch", batch.name, "--to", str(out), "--library", str(library.path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    files = json.loads(proc.stdout)["nle"]["files"]
+    assert set(files) == {"fcpxml", "xmeml", "edl", "otio"}
+    for name, adapter in (("fcpxml", "fcpx_xml"), ("xmeml", "fcp_xml"), ("edl", "cmx_3600"), ("otio", None)):
+        options = {"rate": float(batch.rate)} if name == "edl" else {}
+        read = otio.adapters.read_from_file(files[name], adapter_name=adapter, **options)
+        if isinstance(read, otio.schema.SerializableCollection):
+            read = next(iter(read.find_children(descended_from_type=otio.schema.Timeline)))
+        clips = list(read.video_tracks()[0].find_clips())
+        assert [c.name for c in clips] == [Path(n).stem for n in NAMES[:2]], name
+        assert [m.name for m in clips[0].markers] == [n[0] for n in NOTES], name
 
 
 def test_export_nle_none_and_a_bad_choice(cli, library, media, tmp_path):
