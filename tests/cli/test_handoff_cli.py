@@ -6,7 +6,6 @@ import opentimelineio as otio
 from lxml import etree
 
 from soundon.resources import resource_path
-from tests.cli.conftest import SOUNDON  # noqa: F401  (the command under test)
 from tests.handoff_batch import NAMES, NOTES, reviewed_batch
 
 DTD = etree.DTD(str(resource_path("fcpxml", "FCPXMLv1_10.dtd")))

@@ -18,6 +18,8 @@ others are exported. One failed take never stops the others; the manifest (JSON 
 was written, how it verified, and why anything failed. Room for the manifest is set aside before
 the first file is written (a small reserve file, given back just before the manifest is written),
 so a disk that fills during the export still gets the record of what did get written.
+Last, when the request names NLE files, they are written for the files just written
+(jobs/handoff_job.py); a batch with no picks among them gets none, and the result says why.
 """
 from __future__ import annotations
 
@@ -31,10 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from soundon.core.handoff.selects import NothingToHandOff
 from soundon.core.swap_spec import Level
 from soundon.core.take import Take
 from soundon.core.targets import TARGETS
-from soundon.core.handoff.selects import NothingToHandOff
 from soundon.jobs.handoff_job import HandoffResult, hand_off
 from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
 from soundon.media import destination
@@ -204,7 +206,8 @@ class ExportJob:
             return None
         delivered = [(t, i.output) for t, i in zip(takes, result.items) if i.status == "written"]
         try:
-            return hand_off(self.library, result.batch, delivered, to, self.request.nle)
+            return hand_off(self.library, result.batch, delivered, to, self.request.nle,
+                            among="among the files written")
         except (NothingToHandOff, DestinationError) as exc:
             return HandoffResult(error=str(exc))
 

@@ -71,9 +71,10 @@ def original_media(library: Library, batch: str) -> list[tuple[Take, str]]:
 
 
 def hand_off(library: Library, batch: str, media: list[tuple[Take, str]], to: Path,
-             formats: tuple[str, ...] = NLE_FORMATS) -> HandoffResult:
+             formats: tuple[str, ...] = NLE_FORMATS, among: str = "") -> HandoffResult:
     """Write the chosen NLE files in `to` for these takes on these files. NothingToHandOff (and
-    nothing written) when no pick is among them."""
+    nothing written) when no pick is among them; `among` says which files those were, for its
+    message ("among the files written")."""
     result = HandoffResult()
     if not formats:
         return result
@@ -87,8 +88,11 @@ def hand_off(library: Library, batch: str, media: list[tuple[Take, str]], to: Pa
         clips.append(select_clip(take, path, timing, library.notes(take.id)))
     selects = Selects(batch, clips)
     if not selects.picks:
-        raise NothingToHandOff(f"Batch {batch!r} has no picks{' that could be read' if result.skipped else ''}, "
-                               "so no NLE files were written; pick takes first (P, or soundon review TAKE --pick).")
+        among = f" {among}" if among else ""
+        if result.skipped:
+            among += " that could be read"
+        raise NothingToHandOff(f"Batch {batch!r} has no picks{among}, so no NLE files were written; "
+                               "pick takes first (P, or soundon review TAKE --pick).")
     to = Path(to).expanduser().absolute()
     try:
         to.mkdir(parents=True, exist_ok=True)
