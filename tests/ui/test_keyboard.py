@@ -310,7 +310,11 @@ def test_ctrl_e_exports_the_picks(qtbot, inline_jobs, window, tmp_path):
     assert written.name == Path(picked.rel_path).name
     assert probe(written).duration == pytest.approx(picked.duration, abs=0.1)
     assert [f.suffix for f in sorted(destination.glob("*-export-*"))] == [".csv", ".json"]
-    assert window.statusBar().currentMessage().startswith(f"Exported 1 take(s) to {destination}.")
+    # the dialog's NLE files (all four by default), for the delivered file
+    assert sorted(f.suffix for f in destination.glob("*-selects.*")) == [".edl", ".fcpxml", ".otio", ".xml"]
+    assert written.name in next(destination.glob("*.edl")).read_text(encoding="utf-8")
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Exported 1 take(s) to {destination}.") and "NLE files:" in message
 
 
 def test_ctrl_z_undoes_and_ctrl_shift_z_redoes_decisions(qtbot, window):

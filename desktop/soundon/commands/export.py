@@ -1,14 +1,16 @@
 """soundon export --batch NAME --to DIR [--picked] [--format mp4|mov] [--audio-codec aac|pcm]
-                 [--normalize-keep] [--no-verify]
+                 [--normalize-keep] [--no-verify] [--nle fcpxml,xmeml,edl,otio|none]
 
 Writes a batch's selects with their final audio (see jobs/export_job.py for what each take gets)
-and a manifest (JSON + CSV) beside them. Goes on past a failed take; the exit status is 1 when any
-take failed, and the manifest says why.
+and a manifest (JSON + CSV) beside them, then the NLE files for the files written (default: all
+four; jobs/handoff_job.py). Goes on past a failed take; the exit status is 1 when any take failed
+(the manifest says why) or an NLE file asked for could not be written.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from soundon.commands import nle_option
 from soundon.commands.common import UsageError, emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
@@ -29,6 +31,7 @@ def register(subparsers, common) -> None:
                    help="bring keep takes' native audio to the batch's delivery target (re-encodes it); "
                         "by default it is delivered as it is and its loudness noted in the manifest")
     p.add_argument("--no-verify", action="store_true", help="skip the check after writing each file")
+    nle_option.add_nle_option(p)
     p.set_defaults(run=run)
 
 
@@ -38,6 +41,7 @@ def run(args) -> int:
                          "if needed).")
     if not args.batch.strip():
         raise UsageError("--batch needs a batch's name (soundon list shows them).")
+    nle = nle_option.formats_from(args)
     library = open_library(args)
     line = ProgressLine()
 
@@ -63,7 +67,7 @@ def run(args) -> int:
 
     job = ExportJob(library, ExportRequest(batch=args.batch, to=args.to, picked_only=args.picked,
                                            format=args.format, audio_codec=args.audio_codec,
-                                           normalize_keep=args.normalize_keep, verify=not args.no_verify),
+                                           normalize_keep=args.normalize_keep, verify=not args.no_verify, nle=nle),
                     on_progress=progress, on_item=finished)
     try:
         result = job.run()
@@ -77,10 +81,14 @@ def run(args) -> int:
         say(f"{len(result.written)} of {len(result.items)} take(s) written to {result.destination}.")
         if result.manifest_json:
             say(f"Manifest: {result.manifest_json} and {Path(result.manifest_csv).name}")
+    if result.nle and not args.json:
+        nle_option.report(result.nle)
     if result.failed:
         warn(f"{len(result.failed)} take(s) could not be exported; the manifest and the lines above say why.")
         return 1
     if not result.manifest_json and result.items:
         warn(f"The files were written, but the manifest could not be written in {result.destination}.")
         return 1
+    if result.nle and (result.nle.refused or result.nle.skipped):
+        return 1          # an NLE file asked for was not written (a batch with no picks only warns)
     return 0

@@ -18,6 +18,8 @@ others are exported. One failed take never stops the others; the manifest (JSON 
 was written, how it verified, and why anything failed. Room for the manifest is set aside before
 the first file is written (a small reserve file, given back just before the manifest is written),
 so a disk that fills during the export still gets the record of what did get written.
+Last, when the request names NLE files, they are written for the files just written
+(jobs/handoff_job.py); a batch with no picks among them gets none, and the result says why.
 """
 from __future__ import annotations
 
@@ -31,9 +33,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from soundon.core.handoff.selects import NothingToHandOff
 from soundon.core.swap_spec import Level
 from soundon.core.take import Take
 from soundon.core.targets import TARGETS
+from soundon.jobs.handoff_job import HandoffResult, hand_off
 from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
 from soundon.media import destination
 from soundon.media.containers import suffix_for_video
@@ -54,6 +58,7 @@ class ExportRequest:
     audio_codec: str | None = None
     normalize_keep: bool = False
     verify: bool = True
+    nle: tuple[str, ...] = ()       # NLE files to write beside the media (jobs/handoff_job.py)
 
 
 @dataclass
@@ -94,6 +99,7 @@ class ExportResult:
     manifest_csv: str = ""
     cancelled: bool = False
     seconds: float = 0.0
+    nle: HandoffResult | None = None
 
     @property
     def written(self) -> list[ExportItem]:
@@ -107,7 +113,8 @@ class ExportResult:
         return {"batch": self.batch, "destination": self.destination, "manifest": {
                 "json": self.manifest_json, "csv": self.manifest_csv},
                 "written": len(self.written), "failed": len(self.failed), "cancelled": self.cancelled,
-                "seconds": round(self.seconds, 3), "files": [i.as_dict() for i in self.items]}
+                "seconds": round(self.seconds, 3), "files": [i.as_dict() for i in self.items],
+                "nle": self.nle.as_dict() if self.nle else None}
 
 
 class ExportJob:
@@ -188,7 +195,21 @@ class ExportJob:
         result.cancelled = self._cancelled
         result.seconds = time.perf_counter() - started
         self._write_manifest(result, to, base, reserve)
+        result.nle = self._hand_off(takes, result, to)
         return result
+
+    # -- NLE hand-off ------------------------------------------------------------------------------
+
+    def _hand_off(self, takes: list[Take], result: ExportResult, to: Path) -> HandoffResult | None:
+        """The NLE files for the files just written (their final audio); none after a cancel."""
+        if not self.request.nle or result.cancelled:
+            return None
+        delivered = [(t, i.output) for t, i in zip(takes, result.items) if i.status == "written"]
+        try:
+            return hand_off(self.library, result.batch, delivered, to, self.request.nle,
+                            among="among the files written")
+        except (NothingToHandOff, DestinationError) as exc:
+            return HandoffResult(error=str(exc))
 
     # -- one take ---------------------------------------------------------------------------------
 

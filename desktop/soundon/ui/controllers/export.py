@@ -1,7 +1,7 @@
 """Ctrl+E, Export Picks…: asks where to, then runs the export job in the background (jobs.qt_jobs).
 
-The export itself (stream copy of the picks with their final audio, verified, plus a manifest)
-is `soundon.jobs.export_job`, the same job `soundon export` runs.
+The export itself (stream copy of the picks with their final audio, verified, plus a manifest and
+the NLE files chosen in the dialog) is `soundon.jobs.export_job`, the same job `soundon export` runs.
 """
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from soundon import APP_NAME
 from soundon.jobs.export_job import ExportJob, ExportRequest, ExportResult, ExportTick
+from soundon.jobs.handoff_job import HandoffResult
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.media.extra_streams import describe
 from soundon.store.library import Library
+from soundon.ui.views.nle_choice import NleChoice
 
 
 class ExportDialog(QDialog):
@@ -40,6 +42,8 @@ class ExportDialog(QDialog):
         form.addRow("To folder", row)
         form.addRow("", self.picked_only)
         form.addRow("Format", self.container)
+        self.nle = NleChoice(self)
+        form.addRow("NLE files", self.nle)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -53,7 +57,8 @@ class ExportDialog(QDialog):
 
     def values(self) -> dict:
         return {"batch": self.batch.currentText(), "to": Path(self.folder.text()).expanduser(),
-                "picked": self.picked_only.isChecked(), "container": self.container.currentText()}
+                "picked": self.picked_only.isChecked(), "container": self.container.currentText(),
+                "nle": self.nle.formats()}
 
 
 def export_job(library: Library, options: dict) -> BackgroundJob:
@@ -61,7 +66,7 @@ def export_job(library: Library, options: dict) -> BackgroundJob:
     Its progress is each ExportTick; cancelling it stops the take being written (nothing is left
     under a half-written name) and writes the manifest of what was done."""
     request = ExportRequest(batch=options["batch"], to=options["to"], picked_only=options["picked"],
-                            format=options["container"])
+                            format=options["container"], nle=options.get("nle", ()))
 
     def run_export(job: BackgroundJob) -> ExportResult:
         export = ExportJob(job.library, request, on_progress=job.report)
@@ -86,6 +91,19 @@ def summary(result: ExportResult) -> str:
             f" (and {len(lost) - 3} more, listed in the manifest)" if len(lost) > 3 else "") + "."
     if result.cancelled:
         text += " The export was stopped; nothing half-written was left."
+    return text + nle_summary(result.nle)
+
+
+def nle_summary(nle: HandoffResult | None) -> str:
+    """The NLE files in a sentence or two: how many were written, and why any was not."""
+    if nle is None:
+        return ""
+    if nle.error:
+        return f" No NLE files: {nle.error}"
+    text = f" NLE files: {', '.join(Path(p).name for p in nle.files.values())}." if nle.files else ""
+    text += "".join(f" No {name} file: {why}" for name, why in nle.refused.items())
+    if nle.warnings_file:
+        text += f" Variable frame rate: see {Path(nle.warnings_file).name}."
     return text
 
 

@@ -1,0 +1,14 @@
+"""The export dialog's choice of NLE files."""
+from soundon.ui.controllers.export import ExportDialog
+
+
+def test_all_four_nle_files_are_chosen_by_default_and_each_can_be_left_out(qtbot):
+    dialog = ExportDialog(["B"], "B")
+    qtbot.addWidget(dialog)
+    assert dialog.values()["nle"] == ("fcpxml", "xmeml", "edl", "otio")
+    dialog.nle.boxes["edl"].setChecked(False)
+    dialog.nle.boxes["otio"].click()
+    assert dialog.values()["nle"] == ("fcpxml", "xmeml")
+    for box in dialog.nle.boxes.values():
+        box.setChecked(False)
+    assert dialog.values()["nle"] == ()
