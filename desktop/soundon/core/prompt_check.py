@@ -233,7 +233,7 @@ def _quoted(spans) -> str:
 
 # -- the rules ----------------------------------------------------------------------------------
 
-def _environment(prompt, lex, f, points, _duration):
+def _environment(prompt, lex, f, points, duration):
     cannot = _cannot("environment", lex, points, "sound_sources", "materials", "acoustic_spaces",
                      "generic_soundscapes")
     if cannot:
@@ -250,6 +250,8 @@ def _environment(prompt, lex, f, points, _duration):
     if n >= 2:
         return result, None
     sources = _place_sounds(prompt, lex)
+    if duration is not None and duration < SHORT_CLIP_S:
+        sources = sources.split(",")[0]      # a short clip: one sound, not a layered scene
     insert = lex.inserts.get("environment", "Sound: {sources}.").format(sources=sources)
     where = "after the picture's description, at the end"
     if generic:
