@@ -57,6 +57,9 @@ TABLE = [
     ("A golden retriever in a red scarf runs across a wide green meadow under a bright blue sky at sunrise, "
      "cinematic lighting, shallow depth of field, 35 mm film look, a distant bird.", 8, {"audio_share"},
      {"contradictions", "music"}),
+    # words that only look like cues: yellow is no yell, a building no build-up, afternoon no "after"
+    ("A man in a yellow coat stands by a building in the afternoon. Sound: a single bird.", 4, {"temporal"},
+     {"dialogue", "complexity"}),
     # other languages
     ('Un hombre camina por un mercado concurrido mientras dice "hola".', 6, {"environment", "dialogue"},
      {"music", "contradictions"}),
