@@ -11,6 +11,7 @@ points the judged rules could give. No network, no model: the words are data
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from soundon.core.prompt_words import (UNKNOWN_LANGUAGE, Clause, Lexicon, Span, clauses, detect_language, find,
                                        lexicon, quotes, rules_data, tokens)
@@ -119,8 +120,10 @@ class PromptCheck:
                 "audio_share": round(self.facts.audio_share, 2), "improved_prompt": improved_prompt(self)}
 
 
+@lru_cache(maxsize=4096)
 def check_prompt(prompt: str, duration: float | None = None) -> PromptCheck:
-    """Check one prompt; `duration` is the clip's length in seconds when known."""
+    """Check one prompt; `duration` is the clip's length in seconds when known. The same prompt
+    gives the same check: the tree, the inspector and the statistics share them."""
     prompt = prompt or ""
     code = detect_language(prompt) if prompt.strip() else UNKNOWN_LANGUAGE
     lex = lexicon(code) if code != UNKNOWN_LANGUAGE else None
