@@ -147,6 +147,14 @@ def check_prompt(prompt: str, duration: float | None = None) -> PromptCheck:
     return PromptCheck(prompt, code, duration, tuple(results), tuple(findings), facts)
 
 
+def manifest_entry(prompt: str, duration: float | None) -> dict | None:
+    """A take's prompt check as the export manifest carries it (None for a take without a prompt)."""
+    if not prompt.strip():
+        return None
+    check = check_prompt(prompt, duration or None)
+    return {"score": check.score, "explanation": check.explanation(), "findings": [f.as_dict() for f in check.findings]}
+
+
 def improved_prompt(check: PromptCheck) -> str:
     """The prompt with every finding's words in place: words inside the prompt go in from the last
     offset back (so earlier offsets stay right); words at its end are sentences of their own, added
