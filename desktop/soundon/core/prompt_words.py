@@ -59,11 +59,6 @@ def lexicon(code: str) -> Lexicon | None:
     return Lexicon(code, data["name"], flat, data.get("delivery", {}), data.get("places", {}), data.get("inserts", {}))
 
 
-def language_name(code: str) -> str:
-    found = lexicon(code)
-    return found.name if found else "this language"
-
-
 def detect_language(text: str) -> str:
     """The language whose common small words the prompt uses most; 'unknown' when it uses none of
     any language we list (a Japanese prompt, a bare list of nouns)."""

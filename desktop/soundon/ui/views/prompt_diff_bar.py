@@ -14,11 +14,6 @@ ADDED = "#6fbf73"
 REMOVED = "#e57373"
 
 
-def difference_lines(takes: list[Take]) -> list[str]:
-    """One plain line per other prompt: which takes, + added words, − removed words."""
-    return [plain for plain, _rich in _lines(takes)]
-
-
 def _lines(takes: list[Take]) -> list[tuple[str, str]]:
     if not takes:
         return []
