@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
 VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "align", "export",
-         "handoff", "analyze", "preview")
+         "handoff", "analyze", "preview", "prompts", "models")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,3 +1,5 @@
+import hashlib
+import json
 import shutil
 import sqlite3
 
@@ -36,11 +38,12 @@ def test_migration_copies_the_file_first_and_runs_each_step_once(tmp_path, monke
         steps_run.append(2)
         db.execute("ALTER TABLE takes ADD COLUMN colour_label TEXT NOT NULL DEFAULT ''")
 
+    step = len(migrations.MIGRATIONS) + 1   # a step after the last real one
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, v2])
-    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    monkeypatch.setattr(migrations, "LATEST_VERSION", step)
     lib = Library(path)
     assert steps_run == [2]
-    assert (tmp_path / "l.sqlite.before-v2.bak").is_file()
+    assert (tmp_path / f"l.sqlite.before-v{step}.bak").is_file()
     assert "colour_label" in lib.db["takes"].columns_dict
     lib.close()
     Library(path).close()
@@ -55,12 +58,13 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
         db.execute("ALTER TABLE takes ADD COLUMN half_done TEXT")
         raise RuntimeError("boom")
 
+    last = len(migrations.MIGRATIONS)
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
-    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    monkeypatch.setattr(migrations, "LATEST_VERSION", last + 1)
     with pytest.raises(RuntimeError):
         Library(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == last
     assert "half_done" not in [r[1] for r in conn.execute("PRAGMA table_info(takes)")]
 
 
@@ -200,3 +204,26 @@ def test_removing_a_batch_drops_its_rows_and_never_its_files(media, library, tmp
     assert [t.rel_path for t in library.takes("One")] == ["a.mp4", "b.mp4"]
     with pytest.raises(LibraryError, match="no batch named 'One x'"):
         library.remove_batch("One x")
+
+
+def test_takes_whose_prompts_differ_only_in_audio_wording_join_one_group_after_the_upgrade(tmp_path, media):
+    """A version-1 library grouped by the whole prompt; the upgrade regroups by the picture's words."""
+    plain = "A woman walks through a market at dusk."
+    sounded = plain + " Sound: vendors calling, coins clinking, then a scooter passes."
+    for n, prompt in enumerate((plain, sounded, "A train at night.")):
+        clip = media.clip(f"t{n}.mp4", duration=1, audio=f"sine=frequency={300 + 50 * n}")
+        clip.with_suffix(".json").write_text(json.dumps({"prompt": prompt}), encoding="utf-8")
+    path = tmp_path / "old.sqlite"
+    lib = Library(path)
+    Importer(lib).run([media.folder])
+    # As version 1 stored it: one group per prompt.
+    for take in lib.takes():
+        lib.db.execute("UPDATE takes SET prompt_group = ? WHERE id = ?",
+                       [hashlib.sha1(" ".join(take.prompt.split()).casefold().encode()).hexdigest()[:12], take.id])
+    lib.db.execute("PRAGMA user_version = 1")
+    lib.close()
+    lib = Library(path)
+    groups = {t.prompt: t.prompt_group for t in lib.takes()}
+    assert groups[plain] == groups[sounded] != groups["A train at night."]
+    assert (tmp_path / "old.sqlite.before-v2.bak").is_file()
+    lib.close()

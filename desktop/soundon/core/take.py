@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, fields
 
 from soundon.core.errors import SoundOnError
+from soundon.core.prompt_variation import picture_wording
 from soundon.core.swap_spec import SwapSpec
 from soundon.core.timecode import DEFAULT_FPS
 
@@ -16,10 +17,12 @@ METADATA_KEYS = ("model", "prompt", "seed", "variation", "generated_at")
 
 
 def prompt_group_key(prompt: str) -> str:
-    """Takes that share a prompt form a prompt group; whitespace and case don't split a group."""
-    normalised = " ".join(prompt.split()).casefold()
-    if not normalised:
+    """Takes that share a prompt form a prompt group; whitespace and case don't split a group, and
+    neither does audio wording: prompts that differ only in what they say of the sound are
+    variations of one group (core/prompt_variation.py)."""
+    if not prompt.strip():
         return ""
+    normalised = picture_wording(prompt)
     return hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
 
 

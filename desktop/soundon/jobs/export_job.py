@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from soundon.core.handoff.selects import NothingToHandOff
+from soundon.core.prompt_check import manifest_entry
 from soundon.core.swap_spec import Level
 from soundon.core.take import Take
 from soundon.core.targets import TARGETS
@@ -83,11 +84,12 @@ class ExportItem:
     error: str = ""
     outcome: dict | None = None
     notes: list[str] = field(default_factory=list)
+    prompt_check: dict | None = None    # the take's prompt check: score and findings
 
     def as_dict(self) -> dict:
         return {"take_id": self.take_id, "source": self.source, "audio_verdict": self.verdict, "status": self.status,
                 "audio": self.audio, "output": self.output, "error": self.error, "notes": self.notes,
-                "result": self.outcome}
+                "result": self.outcome, "prompt_check": self.prompt_check}
 
 
 @dataclass
@@ -154,7 +156,8 @@ class ExportJob:
             to.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise destination.describe_write_error(exc, to) from None
-        result = ExportResult(req.batch, str(to), [ExportItem(t.id, t.path, t.audio_verdict) for t in takes])
+        result = ExportResult(req.batch, str(to), [ExportItem(t.id, t.path, t.audio_verdict, prompt_check=manifest_entry(t.prompt, t.duration))
+                                                    for t in takes])
         base = self._manifest_base(result, to)
         reserve = _reserve_room(base, MANIFEST_RESERVE_BASE + MANIFEST_RESERVE_PER_TAKE * len(takes))
         weights = [max(t.duration, 0.1) for t in takes]
@@ -329,7 +332,8 @@ def _reserve_room(base: Path, size: int) -> Path | None:
 
 CSV_COLUMNS = ("take_id", "source", "audio_verdict", "status", "audio", "output", "post_track", "offset_s", "fit",
                "level", "reencoded", "video_identical", "video_packets", "length_difference_ms",
-               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "not_carried", "error")
+               "offset_measured_s", "loudness_lufs", "gain_db", "notes", "not_carried", "error",
+               "prompt_score", "prompt_findings")
 
 
 def manifest_csv(items: list[ExportItem]) -> str:
@@ -354,7 +358,9 @@ def manifest_csv(items: list[ExportItem]) -> str:
             "offset_measured_s": offset.get("measured_s", "") if offset.get("measured_s") is not None else "",
             "loudness_lufs": level.get("measured_lufs", ""), "gain_db": level.get("gain_db", ""),
             "notes": " | ".join(item.notes),
-            "not_carried": " | ".join(describe(e) for e in r.get("not_carried") or []), "error": item.error})
+            "not_carried": " | ".join(describe(e) for e in r.get("not_carried") or []), "error": item.error,
+            "prompt_score": (item.prompt_check or {}).get("score", ""),
+            "prompt_findings": " | ".join(f"{f['rule']}: {f['message']}" for f in (item.prompt_check or {}).get("findings", []))})
     return buffer.getvalue()
 
 

@@ -104,7 +104,16 @@ def _v1(db: sqlite_utils.Database) -> None:
         )""")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Prompt groups ignore audio wording from now on: takes whose prompts differ only in what
+    they say of the sound join one group (as variations). Every take's group is worked out again."""
+    from soundon.core.take import prompt_group_key  # noqa: PLC0415 — the rule of the day, not a copy of it
+    rows = db.execute("SELECT id, prompt FROM takes").fetchall()
+    for take_id, prompt in rows:
+        db.execute("UPDATE takes SET prompt_group = ? WHERE id = ?", [prompt_group_key(prompt), take_id])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 LATEST_VERSION = len(MIGRATIONS)
 
 

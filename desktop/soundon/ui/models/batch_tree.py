@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
+from soundon.core.prompt_variation import group_score
 from soundon.store.library import Library
 from soundon.ui.models.roles import TreeRole
 from soundon.ui.models.take_model import TakeListModel
@@ -55,9 +56,11 @@ class BatchTreeModel(QStandardItemModel):
         per_batch = Counter(t.batch for t in rows)
         groups: dict[str, Counter] = defaultdict(Counter)
         prompts: dict[tuple[str, str], str] = {}
+        variations: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)   # prompt -> a take's length
         for take in rows:
             groups[take.batch][take.prompt_group] += 1
             prompts.setdefault((take.batch, take.prompt_group), take.prompt)
+            variations[(take.batch, take.prompt_group)].setdefault(take.prompt, take.duration)
         self.rebuilding = True   # the selection passes through "nothing" while the tree is refilled
         self.clear()
         root = self.invisibleRootItem()
@@ -68,8 +71,12 @@ class BatchTreeModel(QStandardItemModel):
             for group, count in sorted(groups.get(name, {}).items(),
                                        key=lambda kv: prompt_label(prompts[(name, kv[0])]).casefold()):
                 prompt = prompts[(name, group)]
-                batch_item.appendRow(self._item(f"{prompt_label(prompt)} ({count})", (name, group),
-                                                prompt or "Takes without a prompt"))
+                item = self._item(f"{prompt_label(prompt)} ({count})", (name, group), prompt or "Takes without a prompt")
+                if prompt:
+                    score, explanation = group_score(list(variations[(name, group)].items()))
+                    item.setData(score, TreeRole.PROMPT_SCORE)
+                    item.setToolTip(f"{prompt}\n\nAudio direction {explanation}")
+                batch_item.appendRow(item)
             root.appendRow(batch_item)
         self.rebuilding = False
         self.rebuilt.emit()

@@ -26,3 +26,4 @@ class TakeRole(IntEnum):
 
 class TreeRole(IntEnum):
     SCOPE = Qt.ItemDataRole.UserRole + 101         # (batch name | None, prompt group | None)
+    PROMPT_SCORE = Qt.ItemDataRole.UserRole + 102  # a prompt group's audio-direction score (0–100), or None

@@ -20,6 +20,7 @@ from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
 from soundon.ui.theme import icon
 from soundon.ui.views.elided_label import ElidedLabel
+from soundon.ui.views.prompt_diff_bar import PromptDiffBar
 
 MAX_TAKES = 4
 
@@ -83,6 +84,8 @@ class CompareView(QWidget):
         self.transport = Transport(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
+        self.prompt_diff = PromptDiffBar(self)   # the prompts' words added / removed, above the takes
+        layout.addWidget(self.prompt_diff)
         layout.addLayout(self._grid, 1)
         layout.addWidget(self.transport)
         self.group = PlaybackGroup(self)
@@ -113,6 +116,7 @@ class CompareView(QWidget):
                 lambda seconds, p=player: self.transport.show_position(seconds) if p is self.leader() else None)
             self.cells.append(cell)
         self._peaks_for = peaks_for
+        self.prompt_diff.show_takes(takes)
         self.show()
         for cell in self.cells:
             cell.player.bind(cell.surface)

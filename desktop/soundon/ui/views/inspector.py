@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEd
 from soundon.core.take import Take
 from soundon.core.timecode import format_duration, format_timecode
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, analysis_summary, take_name
+from soundon.ui.views.prompt_check_panel import PromptCheckPanel
 from soundon.ui.views.translation_panel import TranslationPanel
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -84,6 +85,8 @@ class Inspector(QScrollArea):
         self.prompt.setReadOnly(True)   # read-only: the window's keys keep working when it has focus
         self.prompt.setMaximumHeight(110)
         layout.addWidget(self.prompt)
+        self.prompt_check = PromptCheckPanel(self.prompt, body)
+        layout.addWidget(self.prompt_check)
 
         layout.addWidget(self._section("Notes", body))
         self.notes = QListWidget(body)
@@ -123,6 +126,7 @@ class Inspector(QScrollArea):
             for value in self.fields.values():
                 value.setText("")
             self.prompt.setPlainText("")
+            self.prompt_check.show_take(None)
             self.notes.clear()
             self.translation.show_take(None)
             return
@@ -156,6 +160,7 @@ class Inspector(QScrollArea):
         # Paths have no spaces to wrap at: let the label break after each folder.
         f["path"].setText(_breakable(take.path))
         self.prompt.setPlainText(take.prompt or "(no prompt)")
+        self.prompt_check.show_take(take)
         self.translation.show_take(take)
 
     def show_notes(self, notes: list[dict]) -> None:
