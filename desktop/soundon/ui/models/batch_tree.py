@@ -1,12 +1,12 @@
 """Batches and their prompt groups as a tree: All takes › batch › prompt group.
 
-Selecting a node scopes the browser (TreeRole.SCOPE = (batch, prompt group)). Counts follow the
-take list; rebuilding is deferred a moment so an import of a hundred takes rebuilds a few times,
-not a hundred.
+Selecting a node scopes the browser (TreeRole.SCOPE = (batch, prompt group)). The counts are the
+library's (one grouped query, never the takes themselves) and follow the take list's changes;
+rebuilding is deferred a moment so an import of a hundred takes rebuilds a few times, not a hundred.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -32,6 +32,7 @@ class BatchTreeModel(QStandardItemModel):
     def __init__(self, library: Library, takes: TakeListModel, parent: QObject | None = None):
         super().__init__(parent)
         self.rebuilding = False
+        self._nodes: dict[tuple[str | None, str | None], QStandardItem] = {}   # each scope's node
         self.library = library
         self.takes = takes
         self._rebuild_soon = QTimer(self, singleShot=True, interval=150)
@@ -51,32 +52,29 @@ class BatchTreeModel(QStandardItemModel):
             signal.disconnect(timer.start)
 
     def rebuild(self) -> None:
-        rows = self.takes.rows()
-        per_batch = Counter(t.batch for t in rows)
-        groups: dict[str, Counter] = defaultdict(Counter)
-        prompts: dict[tuple[str, str], str] = {}
-        for take in rows:
-            groups[take.batch][take.prompt_group] += 1
-            prompts.setdefault((take.batch, take.prompt_group), take.prompt)
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for group in self.library.prompt_groups():
+            groups[group["batch"]].append(group)
         self.rebuilding = True   # the selection passes through "nothing" while the tree is refilled
         self.clear()
+        self._nodes.clear()
         root = self.invisibleRootItem()
-        root.appendRow(self._item(f"All takes ({len(rows)})", ALL_TAKES, "Every take in the library"))
+        root.appendRow(self._item(f"All takes ({self.takes.total()})", ALL_TAKES, "Every take in the library"))
         for batch in self.library.batches():
             name = batch["name"]
-            batch_item = self._item(f"{name} ({per_batch.get(name, 0)})", (name, None), batch["root"])
-            for group, count in sorted(groups.get(name, {}).items(),
-                                       key=lambda kv: prompt_label(prompts[(name, kv[0])]).casefold()):
-                prompt = prompts[(name, group)]
-                batch_item.appendRow(self._item(f"{prompt_label(prompt)} ({count})", (name, group),
-                                                prompt or "Takes without a prompt"))
+            in_batch = groups.get(name, [])
+            batch_item = self._item(f"{name} ({sum(g['takes'] for g in in_batch)})", (name, None), batch["root"])
+            for group in sorted(in_batch, key=lambda g: prompt_label(g["prompt"]).casefold()):
+                prompt = group["prompt"]
+                batch_item.appendRow(self._item(f"{prompt_label(prompt)} ({group['takes']})",
+                                                (name, group["prompt_group"]), prompt or "Takes without a prompt"))
             root.appendRow(batch_item)
         self.rebuilding = False
         self.rebuilt.emit()
 
-    @staticmethod
-    def _item(text: str, scope: tuple[str | None, str | None], tooltip: str) -> QStandardItem:
+    def _item(self, text: str, scope: tuple[str | None, str | None], tooltip: str) -> QStandardItem:
         item = QStandardItem(text)
+        self._nodes[scope] = item
         item.setEditable(False)
         item.setData(scope, TreeRole.SCOPE)
         item.setToolTip(tooltip)
@@ -84,10 +82,5 @@ class BatchTreeModel(QStandardItemModel):
 
     def index_of(self, scope: tuple[str | None, str | None]):
         """The node for a scope (to restore the selection after a rebuild), or All takes."""
-        pending = [self.item(r) for r in range(self.rowCount())]
-        while pending:
-            item = pending.pop(0)
-            if tuple(item.data(TreeRole.SCOPE)) == tuple(scope):
-                return item.index()
-            pending.extend(item.child(r) for r in range(item.rowCount()))
-        return self.index(0, 0)
+        item = self._nodes.get(tuple(scope))
+        return item.index() if item is not None else self.index(0, 0)
