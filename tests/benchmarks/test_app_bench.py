@@ -80,7 +80,7 @@ FIRST_FRAME = textwrap.dedent("""
             QTimer.singleShot(300, lambda: move(1))   # give the preload a moment, as an editor listening would
 
     def move(step):
-        order = window.proxy.take_ids()
+        order = window.model.take_ids()
         target = order[order.index(window.current_take_id()) + step]
         steps.append((time.time(), target))
         window.view.move(step)
@@ -107,7 +107,7 @@ OPEN_LIBRARY = textwrap.dedent("""
     app.processEvents()   # first layout and paint of the grid
     opened = time.perf_counter() - t0
     status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
-    print(json.dumps({"open_s": opened, "rows": window.model.rowCount(), "shown": window.proxy.rowCount(),
+    print(json.dumps({"open_s": opened, "rows": window.model.rowCount(), "shown": window.model.rowCount(),
                       "thumbnails_read": window.model.thumbnails.reads,
                       "rss_mb": int(status["VmRSS"].split()[0]) / 1024, "peak_rss_mb": int(status["VmHWM"].split()[0]) / 1024,
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from soundon import __version__
 from soundon.core.logs import log_file_path
@@ -320,3 +321,42 @@ def test_decisions_merge_of_a_fifo_ends_at_once(cli, media, tmp_path):
     assert proc.returncode == 1 and "FIFO" in proc.stderr and "Traceback" not in proc.stderr
     folder = cli("decisions", "merge", str(tmp_path), "--library", str(cli.library))
     assert folder.returncode == 1 and "is a folder, not an ordinary file" in folder.stderr
+
+
+def test_list_search_finds_by_prompt_name_model_and_note(cli, media):
+    media.clip("kling_harbour.mp4", duration=1)
+    media.clip("veo_market.mp4", duration=1, audio="sine=frequency=330")
+    (media.folder / "veo_market.json").write_text(json.dumps({"prompt": "A fish market at dawn, gulls and ropes creaking"}))
+    cli.json("import", str(media.folder), "--name", "Shoot")
+    found = cli.json("list", "--search", "gull")
+    assert [Path(t["path"]).name for t in found] == ["veo_market.mp4"]
+    assert [Path(t["path"]).name for t in cli.json("list", "--search", "harbour")] == ["kling_harbour.mp4"]
+    kling = cli.json("list", "--search", "kling")[0]
+    cli.json("review", str(kling["id"]), "--note", "café noise under the cut")
+    assert [t["id"] for t in cli.json("list", "--search", "cafe cut")] == [kling["id"]]
+    assert cli.json("list", "--search", "cafe", "--batch", "Shoot")[0]["id"] == kling["id"]
+    nothing = cli("list", "--search", "zebra", "--library", str(cli.library))
+    assert nothing.returncode == 0 and "No take matches 'zebra'" in nothing.stdout
+
+
+def test_an_older_library_is_upgraded_with_a_word_on_stderr(cli, monkeypatch):
+    import sqlite3
+
+    from soundon.store import migrations
+    from soundon.store.library import Library
+    with monkeypatch.context() as older:
+        older.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        older.setattr(migrations, "LATEST_VERSION", 1)
+        Library(cli.library).close()
+    with sqlite3.connect(cli.library) as conn:
+        conn.execute("INSERT INTO batches (id, name, root, created_at) VALUES (1, 'Old', '/old', '')")
+        conn.execute("INSERT INTO takes (batch_id, rel_path, fingerprint, size, prompt, imported_at) "
+                     "VALUES (1, 'bells.mp4', 'fp', 1, 'church bells', '')")
+    upgraded = cli("list", "--search", "bells", "--json", "--library", str(cli.library))
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "Updating the library to version 2 (a copy of the file is kept beside it)" in upgraded.stderr
+    assert f"Updating the library to version {migrations.LATEST_VERSION} " in upgraded.stderr
+    assert [t["prompt"] for t in json.loads(upgraded.stdout)] == ["church bells"]
+    assert list(cli.library.parent.glob("*.before-v2.bak"))
+    again = cli("list", "--library", str(cli.library))
+    assert "Updating" not in again.stderr

@@ -108,7 +108,7 @@ def test_an_audio_file_dropped_on_the_player_goes_to_the_take_on_screen(qtbot, w
 def test_a_video_dropped_on_a_card_goes_to_that_cards_take(qtbot, window, media, tmp_path):
     video = media.clip("dropped_post.mov", folder=tmp_path / "post", duration=1.5, size="160x90")
     grid = window.browser.grid
-    index = window.proxy.index(2, 0)
+    index = window.model.index(2, 0)
     card_take = index.data(post_track.TakeRole.TAKE_ID)
     assert card_take != window.current_take_id()
     _drop(grid.viewport(), grid.visualRect(index).center(), video)
@@ -121,7 +121,7 @@ def test_a_folder_dropped_on_a_card_still_imports(qtbot, window, media, tmp_path
     media.clip("dropped_seedance.mp4", folder=folder, duration=1.0, size="160x90")
     grid = window.browser.grid
     with qtbot.waitSignal(window.importer.finished, timeout=30000) as finished:
-        _drop(grid.viewport(), grid.visualRect(window.proxy.index(0, 0)).center(), folder)
+        _drop(grid.viewport(), grid.visualRect(window.model.index(0, 0)).center(), folder)
     assert [t.rel_path for t in finished.args[0].added] == ["dropped_seedance.mp4"]
 
 

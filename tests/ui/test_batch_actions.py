@@ -27,7 +27,7 @@ def test_rename_a_batch_from_its_context_menu(qtbot, window):
     assert seen[0][0] == "QInputDialog"
     qtbot.waitUntil(lambda: "Harbour day (4)" in tree_texts(window), timeout=3000)
     assert window.windowTitle() == "Sound-On — Harbour day"
-    assert window.proxy.rowCount() == 4
+    assert window.model.rowCount() == 4
 
 
 def test_a_rename_to_an_empty_or_a_taken_name_is_refused(qtbot, window, media, tmp_path):
@@ -60,8 +60,8 @@ def test_remove_a_batch_asks_first_and_leaves_its_files(qtbot, window, batch_fol
     assert window.library.takes() == []
     assert sorted(p.name for p in batch_folder.iterdir()) == files
     qtbot.waitUntil(lambda: tree_texts(window) == ["All takes (0)"], timeout=3000)
-    assert window.proxy.rowCount() == 0
+    assert window.model.rowCount() == 0
     # The folder can be opened again: its takes come back, undecided.
     with qtbot.waitSignal(window.importer.finished, timeout=30000):
         window.import_paths([batch_folder])
-    qtbot.waitUntil(lambda: window.proxy.rowCount() == 4, timeout=3000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=3000)

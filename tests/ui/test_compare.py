@@ -114,15 +114,15 @@ def test_exactly_one_take_is_heard_on_the_device(qtbot, window, sound_server):
 
 
 def test_compare_needs_two_takes(qtbot, window):
-    order = window.proxy.take_ids()
-    train = next(t for t in window.model.rows() if t.rel_path == "train_veo_b.mp4")
+    order = window.model.take_ids()
+    train = next(window.model.take(i) for i in order if window.model.take(i).rel_path == "train_veo_b.mp4")
     window.select_take(train.id)
     assert window.open_compare() is False   # alone in its prompt group
     assert not window.in_compare()
     # Two selected takes are compared whatever their groups.
     from PySide6.QtCore import QItemSelectionModel
     selection = window.browser.selection_model
-    selection.select(window.proxy.index(window.proxy.row_of(order[0]), 0),
+    selection.select(window.model.index(window.model.row_of(order[0]), 0),
                      QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
     assert window.open_compare() is True
     assert {t.id for t in window.compare.takes()} == {order[0], train.id}

@@ -60,7 +60,7 @@ STALL_PROBE = textwrap.dedent("""
     def finished(result):
         timer.stop()
         worst = max(gaps)
-        print(json.dumps({"added": len(result.added), "rows": window.model.rowCount(), "ticks": len(gaps),
+        print(json.dumps({"added": len(result.added), "rows": window.model.total(), "ticks": len(gaps),
                           "worst_ms": worst[0] * 1000, "worst_after": worst[1], "last_progress": progress[-1],
                           "progress_hidden": not window.import_progress.is_visible()}), flush=True)
         app.quit()

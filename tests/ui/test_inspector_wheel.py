@@ -44,7 +44,7 @@ def test_wheel_over_the_phone_volume_and_the_filters_leaves_them_alone(qtbot, wi
     flag_filter = window.browser.flag_filter
     wheel(flag_filter, -1)
     assert flag_filter.currentIndex() == 0
-    assert window.proxy.rowCount() == 4
+    assert window.model.rowCount() == 4
 
 
 def test_a_new_delivery_target_is_undone_with_ctrl_z(qtbot, window):

@@ -103,7 +103,7 @@ def test_keys_are_typing_while_in_a_text_field(qtbot, window):
 
 def test_up_down_move_between_takes_even_when_the_grid_has_focus(qtbot, window):
     focus(qtbot, window, "grid")
-    order = window.proxy.take_ids()
+    order = window.model.take_ids()
     assert window.current_take_id() == order[0]
     press(qtbot, window, K.Key_Down)
     assert window.current_take_id() == order[1]
@@ -364,6 +364,21 @@ def test_ctrl_o_opens_a_batch_folder(qtbot, inline_jobs, window, media, tmp_path
     assert [t.rel_path for t in window.library.takes("Night batch")] == ["night_kling.mp4"]
 
 
+def test_ctrl_f_searches_and_esc_clears(qtbot, window):
+    focus(qtbot, window, "grid")
+    press(qtbot, window, K.Key_F, CTRL)
+    search = window.browser.search
+    qtbot.waitUntil(search.hasFocus, timeout=2000)
+    qtbot.keyClicks(search, "seed")          # letters go to the field, not to the review keys
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert window.model.take_at(0).rel_path == "beach_seedance_a.mp4"
+    assert window.library.review_state(window.model.take_at(0).id)["flag"] == "none"   # "e" is not a key here
+    assert window.browser.count.text() == "1 of 4 takes"
+    qtbot.keyClick(search, K.Key_Escape)
+    assert window.model.rowCount() == 4 and search.text() == ""
+    assert not window.in_compare() and not search.hasFocus()
+
+
 def test_every_key_in_the_map_is_covered():
     """The keys above cover the whole map (a new key needs a test here)."""
     tested = {"open_batch", "export_picks", "quit", "undo", "redo", "play_pause", "shuttle_back", "shuttle_stop",
@@ -371,7 +386,7 @@ def test_every_key_in_the_map_is_covered():
               "mark_out", "clear_marks", "add_note", "first_frame", "last_frame", "previous_take", "next_take", "pick", "reject", "unflag",
               *(f"rate_{n}" for n in range(6)), "audio_verdict", "cycle_profile", "cycle_noise", "volume_down",
               "volume_up", "match_loudness", "hear_post", "compare",
-              "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid",
+              "audible_1", "audible_2", "audible_3", "audible_4", "leave_compare", "toggle_grid", "find_takes",
               "attach_post_track", "detach_post_track",   # these two: tests/ui/test_attach_post_track.py
               # these: tests/ui/test_post_lane.py
               "slip_earlier_frame", "slip_later_frame", "slip_earlier_10ms", "slip_later_10ms", "align_to_native"}

@@ -26,17 +26,19 @@ def test_list_thumbnails_keep_to_a_fixed_column_and_their_row(qtbot, window, med
     Importer(window.library).run([folder])
     window.tree_model.rebuild()
     window.scope.select(("Shapes", None))
-    qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=5000)
     qtbot.keyClick(window.browser.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     table = window.browser.table
     qtbot.waitUntil(table.isVisible, timeout=2000)
     table.clearSelection()   # the selection's blue stays out of the picture test
+    table.viewport().repaint()   # asks for the posters; they are read in the background
+    qtbot.waitUntil(lambda: not window.model.thumbnails.reading(), timeout=5000)
     table.viewport().repaint()
     image = table.viewport().grab().toImage()
     column = table.iconSize().width()
     centres = []
     for row in range(3):
-        rect = table.visualRect(window.proxy.index(row, 0))
+        rect = table.visualRect(window.model.index(row, 0))
         inside = picture_pixels(image, rect)
         assert inside, f"row {row} shows no thumbnail"
         xs = [x for x, _ in inside]

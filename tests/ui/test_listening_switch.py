@@ -27,7 +27,7 @@ def test_a_post_track_is_said_while_it_loads_and_when_it_cannot_play(qtbot, wind
     broken = tmp_path / "broken post.wav"
     broken.write_bytes(b"RIFF not really a wave file" * 100)
     window.library.save_swap_spec(take.id, broken, SwapSpec(fit="trim"))
-    other = next(t for t in window.model.rows() if t.id != take.id)
+    other = window.model.take(next(i for i in window.model.take_ids() if i != take.id))
     window.select_take(other.id)
     window.select_take(take.id)
     qtbot.waitUntil(lambda: window.listening.post_available, timeout=5000)

@@ -25,8 +25,9 @@ def test_switching_while_paused_keeps_the_frame(qtbot, window):
 
 def test_takes_get_a_translation_report_in_the_background(qtbot, window):
     model = window.model
-    qtbot.waitUntil(lambda: all(t.analysis_flags is not None for t in model.rows()), timeout=30000)
-    bass = next(t for t in model.rows() if t.rel_path == "veo_take.mp4")
+    takes = lambda: [model.take(i) for i in model.take_ids()]  # noqa: E731
+    qtbot.waitUntil(lambda: all(t.analysis_flags is not None for t in takes()), timeout=30000)
+    bass = next(t for t in takes() if t.rel_path == "veo_take.mp4")
     assert "bass_dependent" in bass.analysis_flags
     window.select_take(bass.id)
     panel = window.inspector.translation
@@ -35,5 +36,5 @@ def test_takes_get_a_translation_report_in_the_background(qtbot, window):
     # A new delivery target for the batch: analysed again against it, in the background.
     panel.target_chosen.emit("Beach batch", "ebu-r128")
     qtbot.waitUntil(lambda: all(window.library.take(t.id).analysis_target == "ebu-r128"
-                                for t in model.rows()), timeout=30000)
+                                for t in takes()), timeout=30000)
     qtbot.waitUntil(lambda: "EBU R128" in panel.badge.text(), timeout=5000)

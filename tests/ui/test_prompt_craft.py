@@ -59,10 +59,13 @@ def test_the_batch_tree_shows_each_prompt_groups_score(qtbot, window):
     # The two market prompts differ only in their audio wording: one group of two variations.
     assert len(groups) == 2
     market = next(index for label, index in groups.items() if label.endswith("(2)"))
+    library = next(index for label, index in groups.items() if label.endswith("(1)"))
+    # worked out in the background, then filled in
+    qtbot.waitUntil(lambda: None not in (market.data(TreeRole.PROMPT_SCORE), library.data(TreeRole.PROMPT_SCORE)),
+                    timeout=5000)
     best = max(check_prompt(PLAIN, 1.0).score, check_prompt(SOUNDED, 1.0).score)
     assert market.data(TreeRole.PROMPT_SCORE) == best
     assert f"Audio direction {best}/100" in market.data(Qt.ItemDataRole.ToolTipRole)
-    library = next(index for label, index in groups.items() if label.endswith("(1)"))
     assert library.data(TreeRole.PROMPT_SCORE) == check_prompt(LIBRARY_PROMPT, 1.0).score
 
 

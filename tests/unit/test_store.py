@@ -34,37 +34,37 @@ def test_migration_copies_the_file_first_and_runs_each_step_once(tmp_path, monke
     Library(path).close()
     steps_run = []
 
-    def v2(db):
-        steps_run.append(2)
+    def v_next(db, progress):
+        steps_run.append(next_version)
         db.execute("ALTER TABLE takes ADD COLUMN colour_label TEXT NOT NULL DEFAULT ''")
 
-    step = len(migrations.MIGRATIONS) + 1   # a step after the last real one
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, v2])
-    monkeypatch.setattr(migrations, "LATEST_VERSION", step)
+    next_version = migrations.LATEST_VERSION + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, v_next])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", next_version)
     lib = Library(path)
-    assert steps_run == [2]
-    assert (tmp_path / f"l.sqlite.before-v{step}.bak").is_file()
+    assert steps_run == [next_version]
+    assert (tmp_path / f"l.sqlite.before-v{next_version}.bak").is_file()
     assert "colour_label" in lib.db["takes"].columns_dict
     lib.close()
     Library(path).close()
-    assert steps_run == [2]
+    assert steps_run == [next_version]
 
 
 def test_failed_migration_rolls_back(tmp_path, monkeypatch):
     path = tmp_path / "l.sqlite"
     Library(path).close()
 
-    def broken(db):
+    def broken(db, progress):
         db.execute("ALTER TABLE takes ADD COLUMN half_done TEXT")
         raise RuntimeError("boom")
 
     last = len(migrations.MIGRATIONS)
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
-    monkeypatch.setattr(migrations, "LATEST_VERSION", last + 1)
+    monkeypatch.setattr(migrations, "LATEST_VERSION", migrations.LATEST_VERSION + 1)
     with pytest.raises(RuntimeError):
         Library(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == last
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION - 1
     assert "half_done" not in [r[1] for r in conn.execute("PRAGMA table_info(takes)")]
 
 

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from soundon.commands.progress_line import ProgressLine, bar
 from soundon.core.errors import SoundOnError
 from soundon.store.library import Library, default_library_path
 
@@ -28,7 +29,26 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def open_library(args: argparse.Namespace) -> Library:
-    return Library(args.library or default_library_path())
+    return open_library_at(args.library or default_library_path())
+
+
+def open_library_at(path) -> Library:
+    """The library, upgraded first when it was written by an older Sound-On (a large one takes a
+    few seconds: how far it has got is shown on stderr)."""
+    line = ProgressLine()
+    said: set[int] = set()
+
+    def upgrading(fraction: float, what: str, step: int) -> None:
+        if step not in said:
+            said.add(step)
+            if not line.enabled:
+                print(f"Updating the library to version {step} (a copy of the file is kept beside it)…",
+                      file=sys.stderr)
+        line.update(f"Updating the library to version {step}: {bar(fraction)} {fraction:4.0%} {what}")
+        if fraction >= 1.0:
+            line.clear()
+
+    return Library(path, on_migration=upgrading)
 
 
 def emit_json(document) -> None:

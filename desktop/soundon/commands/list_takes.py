@@ -1,8 +1,9 @@
-"""soundon list [--batch NAME]"""
+"""soundon list [--batch NAME] [--search TEXT]"""
 from __future__ import annotations
 
 from soundon.commands.common import UserError, emit_json, open_library, say
 from soundon.core.take import Take
+from soundon.store.take_query import TakeFilter
 
 LIST_KEYS = ("id", "path", "batch", "model", "prompt", "prompt_group", "duration", "width", "height",
              "display_width", "display_height", "rotation", "fps", "variable_frame_rate", "video_codec",
@@ -14,6 +15,9 @@ LIST_KEYS = ("id", "path", "batch", "model", "prompt", "prompt_group", "duration
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("list", parents=[common], help="takes with metadata, review state and analysis")
     p.add_argument("--batch", metavar="NAME", help="only this batch")
+    p.add_argument("--search", metavar="TEXT",
+                   help="only takes whose file name, prompt, model or notes hold every word (as a prefix), "
+                        "best match first")
     p.set_defaults(run=run)
 
 
@@ -27,12 +31,18 @@ def run(args) -> int:
     if args.batch and not library.batch_named(args.batch):
         names = ", ".join(b["name"] for b in library.batches()) or "none yet"
         raise UserError(f"There is no batch named {args.batch!r} (batches: {names}).")
-    takes = library.takes(args.batch)
+    if args.search is not None:
+        ids = library.take_ids(TakeFilter(batch=args.batch, search=args.search))
+        found = library.takes_by_ids(ids)
+        takes = [found[i] for i in ids]
+    else:
+        takes = library.takes(args.batch)
     if args.json:
         emit_json([take_summary(t) for t in takes])
         return 0
     if not takes:
-        say("The library has no takes yet. Add a batch with: soundon import FOLDER")
+        say(f"No take matches {args.search!r}." if args.search is not None
+            else "The library has no takes yet. Add a batch with: soundon import FOLDER")
         return 0
     flag_mark = {"pick": "P", "reject": "X", "none": "·"}
     for t in takes:

@@ -12,7 +12,8 @@ def register(subparsers, common) -> None:
 
 
 def launch(paths: list[str], library_path: Path | str | None) -> int:
-    from soundon.store.library import Library, default_library_path
+    from soundon.commands.common import open_library_at
+    from soundon.store.library import default_library_path
     from soundon.ui.app import run_app  # Qt is loaded only when a window is wanted
-    library = Library(library_path or default_library_path())
+    library = open_library_at(library_path or default_library_path())
     return run_app(library, [Path(p) for p in paths])

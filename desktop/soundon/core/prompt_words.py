@@ -110,22 +110,46 @@ def _word_matches(pattern: str, word: str) -> bool:
 def find(text: str, entries, toks: list[Token] | None = None) -> list[Span]:
     """Where the entries occur (longest entry at each word), in text order."""
     toks = tokens(text) if toks is None else toks
-    patterns = sorted((_entry_words(e) for e in entries), key=len, reverse=True)
+    exact, prefixed = _first_words(tuple(entries))
     spans, covered_until = [], -1
     for i, tok in enumerate(toks):
         if tok.start < covered_until:
             continue
-        for words in patterns:
-            if not words or i + len(words) > len(toks):
+        # Only the entries that can start at this word, longest first (as listed among equals).
+        candidates = exact.get(tok.text, []) + [c for c in prefixed.get(tok.text[:2], []) + prefixed.get("", [])
+                                                if tok.text.startswith(c[2])]
+        for _length, _order, _first, words in sorted(candidates):
+            if i + len(words) > len(toks):
                 continue
             run = toks[i:i + len(words)]
             if run[-1].sentence != tok.sentence:
                 continue
-            if all(_word_matches(p, t.text) for p, t in zip(words, run)):
+            if all(_word_matches(p, t.text) for p, t in zip(words[1:], run[1:])):
                 spans.append(Span(tok.start, run[-1].end, text[tok.start:run[-1].end]))
                 covered_until = run[-1].end
                 break
     return spans
+
+
+@lru_cache(maxsize=512)
+def _first_words(entries: tuple[str, ...]):
+    """The entries indexed by their first word, so that a prompt is read once, not once per entry
+    (a prompt check looks up a few thousand entries): whole first words in one table, and first
+    words ending in * (prefixes) by their first two letters (shorter ones under "")."""
+    exact: dict[str, list] = {}
+    prefixed: dict[str, list] = {}
+    for order, entry in enumerate(entries):
+        words = _entry_words(entry)
+        if not words:
+            continue
+        first = words[0]
+        stem = first.rstrip("*")
+        key = (-len(words), order, stem, words)
+        if first.endswith("*"):
+            prefixed.setdefault(stem[:2] if len(stem) >= 2 else "", []).append(key)
+        else:
+            exact.setdefault(first, []).append(key)
+    return exact, prefixed
 
 
 def quotes(text: str) -> list[Span]:

@@ -21,7 +21,9 @@ from soundon.core.paths import data_dir
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.core.swap_spec import SwapSpec
 from soundon.core.take import PostTrack, Take, prompt_group_key
+from soundon.core.translation import verdict as translation_verdict
 from soundon.store import migrations
+from soundon.store.take_query import TakeFilter, ordered_ids_sql
 from soundon.store.library_errors import DamagedLibraryError, LibraryError, SortedDatabase, library_faults
 
 LIBRARY_ENV = "SOUNDON_LIBRARY"
@@ -57,7 +59,8 @@ _TAKE_SELECT = """
 
 
 class Library:
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, on_migration: migrations.StepProgress | None = None):
+        """`on_migration` hears how far an upgrade of an older library file has got."""
         self.path = Path(path) if path else default_library_path()
         self._listeners: list[ChangeListener] = []
         self._lock = threading.RLock()
@@ -69,7 +72,7 @@ class Library:
                 conn.execute("PRAGMA foreign_keys=ON")
                 conn.execute("PRAGMA busy_timeout=5000")
                 self.db = SortedDatabase(conn, self.path)
-                migrations.migrate(self.db, self.path)
+                migrations.migrate(self.db, self.path, on_migration)
         except migrations.NewerLibraryError as exc:
             raise LibraryError(str(exc)) from None
         except migrations.DamagedVersionError as exc:
@@ -215,7 +218,8 @@ class Library:
 
     def add_take(self, batch_id: int, record: dict) -> int:
         """Insert a take (columns of the takes table) and its empty review. Returns its id."""
-        record = {**record, "batch_id": batch_id, "imported_at": now()}
+        record = {**record, "batch_id": batch_id, "imported_at": now(),
+                  "sort_name": migrations.sort_name(record["rel_path"])}
         columns = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         with self.transaction():
@@ -249,6 +253,49 @@ class Library:
             rows = self.db.query(_TAKE_SELECT + " ORDER BY b.name, t.rel_path")
         else:
             rows = self.db.query(_TAKE_SELECT + " WHERE b.name = ? ORDER BY t.rel_path", [batch])
+        return [_take_row(r) for r in rows]
+
+    # -- browsing: a view reads the ids in its order, then only the rows it shows ----------------
+
+    def take_ids(self, take_filter: TakeFilter = TakeFilter(), sort_key: str = "name",
+                 descending: bool = False) -> list[int]:
+        sql, params = ordered_ids_sql(take_filter, sort_key, descending)
+        return [row[0] for row in self.db.execute(sql, params)]
+
+    def takes_by_ids(self, take_ids: list[int]) -> dict[int, Take]:
+        found: dict[int, Take] = {}
+        for start in range(0, len(take_ids), 500):   # SQLite's limit on parameters is far above; stay modest
+            chunk = take_ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.query(_TAKE_SELECT + f" WHERE t.id IN ({marks})", chunk):
+                take = _take_row(row)
+                found[take.id] = take
+        return found
+
+    def take_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM takes").fetchone()[0]
+
+    def models(self) -> list[str]:
+        """Every model name in the library, A–Z."""
+        names = [row[0] for row in self.db.execute("SELECT DISTINCT model FROM takes WHERE model != ''")]
+        return sorted(names, key=str.casefold)
+
+    def prompt_groups(self) -> list[dict]:
+        """Each batch's prompt groups with their take count and prompt (the batch tree)."""
+        return list(self.db.query(
+            "SELECT b.name AS batch, t.prompt_group, COUNT(*) AS takes, MIN(t.prompt) AS prompt "
+            "FROM takes t JOIN batches b ON b.id = t.batch_id GROUP BY t.batch_id, t.prompt_group"))
+
+    def prompt_variations(self) -> list[dict]:
+        """Each prompt group's distinct prompts (its variations), with the shortest take's length."""
+        return list(self.db.query(
+            "SELECT b.name AS batch, t.prompt_group, t.prompt, MIN(t.duration) AS duration "
+            "FROM takes t JOIN batches b ON b.id = t.batch_id WHERE t.prompt != '' "
+            "GROUP BY t.batch_id, t.prompt_group, t.prompt"))
+
+    def takes_in_group(self, batch: str, prompt_group: str) -> list[Take]:
+        rows = self.db.query(_TAKE_SELECT + " WHERE b.name = ? AND t.prompt_group = ? ORDER BY t.sort_name, t.id",
+                             [batch, prompt_group])
         return [_take_row(r) for r in rows]
 
     def take(self, take_id: int) -> Take | None:
@@ -361,9 +408,10 @@ class Library:
         if not list(self.db.query("SELECT 1 FROM takes WHERE id = ?", [take_id])):
             return   # its batch was removed while the take was being analysed
         self._write(
-            f"INSERT OR REPLACE INTO analyses (take_id, target, {', '.join(columns)}, flags, details, analyzed_at) "
-            f"VALUES (?, ?, {', '.join('?' for _ in columns)}, ?, ?, ?)",
-            (take_id, target, *values, json.dumps(result.get("flags", [])), json.dumps(details), now()))
+            f"INSERT OR REPLACE INTO analyses (take_id, target, {', '.join(columns)}, flags, verdict, details, "
+            f"analyzed_at) VALUES (?, ?, {', '.join('?' for _ in columns)}, ?, ?, ?, ?)",
+            (take_id, target, *values, json.dumps(result.get("flags", [])),
+             translation_verdict(list(result.get("flags", []))), json.dumps(details), now()))
         self._changed("analysis", [take_id])
 
     def analysis(self, take_id: int) -> dict | None:

@@ -2,6 +2,7 @@
 before the first step runs on an existing library. The version lives in PRAGMA user_version."""
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -11,8 +12,14 @@ import sqlite_utils
 
 from soundon.core.errors import SoundOnError
 
+# A step says how far it has got (0–1 of the step, and what it is doing) when it takes a while;
+# whoever opens the library hears that with the step's number.
+Progress = Callable[[float, str], None]
+StepProgress = Callable[[float, str, int], None]
 
-def _v1(db: sqlite_utils.Database) -> None:
+
+def _v1(db: sqlite_utils.Database, progress: Progress) -> None:
+    """The first schema."""
     db.execute("""
         CREATE TABLE batches (
             id INTEGER PRIMARY KEY,
@@ -104,7 +111,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         )""")
 
 
-def _v2(db: sqlite_utils.Database) -> None:
+def _v2(db: sqlite_utils.Database, progress: Progress) -> None:
     """Prompt groups ignore audio wording from now on: takes whose prompts differ only in what
     they say of the sound join one group (as variations). Every take's group is worked out again."""
     from soundon.core.take import prompt_group_key  # noqa: PLC0415 — the rule of the day, not a copy of it
@@ -113,7 +120,84 @@ def _v2(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE takes SET prompt_group = ? WHERE id = ?", [prompt_group_key(prompt), take_id])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+
+
+def sort_name(rel_path: str) -> str:
+    """The key a take is sorted by name with: its file name, case-folded (as the editor reads it)."""
+    return rel_path.rsplit("/", 1)[-1].casefold()
+
+
+def _v3(db: sqlite_utils.Database, progress: Progress) -> None:
+    """Browsing in SQL (a library of 50,000 takes is never loaded whole): a stored name key and
+    translation verdict to sort and filter by, the indexes the filters use, and a full-text index of
+    each take's file name, prompt, model and notes, kept up to date by triggers."""
+    from soundon.core.translation import verdict   # noqa: PLC0415 — a pure function of the flags
+
+    db.execute("ALTER TABLE takes ADD COLUMN sort_name TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE analyses ADD COLUMN verdict TEXT")
+    total = db.execute("SELECT COUNT(*) FROM takes").fetchone()[0] or 1
+    done = 0
+    rows = db.execute("SELECT id, rel_path FROM takes").fetchall()
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start:start + 5000]
+        db.conn.executemany("UPDATE takes SET sort_name = ? WHERE id = ?",
+                            [(sort_name(rel_path), take_id) for take_id, rel_path in chunk])
+        done += len(chunk)
+        progress(0.4 * done / total, "naming takes")
+    flags = db.execute("SELECT take_id, flags FROM analyses").fetchall()
+    db.conn.executemany("UPDATE analyses SET verdict = ? WHERE take_id = ?",
+                        [(verdict(json.loads(f or "[]")), take_id) for take_id, f in flags])
+    progress(0.5, "indexing")
+    for statement in (
+            "CREATE INDEX takes_batch_name ON takes(batch_id, sort_name)",
+            "CREATE INDEX takes_name ON takes(sort_name)",
+            "CREATE INDEX takes_model ON takes(model)",
+            "CREATE INDEX reviews_flag ON reviews(flag)",
+            "CREATE INDEX reviews_rating ON reviews(rating)",
+            "CREATE INDEX reviews_verdict ON reviews(audio_verdict)",
+            "CREATE INDEX analyses_verdict ON analyses(verdict)"):
+        db.execute(statement)
+    # Searched text per take (rowid = take id). The file name's path is split into words by the
+    # tokenizer ("take_017.mp4" → take, 017, mp4); accents are folded, so "cafe" finds "café".
+    db.execute("""
+        CREATE VIRTUAL TABLE take_search USING fts5(
+            file, prompt, model, notes, tokenize = 'unicode61 remove_diacritics 2')""")
+    db.execute("""
+        INSERT INTO take_search (rowid, file, prompt, model, notes)
+        SELECT t.id, t.rel_path, t.prompt, t.model,
+               COALESCE((SELECT group_concat(n.text, ' ') FROM notes n WHERE n.take_id = t.id), '')
+        FROM takes t""")
+    progress(0.9, "indexing")
+    for statement in _SEARCH_TRIGGERS:
+        db.execute(statement)
+    progress(1.0, "done")
+
+
+_NOTES_OF = "COALESCE((SELECT group_concat(n.text, ' ') FROM notes n WHERE n.take_id = {id}), '')"
+_SEARCH_TRIGGERS = (
+    """CREATE TRIGGER take_search_add AFTER INSERT ON takes BEGIN
+         INSERT INTO take_search (rowid, file, prompt, model, notes)
+         VALUES (new.id, new.rel_path, new.prompt, new.model, '');
+       END""",
+    """CREATE TRIGGER take_search_change AFTER UPDATE OF rel_path, prompt, model ON takes BEGIN
+         UPDATE take_search SET file = new.rel_path, prompt = new.prompt, model = new.model
+         WHERE rowid = new.id;
+       END""",
+    """CREATE TRIGGER take_search_remove AFTER DELETE ON takes BEGIN
+         DELETE FROM take_search WHERE rowid = old.id;
+       END""",
+    f"""CREATE TRIGGER take_search_note_add AFTER INSERT ON notes BEGIN
+         UPDATE take_search SET notes = {_NOTES_OF.format(id="new.take_id")} WHERE rowid = new.take_id;
+       END""",
+    f"""CREATE TRIGGER take_search_note_change AFTER UPDATE OF text ON notes BEGIN
+         UPDATE take_search SET notes = {_NOTES_OF.format(id="new.take_id")} WHERE rowid = new.take_id;
+       END""",
+    f"""CREATE TRIGGER take_search_note_remove AFTER DELETE ON notes BEGIN
+         UPDATE take_search SET notes = {_NOTES_OF.format(id="old.take_id")} WHERE rowid = old.take_id;
+       END""",
+)
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database, Progress], None]] = [_v1, _v2, _v3]
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -134,8 +218,9 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 
-def migrate(db: sqlite_utils.Database, path: Path | None) -> list[int]:
-    """Bring the library up to LATEST_VERSION; returns the steps that ran."""
+def migrate(db: sqlite_utils.Database, path: Path | None, progress: StepProgress | None = None) -> list[int]:
+    """Bring the library up to LATEST_VERSION; returns the steps that ran. `progress` hears how far
+    each step has got (fraction 0–1 of the step, a word, and the step's number)."""
     current = user_version(db.conn)
     if current > LATEST_VERSION:
         raise NewerLibraryError(
@@ -154,7 +239,7 @@ def migrate(db: sqlite_utils.Database, path: Path | None) -> list[int]:
         conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](db)
+            MIGRATIONS[version - 1](db, lambda fraction, what, v=version: progress and progress(fraction, what, v))
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:

@@ -90,6 +90,7 @@ KEYMAP: tuple[KeyBinding, ...] = (
     *(KeyBinding(f"audible_{n}", (str(n),), f"Hear Compared Take {n}", "View") for n in range(1, 5)),
     KeyBinding("leave_compare", ("Esc",), "Leave Compare", "View"),
     KeyBinding("toggle_grid", ("Ctrl+G",), "Grid / List", "View", "grid", checkable=True),
+    KeyBinding("find_takes", ("Ctrl+F",), "&Find Takes…", "View"),
 )
 
 BINDING = {binding.name: binding for binding in KEYMAP}

@@ -49,7 +49,6 @@ from soundon.ui.models.listening_state import ListeningState
 from soundon.ui.menus import build_menus, build_toolbar
 from soundon.ui.models.batch_tree import BatchTreeModel
 from soundon.ui.models.peaks_cache import PeaksCache
-from soundon.ui.models.take_filter import TakeFilterProxy
 from soundon.ui.models.take_model import TakeListModel
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
@@ -79,7 +78,6 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.bridge = LibraryBridge(library, self)
         self.model = TakeListModel(library, self.bridge, self)
-        self.proxy = TakeFilterProxy(self.model, self)
         self.tree_model = BatchTreeModel(library, self.model, self)
         self.peaks = PeaksCache(self.model)
         self.undo_stack = QUndoStack(self)
@@ -136,7 +134,7 @@ class MainWindow(QMainWindow):
         self.transport.extra.addWidget(self.phone_volume)
 
     def _build_browser(self) -> None:
-        self.browser = TakeBrowser(self.proxy, self)
+        self.browser = TakeBrowser(self.model, self)
         self.browser.view_toggle.setDefaultAction(self.actions["toggle_grid"])
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("playerBrowserSplitter")
@@ -171,12 +169,12 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_controllers(self) -> None:
-        self.cursor = TakeCursor(self.browser, self.proxy, self.model, self)
-        self.scope = BatchScope(self.tree, self.tree_model, self.proxy, self.library, self.cursor, self)
+        self.cursor = TakeCursor(self.browser, self.model, self)
+        self.scope = BatchScope(self.tree, self.tree_model, self.model, self.library, self.cursor, self)
         self.single = SingleView(self.cursor, self.transport, self.peaks, self.deck, self.live_listening, self)
         self.compare_mode = None
         if self.compare is not None:
-            self.compare_mode = CompareMode(self.compare, self.pages, self.cursor, self.model, self.proxy,
+            self.compare_mode = CompareMode(self.compare, self.pages, self.cursor, self.model,
                                             self.actions, self.peaks, self)
         self.session = ReviewSession(self.library, self.history, self.model, self.inspector, self.inspector_dock,
                                      lambda: self.browser.view, self)
@@ -235,6 +233,7 @@ class MainWindow(QMainWindow):
         a["loop"].toggled.connect(self.single.set_loop)
         a["compare"].triggered.connect(lambda checked: self.open_compare() if checked else self.leave_compare())
         a["toggle_grid"].toggled.connect(lambda grid: self.browser.set_view_mode("grid" if grid else "list"))
+        a["find_takes"].triggered.connect(self.browser.focus_search)
         self._connect_undo()
 
         self.cursor.changed.connect(self.single.show)   # first: a new take's scrub bar, then its notes on it

@@ -35,7 +35,7 @@ def test_an_import_into_an_empty_library_shows_the_new_batch(qtbot, library, bat
         window.import_paths([batch_folder])
     qtbot.waitUntil(lambda: window.tree.currentIndex().data(TreeRole.SCOPE) == ("Beach batch", None),
                     timeout=3000)   # the tree is rebuilt a moment after the import
-    assert window.proxy.take_filter.batch == "Beach batch"
+    assert window.model.take_filter.batch == "Beach batch"
     assert window.windowTitle() == "Sound-On — Beach batch"
-    assert window.current_take_id() == window.proxy.take_ids()[0]
+    assert window.current_take_id() == window.model.take_ids()[0]
     window.close()

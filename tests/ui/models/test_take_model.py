@@ -83,16 +83,33 @@ def test_new_takes_are_appended_from_another_thread(qtbot, imported, media, tmp_
     # change) rather than as an appended row, so what is waited for is the row itself.
     qtbot.waitUntil(lambda: model.rowCount() == len(TAKES) + 1, timeout=10000)
     thread.join()
-    assert model.index(model.rowCount() - 1, 0).data(TakeRole.MODEL) == "Bach"
+    assert model.index(row_named(model, "extra_bach.mp4"), 0).data(TakeRole.MODEL) == "Bach"
     bridge.forget(writer)
     writer.close()
 
 
-def test_thumbnails_load_lazily_and_are_cached(qtbot, imported):
+def test_thumbnails_load_lazily_in_the_background_and_are_cached(qtbot, imported):
     model, _bridge = make_model(imported)
     assert model.thumbnails.reads == 0  # nothing read by opening the model
+    waiting = model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert waiting.cacheKey() == model.thumbnails.loading().cacheKey()   # not read on the GUI thread
+    with qtbot.waitSignal(model.dataChanged, timeout=5000) as drawn:
+        pass
+    assert drawn.args[0].row() == 0 and Qt.ItemDataRole.DecorationRole in drawn.args[2]
     pixmap = model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
-    assert not pixmap.isNull() and pixmap.width() > 0
+    assert pixmap.cacheKey() != waiting.cacheKey() and pixmap.width() > 0
+    image = pixmap.toImage()
+    assert len({image.pixel(x, image.height() // 2) for x in range(0, image.width(), 8)}) > 3   # a picture
     assert model.thumbnails.reads == 1
     model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
     assert model.thumbnails.reads == 1  # second time from the cache
+
+
+def test_rows_are_read_a_page_at_a_time(qtbot, imported, monkeypatch):
+    model, _bridge = make_model(imported)
+    asked = []
+    real = imported.takes_by_ids
+    monkeypatch.setattr(imported, "takes_by_ids", lambda ids: asked.append(list(ids)) or real(ids))
+    for row in range(model.rowCount()):
+        model.index(row, 0).data(TakeRole.NAME)
+    assert len(asked) == 1 and sorted(asked[0]) == sorted(model.take_ids())   # one read for the screenful

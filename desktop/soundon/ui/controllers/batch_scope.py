@@ -12,11 +12,11 @@ from soundon.ui.models.roles import TreeRole
 class BatchScope(QObject):
     title_changed = Signal(str)
 
-    def __init__(self, tree, tree_model, proxy, library, cursor, parent: QObject | None = None):
+    def __init__(self, tree, tree_model, takes, library, cursor, parent: QObject | None = None):
         super().__init__(parent)
         self._tree = tree
         self._tree_model = tree_model
-        self._proxy = proxy
+        self._takes = takes
         self._library = library
         self._cursor = cursor
         self._scope = ALL_TAKES
@@ -41,10 +41,10 @@ class BatchScope(QObject):
         if self._tree_model.rebuilding:
             return
         scope = tuple(current.data(TreeRole.SCOPE)) if current.isValid() else ALL_TAKES
-        if scope == self._scope and self._proxy.take_filter.batch == scope[0]:
+        if scope == self._scope and self._takes.take_filter.batch == scope[0]:
             return
         self._scope = scope
-        self._proxy.update_filter(batch=scope[0], prompt_group=scope[1])
+        self._takes.update_filter(batch=scope[0], prompt_group=scope[1])
         self.announce_title()
         self._cursor.select_first_if_none()
 

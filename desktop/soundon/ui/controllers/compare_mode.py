@@ -18,13 +18,12 @@ class CompareMode(QObject):
     entered = Signal()
     left = Signal()
 
-    def __init__(self, view, pages, cursor, model, proxy, actions, peaks, parent: QObject | None = None):
+    def __init__(self, view, pages, cursor, model, actions, peaks, parent: QObject | None = None):
         super().__init__(parent)
         self.view = view                  # ui/compare.CompareView
         self._pages = pages
         self._cursor = cursor
         self._model = model
-        self._proxy = proxy
         self._actions = actions
         self._peaks = peaks
         self._return_to = None            # the page Compare replaced
@@ -52,8 +51,9 @@ class CompareMode(QObject):
 
     def candidates(self) -> list[Take]:
         """The selected 2–4 takes, or else the current take's prompt group (in view order)."""
-        return takes_to_compare(self._cursor.selected_takes(), self._cursor.take(), self._model.rows(),
-                                self._proxy.take_ids())
+        current = self._cursor.take()
+        group = self._model.library.takes_in_group(current.batch, current.prompt_group) if current else []
+        return takes_to_compare(self._cursor.selected_takes(), current, group, self._model.take_ids())
 
     def open(self, takes: list[Take] | None = None) -> bool:
         takes = takes if takes is not None else self.candidates()

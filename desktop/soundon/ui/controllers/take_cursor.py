@@ -14,23 +14,22 @@ from soundon.ui.models.roles import TakeRole
 class TakeCursor(QObject):
     changed = Signal(object, bool)  # the Take now current, and whether it should start playing
 
-    def __init__(self, browser, proxy, model, parent: QObject | None = None):
+    def __init__(self, browser, takes, parent: QObject | None = None):
         super().__init__(parent)
         self._browser = browser
-        self._proxy = proxy
-        self._model = model
+        self._takes = takes
         self._take_id: int | None = None
         self._row = -1
         self._autoplay_next = False
         self._direction = 1
         browser.selection_model.currentChanged.connect(self._current_changed)
-        proxy.rowsRemoved.connect(self._keep_a_current_take)
-        proxy.layoutChanged.connect(self._keep_a_current_take)
-        proxy.modelReset.connect(self._keep_a_current_take)
-        proxy.rowsInserted.connect(self._first_take_arrived)
+        takes.rowsRemoved.connect(self._keep_a_current_take)
+        takes.layoutChanged.connect(self._keep_a_current_take)
+        takes.modelReset.connect(self._keep_a_current_take)
+        takes.rowsInserted.connect(self._first_take_arrived)
 
     def take(self) -> Take | None:
-        return self._model.take(self._take_id) if self._take_id is not None else None
+        return self._takes.take(self._take_id) if self._take_id is not None else None
 
     def take_id(self) -> int | None:
         return self._take_id
@@ -48,16 +47,16 @@ class TakeCursor(QObject):
         return ids
 
     def select_row(self, row: int, autoplay: bool = False) -> None:
-        if not 0 <= row < self._proxy.rowCount():
+        if not 0 <= row < self._takes.rowCount():
             return
         self._autoplay_next = autoplay
-        index = self._proxy.index(row, 0)
+        index = self._takes.index(row, 0)
         self._browser.selection_model.setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self._browser.view.scrollTo(index)
 
     def select_take(self, take_id: int, autoplay: bool = False) -> bool:
-        row = self._proxy.row_of(take_id)
+        row = self._takes.row_of(take_id)
         if row is None:
             return False
         self.select_row(row, autoplay)
@@ -68,15 +67,15 @@ class TakeCursor(QObject):
         current = self._browser.selection_model.currentIndex()
         row = current.row() + step if current.isValid() else 0
         self._direction = 1 if step >= 0 else -1
-        self.select_row(max(0, min(row, self._proxy.rowCount() - 1)), autoplay=True)
+        self.select_row(max(0, min(row, self._takes.rowCount() - 1)), autoplay=True)
 
     def likely_next(self) -> Take | None:
         """The take the editor will most likely go to next (in the direction of travel)."""
-        neighbour = self._proxy.index(self._row + self._direction, 0)
+        neighbour = self._takes.index(self._row + self._direction, 0)
         return neighbour.data(TakeRole.TAKE) if neighbour.isValid() else None
 
     def select_first_if_none(self) -> None:
-        if self._proxy.rowCount() and not self._browser.selection_model.currentIndex().isValid():
+        if self._takes.rowCount() and not self._browser.selection_model.currentIndex().isValid():
             self.select_row(0)
 
     def _current_changed(self, current: QModelIndex, _previous=None) -> None:
@@ -91,9 +90,9 @@ class TakeCursor(QObject):
         self.changed.emit(take, autoplay)
 
     def _keep_a_current_take(self, *_args) -> None:
-        if self._browser.selection_model.currentIndex().isValid() or not self._proxy.rowCount():
+        if self._browser.selection_model.currentIndex().isValid() or not self._takes.rowCount():
             return
-        self.select_row(min(max(self._row, 0), self._proxy.rowCount() - 1))
+        self.select_row(min(max(self._row, 0), self._takes.rowCount() - 1))
 
     def _first_take_arrived(self, *_args) -> None:
         self.select_first_if_none()

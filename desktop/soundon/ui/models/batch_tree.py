@@ -1,17 +1,23 @@
 """Batches and their prompt groups as a tree: All takes › batch › prompt group.
 
-Selecting a node scopes the browser (TreeRole.SCOPE = (batch, prompt group)). Counts follow the
-take list; rebuilding is deferred a moment so an import of a hundred takes rebuilds a few times,
-not a hundred.
+Selecting a node scopes the browser (TreeRole.SCOPE = (batch, prompt group)). The counts are the
+library's (one grouped query, never the takes themselves) and follow the take list's changes;
+rebuilding is deferred a moment so an import of a hundred takes rebuilds a few times, not a hundred.
+
+Each prompt group shows its audio-direction score (core/prompt_variation.py). Checking a prompt
+takes about a millisecond, too long for thousands of groups on the GUI thread, so scores are
+kept by the group's prompts and the ones not known yet are worked out by a background job and
+filled in as they come.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from soundon.core.prompt_variation import group_score
+from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.store.library import Library
 from soundon.ui.models.roles import TreeRole
 from soundon.ui.models.take_model import TakeListModel
@@ -33,6 +39,11 @@ class BatchTreeModel(QStandardItemModel):
     def __init__(self, library: Library, takes: TakeListModel, parent: QObject | None = None):
         super().__init__(parent)
         self.rebuilding = False
+        self._nodes: dict[tuple[str | None, str | None], QStandardItem] = {}   # each scope's node
+        self._group_prompts: dict[tuple[str, str], tuple] = {}   # each group: its prompt, its (prompt, length) pairs
+        self._scores: dict[tuple, tuple[int | None, str]] = {}   # by a group's prompts
+        self._scorer: BackgroundJob | None = None
+        self._waiting_scores: list[tuple] = []
         self.library = library
         self.takes = takes
         self._rebuild_soon = QTimer(self, singleShot=True, interval=150)
@@ -52,38 +63,80 @@ class BatchTreeModel(QStandardItemModel):
             signal.disconnect(timer.start)
 
     def rebuild(self) -> None:
-        rows = self.takes.rows()
-        per_batch = Counter(t.batch for t in rows)
-        groups: dict[str, Counter] = defaultdict(Counter)
-        prompts: dict[tuple[str, str], str] = {}
-        variations: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)   # prompt -> a take's length
-        for take in rows:
-            groups[take.batch][take.prompt_group] += 1
-            prompts.setdefault((take.batch, take.prompt_group), take.prompt)
-            variations[(take.batch, take.prompt_group)].setdefault(take.prompt, take.duration)
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for group in self.library.prompt_groups():
+            groups[group["batch"]].append(group)
+        variations: dict[tuple[str, str], list] = defaultdict(list)   # a group's prompts with a take's length
+        for row in self.library.prompt_variations():
+            variations[(row["batch"], row["prompt_group"])].append((row["prompt"], row["duration"]))
+        unscored: dict[tuple, tuple[str, str]] = {}
         self.rebuilding = True   # the selection passes through "nothing" while the tree is refilled
         self.clear()
+        self._nodes.clear()
+        self._group_prompts.clear()
         root = self.invisibleRootItem()
-        root.appendRow(self._item(f"All takes ({len(rows)})", ALL_TAKES, "Every take in the library"))
+        root.appendRow(self._item(f"All takes ({self.takes.total()})", ALL_TAKES, "Every take in the library"))
         for batch in self.library.batches():
             name = batch["name"]
-            batch_item = self._item(f"{name} ({per_batch.get(name, 0)})", (name, None), batch["root"])
-            for group, count in sorted(groups.get(name, {}).items(),
-                                       key=lambda kv: prompt_label(prompts[(name, kv[0])]).casefold()):
-                prompt = prompts[(name, group)]
-                item = self._item(f"{prompt_label(prompt)} ({count})", (name, group), prompt or "Takes without a prompt")
+            in_batch = groups.get(name, [])
+            batch_item = self._item(f"{name} ({sum(g['takes'] for g in in_batch)})", (name, None), batch["root"])
+            for group in sorted(in_batch, key=lambda g: prompt_label(g["prompt"]).casefold()):
+                prompt, scope = group["prompt"], (name, group["prompt_group"])
+                item = self._item(f"{prompt_label(prompt)} ({group['takes']})", scope, prompt or "Takes without a prompt")
                 if prompt:
-                    score, explanation = group_score(list(variations[(name, group)].items()))
-                    item.setData(score, TreeRole.PROMPT_SCORE)
-                    item.setToolTip(f"{prompt}\n\nAudio direction {explanation}")
+                    prompts = tuple(sorted(variations[scope]))
+                    self._group_prompts[scope] = (prompt, prompts)
+                    if prompts in self._scores:
+                        self._show_score(item, prompt, self._scores[prompts])
+                    else:
+                        unscored[prompts] = scope
                 batch_item.appendRow(item)
             root.appendRow(batch_item)
         self.rebuilding = False
         self.rebuilt.emit()
+        self._score_in_background(list(unscored))
+
+    # -- prompt scores ----------------------------------------------------------------------------
+
+    def _score_in_background(self, groups: list[tuple]) -> None:
+        waiting = [g for g in groups if g not in self._scores]
+        if not waiting or self._scorer is not None:
+            self._waiting_scores.extend(waiting)
+            return
+        def work(job: BackgroundJob) -> None:
+            for prompts in waiting:
+                if job.cancelled:
+                    return
+                job.report((prompts, group_score(list(prompts))))
+        self._scorer = BackgroundJob(work, what="prompt scoring")
+        self._scorer.progress.connect(self._scored)
+        self._scorer.finished.connect(self._scoring_done)
+        self._scorer.failed.connect(self._scoring_done)
+        self._scorer.start()
+
+    def _scored(self, found) -> None:
+        prompts, score = found
+        self._scores[prompts] = score
+        for scope, (prompt, item_prompts) in self._group_prompts.items():
+            item = self._nodes.get(scope)
+            if item_prompts == prompts and item is not None:
+                self._show_score(item, prompt, score)
+
+    def _scoring_done(self, _outcome=None) -> None:
+        self._scorer = None
+        waiting, self._waiting_scores = self._waiting_scores, []
+        if waiting:
+            self._score_in_background(waiting)
 
     @staticmethod
-    def _item(text: str, scope: tuple[str | None, str | None], tooltip: str) -> QStandardItem:
+    def _show_score(item: QStandardItem, prompt: str, found: tuple[int | None, str]) -> None:
+        score, explanation = found
+        item.setData(score, TreeRole.PROMPT_SCORE)
+        item.setToolTip(f"{prompt}\n\nAudio direction {explanation}")
+
+    def _item(self, text: str, scope: tuple[str | None, str | None], tooltip: str) -> QStandardItem:
         item = QStandardItem(text)
+        self._nodes[scope] = item
         item.setEditable(False)
         item.setData(scope, TreeRole.SCOPE)
         item.setToolTip(tooltip)
@@ -91,10 +144,5 @@ class BatchTreeModel(QStandardItemModel):
 
     def index_of(self, scope: tuple[str | None, str | None]):
         """The node for a scope (to restore the selection after a rebuild), or All takes."""
-        pending = [self.item(r) for r in range(self.rowCount())]
-        while pending:
-            item = pending.pop(0)
-            if tuple(item.data(TreeRole.SCOPE)) == tuple(scope):
-                return item.index()
-            pending.extend(item.child(r) for r in range(item.rowCount()))
-        return self.index(0, 0)
+        item = self._nodes.get(tuple(scope))
+        return item.index() if item is not None else self.index(0, 0)

@@ -1,16 +1,25 @@
-"""The library's takes as a Qt table model: one row per take, named columns, custom roles.
+"""The takes the browser shows, in its order, as a Qt table model: one row per take, named columns,
+custom roles.
 
-The model holds the rows the library lists and follows the library's change signal: a review
-decision or an analysis refreshes just that take's row (dataChanged), a new take is appended
-(rowsInserted), anything structural (a batch re-linked) reloads the whole list.
+A library of 50,000 takes is never loaded whole. The model holds only the ids the library lists for
+the current scope, filters, search and sort (one SQL query, store/take_query.py), and reads the rows
+a view asks for a page at a time into a bounded cache. It follows the library's change signal: a
+review decision or an analysis refreshes that take's row, and asks again for the order when the
+change can move the take (a flag while showing picks only, a rating while sorted by rating); rows
+that leave or join keep the selection and the current take where they survive.
 """
 from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
+from soundon.core.take import Take
 from soundon.core.timecode import format_duration
 from soundon.store.library import Library
+from soundon.store.take_query import SORT_KEYS, TakeFilter
 from soundon.ui.library_bridge import LibraryBridge
 from soundon.ui.models.roles import TakeRole
 from soundon.ui.models.thumbnails import ThumbnailCache
@@ -47,7 +56,6 @@ ANALYSIS_TEXT = {
 
 
 def take_name(take: Take) -> str:
-    # (the sort asks this of every pair it compares: a string split, not a path object)
     return take.rel_path.rsplit("/", 1)[-1]
 
 
@@ -59,87 +67,198 @@ def analysis_summary(flags: list[str] | None) -> str:
     return ", ".join(ANALYSIS_TEXT.get(f, f) for f in flags)
 
 
+PAGE = 200            # rows read at once around the one a view asks for
+CACHED_TAKES = 3000   # rows kept; a screen shows a few dozen
+RUNS_AT_MOST = 64     # rows leaving in more runs than this: one layout change, not a signal per run
+
+# What a kind of library change can alter in the order or the membership of the list.
+_MOVES = {
+    "review": lambda f, sort: f.flag is not None or f.min_rating or f.audio_verdict is not None or sort == "rating",
+    "analysis": lambda f, sort: f.translation is not None,
+    "metadata": lambda f, sort: f.model is not None or f.prompt_group is not None or bool(f.search) or sort == "model",
+    "notes": lambda f, sort: bool(f.search),
+    "swap": lambda f, sort: f.audio_verdict is not None,
+}
+
+
 class TakeListModel(QAbstractTableModel):
-    takes_added = Signal(list)  # take ids appended to the model (the tree recounts)
+    takes_added = Signal(list)  # take ids new to the library (the tree recounts)
     groups_changed = Signal()   # takes changed model or prompt group (the tree regroups)
+    filter_changed = Signal()   # the scope, a filter, the search or the sort changed
 
     def __init__(self, library: Library, bridge: LibraryBridge, parent: QObject | None = None):
         super().__init__(parent)
         self.library = library
         self.cache_dir = library.cache_dir
-        self.thumbnails = ThumbnailCache(self.cache_dir)
-        self._rows: list[Take] = []
+        self.thumbnails = ThumbnailCache(self.cache_dir, parent=self)
+        self.thumbnails.loaded.connect(self._thumbnail_loaded)
+        self._filter = TakeFilter()
+        self._sort_key = "name"
+        self._descending = False
+        self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
+        self._cache: OrderedDict[int, Take] = OrderedDict()
+        self._total = 0
+        self._models: list[str] | None = None
         bridge.changed.connect(self._library_changed)
         self.reload()
 
-    # -- loading ----------------------------------------------------------------------------------
+    # -- what is listed ---------------------------------------------------------------------------
+
+    @property
+    def take_filter(self) -> TakeFilter:
+        return self._filter
+
+    def set_filter(self, take_filter: TakeFilter) -> None:
+        if take_filter == self._filter:
+            return
+        self._filter = take_filter
+        self._show(self._query())
+        self.filter_changed.emit()
+
+    def update_filter(self, **changes) -> None:
+        self.set_filter(replace(self._filter, **changes))
+
+    @property
+    def sort_key(self) -> str:
+        return self._sort_key
+
+    def set_sort(self, key: str, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if key not in SORT_KEYS:
+            raise ValueError(f"unknown sort key {key!r}")
+        self._sort_key, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        self._show(self._query())
+        self.filter_changed.emit()
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._rows = self.library.takes()
-        self._row_of = {take.id: n for n, take in enumerate(self._rows)}
+        self._cache.clear()
+        self._models = None
+        self._total = self.library.take_count()
+        self._set_ids(self._query())
         self.endResetModel()
 
+    def _query(self) -> list[int]:
+        return self.library.take_ids(self._filter, self._sort_key, self._descending)
+
+    def _set_ids(self, ids: list[int]) -> None:
+        self._ids = ids
+        self._row_of = {take_id: row for row, take_id in enumerate(ids)}
+
+    def _show(self, ids: list[int]) -> None:
+        """List these ids, with the signals that keep the views' selection and current take."""
+        old = self._ids
+        if ids == old:
+            return
+        if ids[:len(old)] == old:                      # takes added at the end (an import)
+            self.beginInsertRows(QModelIndex(), len(old), len(ids) - 1)
+            self._set_ids(ids)
+            self.endInsertRows()
+            return
+        staying = set(ids)
+        if len(ids) < len(old) and [i for i in old if i in staying] == ids:   # takes left, the rest in order
+            runs = _runs([row for row, take_id in enumerate(old) if take_id not in staying])
+            if len(runs) <= RUNS_AT_MOST:
+                for first, last in reversed(runs):
+                    self.beginRemoveRows(QModelIndex(), first, last)
+                    self._set_ids(self._ids[:first] + self._ids[last + 1:])
+                    self.endRemoveRows()
+                return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        was = [old[index.row()] if 0 <= index.row() < len(old) else None for index in persistent]
+        self._set_ids(ids)
+        self.changePersistentIndexList(persistent, [
+            self.index(self._row_of[take_id], index.column()) if take_id in self._row_of else QModelIndex()
+            for take_id, index in zip(was, persistent)])
+        self.layoutChanged.emit()
+
     def _library_changed(self, kind: str, ids: list[int]) -> None:
-        if kind in ("review", "analysis", "swap", "metadata"):
-            for take_id in ids:
-                self.refresh_take(take_id)
-            if kind == "metadata":
-                self.groups_changed.emit()   # a model or prompt group changed: the tree and filters follow
-        elif kind == "takes":
-            new = [i for i in ids if i not in self._row_of]
-            for take_id in ids:
-                if take_id in self._row_of:
-                    self.refresh_take(take_id)
-            self._append(new)
-        elif kind == "notes":
-            return  # notes live in the inspector and on the scrub bar, not in the rows
-        else:
-            self.reload()
+        for take_id in ids:
+            self._cache.pop(take_id, None)
+        if kind == "takes":
+            self._total = self.library.take_count()
+            self._models = None
+            self._show(self._query())
+            self._refresh_rows(ids)
+            self.takes_added.emit(list(ids))
+            return
+        if kind not in _MOVES:
+            self.reload()   # something structural (a batch re-linked, renamed or removed)
+            return
+        if kind == "metadata":
+            self._models = None
+        if _MOVES[kind](self._filter, self._sort_key):
+            self._show(self._query())
+        self._refresh_rows(ids)
+        if kind == "metadata":
+            self.groups_changed.emit()   # a model or prompt group changed: the tree and filters follow
 
     def refresh_take(self, take_id: int) -> None:
+        self._cache.pop(take_id, None)
+        self._refresh_rows([take_id])
+
+    def _refresh_rows(self, take_ids: list[int]) -> None:
+        for take_id in take_ids:
+            row = self._row_of.get(take_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # -- reading rows -----------------------------------------------------------------------------
+
+    def take_at(self, row: int) -> Take | None:
+        """The take in this row, read with its neighbours when it isn't cached (None: it was removed
+        from the library behind the view's back; the next change reloads)."""
+        take_id = self._ids[row]
+        take = self._cache.get(take_id)
+        if take is not None:
+            self._cache.move_to_end(take_id)
+            return take
+        first = max(0, row - PAGE // 4)   # mostly ahead: views scroll down more than up
+        wanted = [i for i in self._ids[first:first + PAGE] if i not in self._cache]
+        self._cache.update(self.library.takes_by_ids(wanted))
+        while len(self._cache) > CACHED_TAKES:
+            self._cache.popitem(last=False)
+        return self._cache.get(take_id)
+
+    def take(self, take_id: int) -> Take | None:
+        """Any take of the library, shown or not."""
         row = self._row_of.get(take_id)
-        if row is None:
-            return
-        fresh = self.library.take(take_id)
-        if fresh is None:  # removed from the library behind our back
-            self.reload()
-            return
-        self._rows[row] = fresh
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    def _append(self, take_ids: list[int]) -> None:
-        fresh = [t for t in (self.library.take(i) for i in take_ids) if t is not None]
-        if not fresh:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        for take in fresh:
-            self._row_of[take.id] = len(self._rows)
-            self._rows.append(take)
-        self.endInsertRows()
-        self.takes_added.emit([t.id for t in fresh])
-
-    # -- lookups used by the window -----------------------------------------------------------------
-
-    def rows(self) -> list[Take]:
-        return self._rows
-
-    def take_at(self, row: int) -> Take:
-        return self._rows[row]
+        if row is not None:
+            return self.take_at(row)
+        return self.library.take(take_id)
 
     def row_of(self, take_id: int) -> int | None:
         return self._row_of.get(take_id)
 
-    def take(self, take_id: int) -> Take | None:
-        row = self._row_of.get(take_id)
-        return self._rows[row] if row is not None else None
+    def take_ids(self) -> list[int]:
+        """The listed takes, in view order."""
+        return list(self._ids)
+
+    def total(self) -> int:
+        """Takes in the library, listed or not."""
+        return self._total
+
+    def models(self) -> list[str]:
+        """Every model name in the library (for the filter menu), A–Z."""
+        if self._models is None:
+            self._models = self.library.models()
+        return self._models
+
+    def waveform_path(self, take: Take) -> str:
+        return str(self.cache_dir / take.waveform) if take.waveform else ""
+
+    def _thumbnail_loaded(self, file_name: str) -> None:
+        for take_id, take in self._cache.items():
+            row = self._row_of.get(take_id)
+            if take.thumbnail == file_name and row is not None:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
     # -- Qt's model interface -----------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -153,9 +272,11 @@ class TakeListModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= len(self._ids):
             return None
-        take = self._rows[index.row()]
+        take = self.take_at(index.row())
+        if take is None:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(take, COLUMNS[index.column()][0])
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
@@ -185,9 +306,6 @@ class TakeListModel(QAbstractTableModel):
             return f"{take.display_width or take.width}×{take.display_height or take.height} · {fps} fps"
         return str(getattr(take, key))
 
-    def waveform_path(self, take: Take) -> str:
-        return str(self.cache_dir / take.waveform) if take.waveform else ""
-
     def _role(self, take: Take, role: int):
         if role == TakeRole.TAKE:
             return take
@@ -197,3 +315,14 @@ class TakeListModel(QAbstractTableModel):
             return self.waveform_path(take)
         field = ROLE_FIELDS.get(role)
         return getattr(take, field) if field else None
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending rows as (first, last) runs of neighbours."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

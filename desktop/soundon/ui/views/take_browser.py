@@ -7,17 +7,17 @@ analysis warnings.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListView,
-                               QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QListView, QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from soundon.core.timecode import format_duration
 from soundon.core.translation import verdict as translation_verdict
 from soundon.ui.models.roles import TakeRole
-from soundon.ui.models.take_filter import SORT_KEYS, TakeFilterProxy
-from soundon.ui.models.take_model import ANALYSIS_TEXT
+from soundon.store.take_query import SORT_KEYS
+from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel
 from soundon.ui.theme import icon
 
 CARD = QSize(212, 196)
@@ -40,6 +40,10 @@ FLAG_FILTERS = (("All flags", None), ("Picks", "pick"), ("Rejects", "reject"), (
 RATING_FILTERS = (("Any rating", 0), *((f"{'★' * n} or more", n) for n in range(1, 6)))
 VERDICT_FILTERS = (("Any audio verdict", None), ("Keep native audio", "keep"), ("Replace audio", "replace"),
                    ("Undecided", "undecided"))
+TRANSLATION_FILTERS = (("Any translation", None), ("Translates", "ok"), ("Level off target", "level"),
+                       ("Won't translate", "problem"), ("Silent", "silent"), ("No audio", "no_audio"),
+                       ("Not analysed yet", "unanalysed"))
+SEARCH_AFTER_MS = 150   # typing pauses this long before the list follows (one query, not one per key)
 
 
 class TakeCardDelegate(QStyledItemDelegate):
@@ -194,18 +198,36 @@ class TakeTable(QTableView):
         """No type-ahead: letters are the window's review keys."""
 
 
+class SearchField(QLineEdit):
+    """The search box. Esc clears it and goes back to the takes (Esc elsewhere leaves Compare)."""
+
+    escaped = Signal()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
+            event.accept()   # this Esc is the field's, not the window's
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class TakeBrowser(QWidget):
     """Filter bar + grid/list of the visible takes."""
 
     view_mode_changed = Signal(str)   # 'grid' | 'list'
 
-    def __init__(self, proxy: TakeFilterProxy, parent: QWidget | None = None):
+    def __init__(self, takes: TakeListModel, parent: QWidget | None = None):
         super().__init__(parent)
-        self.proxy = proxy
+        self.takes = takes
         self.grid = TakeGrid(self)
         self.table = TakeTable(self)
-        self.grid.setModel(proxy)
-        self.table.setModel(proxy)
+        self.grid.setModel(takes)
+        self.table.setModel(takes)
         self.table.setSelectionModel(self.grid.selectionModel())  # one selection for both views
         self.table.setColumnWidth(0, 260)
         self.stack = QStackedWidget(self)
@@ -216,6 +238,15 @@ class TakeBrowser(QWidget):
         self.flag_filter = self._combo("Show picks, rejects or unflagged takes", FLAG_FILTERS)
         self.rating_filter = self._combo("Show takes rated at least …", RATING_FILTERS)
         self.verdict_filter = self._combo("Show takes by audio verdict", VERDICT_FILTERS)
+        self.translation_filter = self._combo("Show takes by how their audio translates", TRANSLATION_FILTERS)
+        self.search = SearchField(self)
+        self.search.setPlaceholderText("Search")
+        self.search.setToolTip("Find takes (Ctrl+F) by prompt words, file name, model or note text (every word, "
+                               "as a prefix). Esc clears it.")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(72)
+        self._search_soon = QTimer(self, singleShot=True, interval=SEARCH_AFTER_MS)
+        self._search_soon.timeout.connect(lambda: takes.update_filter(search=self.search.text().strip()))
         self.sort_by = self._combo("Sort takes by", tuple((f"Sort: {label}", key) for key, label in SORT_KEYS.items()))
         self.sort_order = QToolButton(self)
         self.sort_order.setCheckable(True)
@@ -230,7 +261,9 @@ class TakeBrowser(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
-        for widget in (self.model_filter, self.flag_filter, self.rating_filter, self.verdict_filter, self.sort_by):
+        bar.addWidget(self.search)
+        for widget in (self.model_filter, self.flag_filter, self.rating_filter, self.verdict_filter,
+                       self.translation_filter, self.sort_by):
             bar.addWidget(widget)
         bar.addWidget(self.sort_order)
         bar.addStretch(1)
@@ -242,19 +275,24 @@ class TakeBrowser(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack)
 
-        self.model_filter.currentIndexChanged.connect(lambda *_: proxy.update_filter(model=self.model_filter.currentData()))
-        self.flag_filter.currentIndexChanged.connect(lambda *_: proxy.update_filter(flag=self.flag_filter.currentData()))
+        self.model_filter.currentIndexChanged.connect(lambda *_: takes.update_filter(model=self.model_filter.currentData()))
+        self.flag_filter.currentIndexChanged.connect(lambda *_: takes.update_filter(flag=self.flag_filter.currentData()))
         self.rating_filter.currentIndexChanged.connect(
-            lambda *_: proxy.update_filter(min_rating=self.rating_filter.currentData() or 0))
+            lambda *_: takes.update_filter(min_rating=self.rating_filter.currentData() or 0))
         self.verdict_filter.currentIndexChanged.connect(
-            lambda *_: proxy.update_filter(audio_verdict=self.verdict_filter.currentData()))
+            lambda *_: takes.update_filter(audio_verdict=self.verdict_filter.currentData()))
+        self.translation_filter.currentIndexChanged.connect(
+            lambda *_: takes.update_filter(translation=self.translation_filter.currentData()))
+        self.search.textChanged.connect(lambda *_: self._search_soon.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.search.escaped.connect(lambda: (self.search.clear(), self._search_now()))
         self.sort_by.currentIndexChanged.connect(lambda *_: self._apply_sort())
         self.sort_order.toggled.connect(lambda *_: self._apply_sort())
-        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged, proxy.filter_changed):
+        for signal in (takes.rowsInserted, takes.rowsRemoved, takes.modelReset, takes.layoutChanged, takes.filter_changed):
             signal.connect(self._update_count)
-        proxy.sourceModel().modelReset.connect(self.refresh_models)
-        proxy.sourceModel().takes_added.connect(lambda *_: self.refresh_models())
-        proxy.sourceModel().groups_changed.connect(self.refresh_models)
+        takes.modelReset.connect(self.refresh_models)
+        takes.takes_added.connect(lambda *_: self.refresh_models())
+        takes.groups_changed.connect(self.refresh_models)
         self.refresh_models()
         self._update_count()
 
@@ -264,15 +302,26 @@ class TakeBrowser(QWidget):
         combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         # Narrow enough that the window fits a 1280-pixel laptop screen with both side panels open.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(9)
+        combo.setMinimumContentsLength(6)
         for label, value in items:
             combo.addItem(label, value)
         return combo
 
+    def focus_search(self) -> None:
+        """Ctrl+F: into the search field, its text selected to be typed over."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_now(self) -> None:
+        """Enter: search at once and go back to the takes, where the review keys work."""
+        self._search_soon.stop()
+        self.takes.update_filter(search=self.search.text().strip())
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def refresh_models(self) -> None:
         """The model filter lists the models in the library (kept selected across refreshes)."""
         wanted = self.model_filter.currentData()
-        names = self.proxy.models()
+        names = self.takes.models()
         if [self.model_filter.itemData(i) for i in range(1, self.model_filter.count())] == names:
             return
         self.model_filter.blockSignals(True)
@@ -286,11 +335,11 @@ class TakeBrowser(QWidget):
     def _apply_sort(self) -> None:
         descending = self.sort_order.isChecked()
         self.sort_order.setText("↓" if descending else "↑")
-        self.proxy.set_sort(self.sort_by.currentData(),
+        self.takes.set_sort(self.sort_by.currentData(),
                             Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
 
     def _update_count(self, *_args) -> None:
-        shown, total = self.proxy.rowCount(), self.proxy.sourceModel().rowCount()
+        shown, total = self.takes.rowCount(), self.takes.total()
         self.count.setText(f"{shown} of {total} takes" if shown != total else f"{total} takes")
 
     # -- views --------------------------------------------------------------------------------------
