@@ -26,9 +26,9 @@ TAKES = [
 def _select(qtbot, window, name: str) -> None:
     take = take_named(window.library, name)
     view = window.browser.view
-    for row in range(window.proxy.rowCount()):
-        index = window.proxy.index(row, 0)
-        if window.proxy.take_ids()[row] == take.id:
+    for row in range(window.model.rowCount()):
+        index = window.model.index(row, 0)
+        if window.model.take_ids()[row] == take.id:
             view.setCurrentIndex(index)
             break
     qtbot.waitUntil(lambda: window.current_take_id() == take.id, timeout=3000)

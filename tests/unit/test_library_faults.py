@@ -88,7 +88,7 @@ def test_a_damaged_page_met_while_reading_names_the_file(tmp_path):
 
 
 def test_a_full_disk_refuses_the_write_and_keeps_what_was_saved(tmp_path):
-    with small_filesystem("160k") as folder:
+    with small_filesystem("400k") as folder:   # room for the schema and its search index, then a few batches
         path = folder / "library.sqlite"
         lib = Library(path)
         saved = []

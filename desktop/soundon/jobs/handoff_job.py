@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from soundon.core.errors import SoundOnError
 from soundon.core.handoff import edl, fcpxml, otio_timeline, xmeml
 from soundon.core.handoff.selects import MixedRates, NothingToHandOff, Selects, select_clip
 from soundon.core.take import Take
@@ -28,8 +29,8 @@ NLE_FORMATS = ("fcpxml", "xmeml", "edl", "otio")
 SUFFIXES = {"fcpxml": ".fcpxml", "xmeml": ".xml", "edl": ".edl", "otio": ".otio"}
 
 
-class FormatChoiceError(ValueError):
-    pass
+class FormatChoiceError(SoundOnError, ValueError):
+    """An --nle value that names no format."""
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

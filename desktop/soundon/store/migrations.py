@@ -243,7 +243,10 @@ def migrate(db: sqlite_utils.Database, path: Path | None, progress: StepProgress
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite rolls back by itself after some failures (a full disk); a second ROLLBACK
+            # would fail and hide the error that matters.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         ran.append(version)
     return ran

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from soundon.core.errors import SoundOnError
+
 # The rates an NLE offers for a timeline; a measured rate this close to one of them is that rate.
 STANDARD_RATES = tuple(Fraction(n * 1000, 1001) for n in (24, 30, 48, 60, 120)) + tuple(
     Fraction(n) for n in (24, 25, 30, 48, 50, 60, 100, 120))
@@ -18,8 +20,8 @@ STANDARD_RATES = tuple(Fraction(n * 1000, 1001) for n in (24, 30, 48, 60, 120)) 
 SNAP_TOLERANCE = 0.0002
 
 
-class RateError(ValueError):
-    pass
+class RateError(SoundOnError, ValueError):
+    """A frame rate no timeline can be made at (or takes of several rates in one)."""
 
 
 def exact_rate(value: str | float | Fraction) -> Fraction:
