@@ -71,3 +71,17 @@ def test_preview_refuses_plainly(cli, media, tmp_path):
     assert nowhere.returncode == 1 and "does not exist" in nowhere.stderr
     ignored = cli("preview", str(take), "--profile", "laptop", "--noise", "train", "--out", str(tmp_path / "l.wav"))
     assert ignored.returncode == 0 and "takes no environment noise" in ignored.stderr
+
+
+def test_analyze_json_gives_the_sync_estimate(cli, tmp_path):
+    from tests.sync_takes import flash_and_click_take, steady_noise_take
+    late = flash_and_click_take(tmp_path / "late.mp4", 120)
+    noise = steady_noise_take(tmp_path / "noise.mp4")
+    reports = cli.json("analyze", str(late), str(noise))
+    assert abs(reports[0]["av_offset_ms"] - 120) <= 40 and reports[0]["av_confidence"] > 0.5
+    assert reports[1]["av_offset_ms"] is None and reports[1]["av_confidence"] < 0.3
+    human = cli("analyze", str(late), str(noise), "--library", str(cli.library))
+    assert human.returncode == 0
+    late_line, noise_line = human.stdout.splitlines()
+    assert "sync: sound 120 ms late" in late_line and "noticeable" in late_line
+    assert "sync: no sharp events: can't tell" in noise_line

@@ -15,6 +15,7 @@ from soundon.core.targets import DEFAULT_TARGET, TARGETS
 from soundon.core.translation import VERDICT_TEXT
 from soundon.jobs.analysis_job import AnalysisJob
 from soundon.media.analysis import AnalysisError, analyze
+from soundon.media.av_sync import describe
 from soundon.media.probe import ProbeError
 from soundon.store.library import LibraryError, default_library_path
 
@@ -122,4 +123,10 @@ def _line(report: dict) -> str:
             f"true peak {_number(report['true_peak_dbtp'], 'dBTP')}, LRA {_number(report['lra'], 'LU')}, "
             f"mono loss {_number(report['mono_loss_lu'], 'LU')}, phone loss {_number(report['phone_loss_lu'], 'LU')}, "
             f"bass {_number(None if report['low_freq_share'] is None else 100 * report['low_freq_share'], '%', 0)}"
-            f" — {flags}")
+            f" — {flags}{_sync_text(report)}")
+
+
+def _sync_text(report: dict) -> str:
+    if "av_confidence" not in report:
+        return ""
+    return "; sync: " + describe(report.get("av_offset_ms"), report.get("av_confidence"), report.get("av_sync_note"))

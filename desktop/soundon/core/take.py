@@ -147,6 +147,8 @@ class Take:
     correlation_p5: float | None = None
     low_freq_share: float | None = None
     phone_loss_lu: float | None = None
+    av_offset_ms: int | None = None        # the sound's offset against the picture (+ late), if sure
+    av_confidence: float | None = None
     analysis_flags: tuple[str, ...] | None = None
     analysis_target: str | None = None
     swap: PostTrack | None = None

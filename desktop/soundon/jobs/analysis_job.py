@@ -50,7 +50,7 @@ def takes_due(library: Library, batch: str | None = None) -> list[int]:
 
 def _info_from_take(take: Take) -> MediaInfo:
     """What import already probed: no need to run ffprobe again."""
-    return MediaInfo(duration=take.duration, has_video=True, has_audio=take.has_audio,
+    return MediaInfo(duration=take.duration, has_video=True, fps=take.fps, has_audio=take.has_audio,
                      audio_channels=take.audio_channels, sample_rate=take.sample_rate,
                      channel_layout=take.channel_layout, audio_codec=take.audio_codec)
 

@@ -43,7 +43,7 @@ from soundon.core.errors import SoundOnError
 from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
-from soundon.media import loudness, priority, tools
+from soundon.media import av_sync, loudness, priority, tools
 from soundon.media.listening import SINGLE_THREAD, device_response_graph, k_weighting_chain, source_args
 from soundon.media.probe import MediaInfo, probe
 
@@ -292,12 +292,26 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
         rate = info.sample_rate or 48000
         report.update(_measure(path, channels, rate, cancel, background))
         report["channels"], report["sample_rate"] = channels, rate
+    report.update(_sync(path, info, cancel, background))
     flags = flags_for(report, target)
     report["flags"] = flags
     report["verdict"] = verdict(flags)
     report["summary"] = summary(flags, target)
     report["analysis_seconds"] = round(time.perf_counter() - started, 3)
     return report
+
+
+def _sync(path, info: MediaInfo, cancel: threading.Event | None, background: bool) -> dict:
+    """The A/V sync estimate (media/av_sync.py); a take without picture or sound has none."""
+    if not (info.has_audio and info.has_video):
+        return av_sync.SyncEstimate(None, 0.0, "needs both picture and sound").as_report()
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+    try:
+        return av_sync.estimate(path, info.fps, background=background).as_report()
+    except (OSError, RuntimeError) as exc:
+        # The loudness report stands on its own: a picture that won't decode only loses this line.
+        return av_sync.SyncEstimate(None, 0.0, f"the picture could not be read ({exc})").as_report()
 
 
 def _measure(path, channels: int, rate: int, cancel: threading.Event | None, background: bool) -> dict:

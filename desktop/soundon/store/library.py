@@ -47,6 +47,8 @@ _TAKE_SELECT = """
            COALESCE(r.audio_verdict, 'undecided') AS audio_verdict,
            a.integrated_lufs, a.true_peak_dbtp, a.lra, a.short_term_max_lufs, a.mono_loss_lu,
            a.correlation_p5, a.low_freq_share, a.phone_loss_lu, a.flags AS analysis_flags,
+           json_extract(a.details, '$.av_offset_ms') AS av_offset_ms,
+           json_extract(a.details, '$.av_confidence') AS av_confidence,
            a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec
     FROM takes t
     JOIN batches b ON b.id = t.batch_id

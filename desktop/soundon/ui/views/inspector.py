@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEd
 from soundon.core.take import Take
 from soundon.core.timecode import format_duration, format_timecode
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, analysis_summary, take_name
+from soundon.ui.views.sync_field import SyncField
 from soundon.ui.views.translation_panel import TranslationPanel
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,6 +75,10 @@ class Inspector(QScrollArea):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(name, value)
             self.fields[key] = value
+        self.sync = SyncField(body)
+        sync_name = QLabel("Sync", body)
+        sync_name.setObjectName("fieldName")
+        form.insertRow(form.rowCount() - 1, sync_name, self.sync)
         layout.addLayout(form)
 
         self.translation = TranslationPanel(body)
@@ -125,6 +130,7 @@ class Inspector(QScrollArea):
             self.prompt.setPlainText("")
             self.notes.clear()
             self.translation.show_take(None)
+            self.sync.show_take(None)
             return
         self._fps = take.frame_rate
         self.title.setText(_breakable(take_name(take)))
@@ -157,6 +163,7 @@ class Inspector(QScrollArea):
         f["path"].setText(_breakable(take.path))
         self.prompt.setPlainText(take.prompt or "(no prompt)")
         self.translation.show_take(take)
+        self.sync.show_take(take)
 
     def show_notes(self, notes: list[dict]) -> None:
         self.notes.clear()
