@@ -149,6 +149,7 @@ class Take:
     phone_loss_lu: float | None = None
     av_offset_ms: int | None = None        # the sound's offset against the picture (+ late), if sure
     av_confidence: float | None = None
+    nudge_ms: float = 0.0                  # the native audio's shift on export (+ later), see swap_spec
     analysis_flags: tuple[str, ...] | None = None
     analysis_target: str | None = None
     swap: PostTrack | None = None
