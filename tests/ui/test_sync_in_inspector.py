@@ -24,3 +24,41 @@ def test_a_late_take_has_a_badge_and_noise_cant_tell(qtbot, library, tmp_path, u
     qtbot.waitUntil(lambda: window.select_take(takes["noise.mp4"]), timeout=3000)
     qtbot.waitUntil(lambda: sync.estimate.text() == "no sharp events: can't tell", timeout=3000)
     assert not sync.badge.isVisible()
+
+
+def test_apply_the_estimate_sets_the_nudge_and_ctrl_z_takes_it_back(qtbot, library, tmp_path, ui_settings,
+                                                                    open_window):
+    from PySide6.QtCore import Qt
+    folder = tmp_path / "Shoot"
+    folder.mkdir()
+    flash_and_click_take(folder / "late.mp4", 120)
+    Importer(library).run([folder], name="Shoot")
+    take_id = library.takes("Shoot")[0].id
+    AnalysisJob(library, [take_id]).run()
+    estimated = library.take(take_id).av_offset_ms
+    window = open_window(library, ui_settings)
+    sync = window.inspector.sync
+    qtbot.waitUntil(lambda: window.select_take(take_id), timeout=3000)
+    qtbot.waitUntil(sync.apply.isEnabled, timeout=3000)
+
+    qtbot.mouseClick(sync.apply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: library.take(take_id).nudge_ms == -estimated, timeout=3000)
+    qtbot.waitUntil(lambda: sync.nudge.value() == -estimated, timeout=3000)
+    assert not sync.apply.isEnabled()          # already applied
+
+    # A number typed in the field, Enter sets it.
+    sync.nudge.setFocus()
+    sync.nudge.lineEdit().selectAll()
+    qtbot.keyClicks(sync.nudge, "-100")
+    qtbot.keyClick(sync.nudge, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: library.take(take_id).nudge_ms == -100, timeout=3000)
+
+    window.undo_stack.undo()
+    assert library.take(take_id).nudge_ms == -estimated
+    window.undo_stack.undo()
+    assert library.take(take_id).nudge_ms == 0
+    qtbot.waitUntil(lambda: sync.nudge.value() == 0, timeout=3000)
+
+    # A take whose audio is replaced has no nudge to set.
+    library.set_audio_verdict(take_id, "replace")
+    qtbot.waitUntil(lambda: not sync.nudge.isEnabled(), timeout=3000)
