@@ -85,3 +85,22 @@ def test_analyze_json_gives_the_sync_estimate(cli, tmp_path):
     late_line, noise_line = human.stdout.splitlines()
     assert "sync: sound 120 ms late" in late_line and "noticeable" in late_line
     assert "sync: no sharp events: can't tell" in noise_line
+
+
+def test_analyze_json_gives_speech_share_and_intelligibility(cli, tmp_path):
+    import numpy as np
+
+    from tests.signals import write_wav
+    from tests.speech_like import speech_like
+    signal, _truth = speech_like(6.0)
+    voice = write_wav(tmp_path / "voice.wav", np.repeat((signal / np.abs(signal).max() * 0.03)[:, None], 2, axis=1))
+    [report] = cli.json("analyze", str(voice))
+    assert 0.4 < report["speech_share"] < 0.95
+    assert set(report["intelligibility"]) == {"quiet-room", "office", "cafe", "street", "train"}
+    assert report["intelligibility"]["cafe"]["rating"] == "lost" and "dialogue_lost_in_noise" in report["flags"]
+    [calm] = cli.json("analyze", str(voice), "--noise", "quiet-room")
+    assert "dialogue_lost_in_noise" not in calm["flags"]
+    human = cli("analyze", str(voice), "--library", str(cli.library))
+    assert "dialogue: quiet-room clear" in human.stdout and "cafe lost (chosen)" in human.stdout
+    bad = cli("analyze", str(voice), "--volume", "6", "--library", str(cli.library))
+    assert bad.returncode == 2 and "between -60 and 0 dB" in bad.stderr

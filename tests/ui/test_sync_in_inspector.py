@@ -62,3 +62,30 @@ def test_apply_the_estimate_sets_the_nudge_and_ctrl_z_takes_it_back(qtbot, libra
     # A take whose audio is replaced has no nudge to set.
     library.set_audio_verdict(take_id, "replace")
     qtbot.waitUntil(lambda: not sync.nudge.isEnabled(), timeout=3000)
+
+
+def test_the_translation_report_has_a_dialogue_row_per_environment(qtbot, library, tmp_path, ui_settings,
+                                                                   open_window):
+    import numpy as np
+
+    from soundon.core.listening import NOISE_NAMES
+    from soundon.media.synth import ClipSpec, make_clip
+    from tests.signals import write_wav
+    from tests.speech_like import speech_like
+    folder = tmp_path / "Talk"
+    folder.mkdir()
+    signal, _truth = speech_like(6.0)
+    voice = write_wav(tmp_path / "voice.wav", np.repeat((signal / np.abs(signal).max() * 0.05)[:, None], 2, axis=1))
+    make_clip(folder / "talk.mp4", ClipSpec(duration=6.0, size="160x90", audio=f"amovie={voice}"))
+    Importer(library).run([folder], name="Talk")
+    take_id = library.takes("Talk")[0].id
+    AnalysisJob(library, [take_id]).run()
+    window = open_window(library, ui_settings)
+    qtbot.waitUntil(lambda: window.select_take(take_id), timeout=3000)
+    panel = window.inspector.translation
+    qtbot.waitUntil(lambda: panel.dialogue["quiet-room"].text().startswith("clear"), timeout=3000)
+    assert panel.dialogue["train"].text().startswith("lost")
+    assert set(panel.dialogue) == set(NOISE_NAMES)
+    assert panel.speech.text().startswith("Speech ")
+    assert ("dialogue_lost_in_noise" in library.take(take_id).analysis_flags) == \
+        panel.dialogue["cafe"].text().startswith("lost")

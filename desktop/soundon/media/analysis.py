@@ -43,8 +43,11 @@ from soundon.core.errors import SoundOnError
 from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
-from soundon.media import av_sync, loudness, priority, tools
-from soundon.media.listening import SINGLE_THREAD, device_response_graph, k_weighting_chain, source_args
+from soundon.core.translation import DEFAULT_ENVIRONMENT
+from soundon.media import av_sync, intelligibility, loudness, priority, tools
+from soundon.media.dsp.decode import decode
+from soundon.media.listening import (SINGLE_THREAD, ListeningError, device_response_graph, k_weighting_chain,
+                                     source_args)
 from soundon.media.probe import MediaInfo, probe
 
 LOW_FREQ_SPLIT_HZ = 250
@@ -269,10 +272,12 @@ def _round(value, digits):
 
 def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARGET, *,
             info: MediaInfo | None = None, cancel: threading.Event | None = None,
-            background: bool = False) -> dict:
+            background: bool = False, volume_db: float = 0.0, environment: str = DEFAULT_ENVIRONMENT) -> dict:
     """The translation report of one file, in `soundon analyze --json`'s shape.
 
     background=True decodes at a lower priority (the app's job; the CLI waits for its answer).
+    volume_db and environment: the phone volume the dialogue's intelligibility is judged at, and
+    the noise environment whose rating raises dialogue_lost_in_noise.
 
     Raises ProbeError (not media), AnalysisError (decoding failed) or AnalysisCancelled.
     """
@@ -292,6 +297,7 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
         rate = info.sample_rate or 48000
         report.update(_measure(path, channels, rate, cancel, background))
         report["channels"], report["sample_rate"] = channels, rate
+        report.update(_dialogue(path, channels, cancel, background, volume_db, environment))
     report.update(_sync(path, info, cancel, background))
     flags = flags_for(report, target)
     report["flags"] = flags
@@ -299,6 +305,18 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
     report["summary"] = summary(flags, target)
     report["analysis_seconds"] = round(time.perf_counter() - started, 3)
     return report
+
+
+def _dialogue(path, channels: int, cancel: threading.Event | None, background: bool, volume_db: float,
+              environment: str) -> dict:
+    """Where the speech is and how well it carries on a phone in noise (media/intelligibility.py)."""
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+    try:
+        native = decode(path, channels, background=background)
+    except ListeningError as exc:
+        return {"speech_share": None, "intelligibility": None, "intelligibility_note": str(exc)}
+    return intelligibility.assess(native, volume_db=volume_db, chosen=environment)
 
 
 def _sync(path, info: MediaInfo, cancel: threading.Event | None, background: bool) -> dict:

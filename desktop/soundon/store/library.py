@@ -49,6 +49,8 @@ _TAKE_SELECT = """
            a.correlation_p5, a.low_freq_share, a.phone_loss_lu, a.flags AS analysis_flags,
            json_extract(a.details, '$.av_offset_ms') AS av_offset_ms,
            json_extract(a.details, '$.av_confidence') AS av_confidence,
+           json_extract(a.details, '$.speech_share') AS speech_share,
+           json_extract(a.details, '$.intelligibility') AS intelligibility,
            a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec,
            COALESCE(json_extract(s.spec, '$.nudge_ms'), 0) AS nudge_ms
     FROM takes t
@@ -443,6 +445,7 @@ def _take_row(row: dict) -> Take:
     row = dict(row)
     flags = row.pop("analysis_flags", None)
     track, spec = row.pop("post_track", None), row.pop("swap_spec", None)
+    row["intelligibility"] = _intelligibility(row.get("intelligibility"))
     values = {name: row[name] for name in _TAKE_FIELDS}
     return Take(**values, path=str(Path(row["batch_root"]) / row["rel_path"]),
                 has_audio=bool(row["has_audio"]), variable_frame_rate=bool(row["variable_frame_rate"]),
@@ -452,6 +455,17 @@ def _take_row(row: dict) -> Take:
 
 _TAKE_FIELDS = tuple(f.name for f in fields(Take)
                      if f.name not in ("path", "has_audio", "variable_frame_rate", "analysis_flags", "swap"))
+
+
+def _intelligibility(stored: str | None) -> tuple | None:
+    """The stored per-environment figures as (environment, figure, rating) rows."""
+    if not stored:
+        return None
+    try:
+        places = json.loads(stored)
+        return tuple((name, value.get("stoi"), value.get("rating")) for name, value in places.items())
+    except (ValueError, AttributeError):
+        return None
 
 
 def _post_track(track: str, stored_spec: str | None) -> PostTrack:
