@@ -104,3 +104,27 @@ def test_analyze_json_gives_speech_share_and_intelligibility(cli, tmp_path):
     assert "dialogue: quiet-room clear" in human.stdout and "cafe lost (chosen)" in human.stdout
     bad = cli("analyze", str(voice), "--volume", "6", "--library", str(cli.library))
     assert bad.returncode == 2 and "between -60 and 0 dB" in bad.stderr
+
+
+def test_analyze_plot_writes_the_two_pictures(cli, media, tmp_path):
+    from PySide6.QtGui import QImage
+    take = media.clip("kling a.mp4", duration=4, audio="anoisesrc=color=pink:amplitude=0.2:sample_rate=48000")
+    pictures = tmp_path / "pictures"
+    proc = cli("analyze", str(take), "--plot", str(pictures), "--json", "--library", str(cli.library))
+    assert proc.returncode == 0, proc.stderr
+    import json
+    [report] = json.loads(proc.stdout)
+    assert len(report["short_term_lufs"]) > 5 and len(report["spectrum"]["native_db"]) == 29
+    written = sorted(p.name for p in pictures.iterdir())
+    assert written == ["kling a.mp4.loudness.png", "kling a.mp4.spectrum.png"]
+    for name in written:
+        image = QImage(str(pictures / name))
+        assert (image.width(), image.height()) == (900, 320)
+        # Something was drawn beyond the background and the grid: the curves' colours.
+        colours = {image.pixelColor(x, y).name() for x in range(0, 900, 3) for y in range(0, 320, 3)}
+        assert len(colours) > 20
+    assert f"Wrote {pictures / written[0]}" in proc.stderr
+    blocked = tmp_path / "afile"
+    blocked.write_text("x")
+    refused = cli("analyze", str(take), "--plot", str(blocked), "--library", str(cli.library))
+    assert refused.returncode == 1 and "is a file" in refused.stderr and "Traceback" not in refused.stderr

@@ -89,3 +89,19 @@ def test_the_translation_report_has_a_dialogue_row_per_environment(qtbot, librar
     assert panel.speech.text().startswith("Speech ")
     assert ("dialogue_lost_in_noise" in library.take(take_id).analysis_flags) == \
         panel.dialogue["cafe"].text().startswith("lost")
+
+
+def test_the_inspector_draws_loudness_and_spectrum_from_the_stored_report(qtbot, window):
+    from soundon.jobs.analysis_job import AnalysisJob as Job
+    take_id = window.current_take_id()
+    Job(window.library, [take_id]).run()
+    qtbot.waitUntil(lambda: window.inspector.loudness_plot.report is not None, timeout=5000)
+    inspector = window.inspector
+    assert inspector.loudness_plot.report["short_term_lufs"]
+    assert inspector.spectrum_plot.profile == window.listening.setup.profile
+    for plot in (inspector.loudness_plot, inspector.spectrum_plot):
+        inspector.ensureWidgetVisible(plot)
+        image = plot.grab().toImage()
+        colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3)
+                   for y in range(0, image.height(), 3)}
+        assert len(colours) > 10

@@ -6,6 +6,7 @@ A FILE that is an imported take is stored too; any other file is only reported.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def register(subparsers, common) -> None:
                         f"(default: {DEFAULT_ENVIRONMENT})")
     p.add_argument("--volume", type=number_between(-MAX_PHONE_VOLUME_CUT_DB, 0.0, "dB"), default=0.0, metavar="DB",
                    help="the phone volume the dialogue is judged at, 0 (full) or lower (default: 0)")
+    p.add_argument("--plot", type=Path, metavar="DIR",
+                   help="also write each file's loudness-over-time and spectrum pictures as PNGs into DIR")
     p.set_defaults(run=run)
 
 
@@ -103,6 +106,8 @@ def _take_for(library, name: str) -> Take | None:
 
 
 def _emit(args, reports: list[dict]) -> int:
+    if args.plot is not None:
+        _plot(args.plot, [r for r in reports if "error" not in r], warn if args.json else say)
     failures = [r for r in reports if "error" in r]
     if args.json:
         emit_json(reports)
@@ -115,6 +120,25 @@ def _emit(args, reports: list[dict]) -> int:
         warn(f"{failure['file']} could not be analysed: {failure['error']}")
     # Bad files don't stop the others; the exit status still says something failed.
     return 1 if failures else 0
+
+
+def _plot(folder: Path, reports: list[dict], tell) -> None:
+    """The pictures, painted off screen with the inspector's own drawing code. `tell` names each
+    file written (stderr under --json, where stdout holds only the JSON)."""
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--plot {folder} is a file; give a folder for the pictures.")
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from soundon.ui.views.plots import write_pngs
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    for report in reports:
+        try:
+            for path in write_pngs(report, folder, Path(report["file"]).name):
+                tell(f"Wrote {path}")
+        except OSError as exc:
+            warn(f"The pictures of {report['file']} could not be written: {exc}")
 
 
 def _number(value, unit: str, digits: int = 1) -> str:

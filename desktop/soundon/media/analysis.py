@@ -44,7 +44,7 @@ from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
 from soundon.core.translation import flags_for, summary, verdict
 from soundon.core.translation import DEFAULT_ENVIRONMENT
-from soundon.media import av_sync, intelligibility, loudness, priority, tools
+from soundon.media import av_sync, intelligibility, loudness, plot_data, priority, tools
 from soundon.media.dsp.decode import decode
 from soundon.media.listening import (SINGLE_THREAD, ListeningError, device_response_graph, k_weighting_chain,
                                      source_args)
@@ -235,6 +235,9 @@ class _Accumulator:
             "clipped_runs": self.clipped_runs,
             "overs": self.overs,
             "silent_share": _round(self._silent_share(blocks), 3),
+            "short_term_lufs": plot_data.loudness_series(short[:, 0] if len(short) else short, loudness.to_lufs),
+            "short_term_hop_s": 0.1,
+            "short_term_first_s": round(min(loudness.SHORT_TERM_S, self.frames / self.rate), 3),
         }
 
     @staticmethod
@@ -316,7 +319,8 @@ def _dialogue(path, channels: int, cancel: threading.Event | None, background: b
         native = decode(path, channels, background=background)
     except ListeningError as exc:
         return {"speech_share": None, "intelligibility": None, "intelligibility_note": str(exc)}
-    return intelligibility.assess(native, volume_db=volume_db, chosen=environment)
+    return {**intelligibility.assess(native, volume_db=volume_db, chosen=environment),
+            "spectrum": plot_data.spectrum(native, intelligibility.RATE)}
 
 
 def _sync(path, info: MediaInfo, cancel: threading.Event | None, background: bool) -> dict:

@@ -26,6 +26,7 @@ from scipy.signal import resample_poly
 from soundon.core.listening import NOISE_NAMES, ListeningSetup
 from soundon.core.translation import DEFAULT_ENVIRONMENT
 from soundon.media.audio_graph import RENDER_BLOCK, AudioGraph
+from soundon.media.plot_data import speech_segments
 from soundon.media.speech import RATE as SPEECH_RATE
 from soundon.media.speech import speech_frames, speech_samples
 
@@ -65,6 +66,7 @@ def assess(native: np.ndarray, *, volume_db: float = 0.0, chosen: str = DEFAULT_
     frames = speech_frames(resample_poly(clean, SPEECH_RATE, RATE).astype(np.float32)) if len(clean) else np.zeros(0, bool)
     speech = speech_samples(frames, RATE, len(clean))
     report = {"speech_share": round(float(speech.mean()), 3) if len(clean) else None,
+              "speech_segments": speech_segments(speech, RATE),
               "intelligibility": None, "intelligibility_volume_db": volume_db,
               "intelligibility_environment": chosen}
     if speech.sum() < MIN_SPEECH_S * RATE:

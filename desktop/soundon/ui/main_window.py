@@ -187,6 +187,9 @@ class MainWindow(QMainWindow):
         self.post_track.watch_cards(self.browser.grid)
         self.post_track.watch_cards(self.browser.table)
         self.nudge = NudgeController(self.library, self.undo_stack, self.inspector.sync, self)
+        self.inspector.set_report_source(self.library.analysis)
+        self.inspector.set_profile(self.listening.setup.profile)
+        self.listening.changed.connect(lambda: self.inspector.set_profile(self.listening.setup.profile))
         build_menus(self, self.actions, open_manifest=self.open_manifest_action,
                     batch_actions=(self.batch_actions.rename_action, self.batch_actions.remove_action),
                     take_actions=(self.take_metadata.set_model_action, self.take_metadata.set_prompt_action),
