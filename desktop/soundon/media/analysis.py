@@ -13,6 +13,11 @@ into the branches the measurements need, merged into one multichannel f32 stream
 numpy reads the pipe chunk by chunk and keeps only 100 ms sums and running peaks, so memory stays
 flat whatever the take's length.
 
+Two more runs complete the report: the audio decoded to 48 kHz stereo for where the speech is and
+how it carries on a phone in noise (media/intelligibility.py, with the spectrum the inspector
+draws, media/plot_data.py), and the picture and sound at a low resolution for the A/V sync
+estimate (media/av_sync.py).
+
 Choices where the design is silent:
 - Phone loss is measured through the phone's response (mono sum + EQ) but not its compressor and
   limiter: those depend on playback level, and the figure is meant to show what the speaker removes.
@@ -42,8 +47,7 @@ import numpy as np
 from soundon.core.errors import SoundOnError
 from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
-from soundon.core.translation import flags_for, summary, verdict
-from soundon.core.translation import DEFAULT_ENVIRONMENT
+from soundon.core.translation import DEFAULT_ENVIRONMENT, flags_for, summary, verdict
 from soundon.media import av_sync, intelligibility, loudness, plot_data, priority, tools
 from soundon.media.dsp.decode import decode
 from soundon.media.listening import (SINGLE_THREAD, ListeningError, device_response_graph, k_weighting_chain,
