@@ -86,7 +86,7 @@ def test_the_translation_report_has_a_dialogue_row_per_environment(qtbot, librar
     qtbot.waitUntil(lambda: panel.dialogue["quiet-room"].text().startswith("clear"), timeout=3000)
     assert panel.dialogue["train"].text().startswith("lost")
     assert set(panel.dialogue) == set(NOISE_NAMES)
-    assert panel.speech.text().startswith("Speech ")
+    assert panel.speech.text().startswith("Speech ") and "at full volume" in panel.speech.text()
     assert ("dialogue_lost_in_noise" in library.take(take_id).analysis_flags) == \
         panel.dialogue["cafe"].text().startswith("lost")
 

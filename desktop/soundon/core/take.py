@@ -153,6 +153,7 @@ class Take:
     speech_share: float | None = None      # share of the take's length that is speech
     # Per noise environment, on a phone: (environment, STOI figure, 'clear' | 'marginal' | 'lost').
     intelligibility: tuple[tuple[str, float | None, str | None], ...] | None = None
+    intelligibility_volume_db: float | None = None   # the phone volume those figures are for
     analysis_flags: tuple[str, ...] | None = None
     analysis_target: str | None = None
     swap: PostTrack | None = None

@@ -295,7 +295,8 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
                     "has_audio": info.has_audio}
     if not info.has_audio:
         metrics = {k: None for k in ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs",
-                                     "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu")}
+                                     "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu",
+                                     "speech_share", "intelligibility")}
         report.update(metrics)
     else:
         channels = max(1, info.audio_channels or 2)

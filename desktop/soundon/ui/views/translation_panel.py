@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from soundon.core.listening import NOISES
+from soundon.core.listening import NOISES, volume_text
 from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS, target_named
 from soundon.core.translation import DEFAULT_ENVIRONMENT, FLAG_TEXT, VERDICT_TEXT, summary, verdict
@@ -144,7 +144,9 @@ class TranslationPanel(QWidget):
         elif not places:
             self.speech.setText(f"Speech {share:.0%}: too little to judge" if share else "No speech found")
         else:
-            self.speech.setText(f"Speech {share:.0%} of the take")
+            volume = take.intelligibility_volume_db
+            self.speech.setText(f"Speech {share:.0%} of the take; on a phone at "
+                                f"{volume_text(volume or 0.0)} volume, STOI:")
         for name, label in self.dialogue.items():
             figure, rating = places.get(name, (None, None))
             text = "—" if figure is None else f"{rating} ({figure:.2f})"
