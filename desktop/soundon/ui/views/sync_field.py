@@ -11,6 +11,7 @@ from soundon.core.take import Take
 from soundon.core.swap_spec import NUDGE_LIMIT_MS
 from soundon.media.av_sync import EARLY_LIMIT_MS, LATE_LIMIT_MS, describe, out_of_sync
 
+NUDGE_TIP = "Shift the native audio on export (positive: later); Enter sets it"
 BADGE_STYLE = "background:#5a1d1d; color:#ffb4ab; border-radius: 3px;"
 
 
@@ -39,7 +40,7 @@ class SyncField(QWidget):
         self.nudge.setRange(-int(NUDGE_LIMIT_MS), int(NUDGE_LIMIT_MS))
         self.nudge.setSuffix(" ms")
         self.nudge.setKeyboardTracking(False)
-        self.nudge.setToolTip("Shift the native audio on export (positive: later); Enter sets it")
+        self.nudge.setToolTip(NUDGE_TIP)
         self.nudge.editingFinished.connect(self._nudge_edited)
         row.addWidget(self.nudge)
         self.apply = QPushButton("Apply the estimate", self)
@@ -72,8 +73,9 @@ class SyncField(QWidget):
         self.nudge.blockSignals(False)
         self.nudge.setEnabled(kept)
         self.apply.setEnabled(kept and take.av_offset_ms is not None and take.nudge_ms != -take.av_offset_ms)
-        why = "" if kept or take is None else "The nudge shifts a kept native audio; this take's audio is replaced."
-        self.nudge.setStatusTip(why)
+        self.nudge.setToolTip(NUDGE_TIP if kept or take is None else
+                              "The nudge shifts the native audio of a take that keeps it; this take's audio is "
+                              "replaced by its post track.")
 
     def _nudge_edited(self) -> None:
         take = self._take
