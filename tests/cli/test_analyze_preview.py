@@ -71,3 +71,60 @@ def test_preview_refuses_plainly(cli, media, tmp_path):
     assert nowhere.returncode == 1 and "does not exist" in nowhere.stderr
     ignored = cli("preview", str(take), "--profile", "laptop", "--noise", "train", "--out", str(tmp_path / "l.wav"))
     assert ignored.returncode == 0 and "takes no environment noise" in ignored.stderr
+
+
+def test_analyze_json_gives_the_sync_estimate(cli, tmp_path):
+    from tests.sync_takes import flash_and_click_take, steady_noise_take
+    late = flash_and_click_take(tmp_path / "late.mp4", 120)
+    noise = steady_noise_take(tmp_path / "noise.mp4")
+    reports = cli.json("analyze", str(late), str(noise))
+    assert abs(reports[0]["av_offset_ms"] - 120) <= 40 and reports[0]["av_confidence"] > 0.5
+    assert reports[1]["av_offset_ms"] is None and reports[1]["av_confidence"] < 0.3
+    human = cli("analyze", str(late), str(noise), "--library", str(cli.library))
+    assert human.returncode == 0
+    late_line, noise_line = human.stdout.splitlines()
+    assert "sync: sound 120 ms late" in late_line and "noticeable" in late_line
+    assert "sync: no sharp events: can't tell" in noise_line
+
+
+def test_analyze_json_gives_speech_share_and_intelligibility(cli, tmp_path):
+    import numpy as np
+
+    from tests.signals import write_wav
+    from tests.speech_like import speech_like
+    signal, _truth = speech_like(6.0)
+    voice = write_wav(tmp_path / "voice.wav", np.repeat((signal / np.abs(signal).max() * 0.03)[:, None], 2, axis=1))
+    [report] = cli.json("analyze", str(voice))
+    assert 0.4 < report["speech_share"] < 0.95
+    assert set(report["intelligibility"]) == {"quiet-room", "office", "cafe", "street", "train"}
+    assert report["intelligibility"]["cafe"]["rating"] == "lost" and "dialogue_lost_in_noise" in report["flags"]
+    [calm] = cli.json("analyze", str(voice), "--noise", "quiet-room")
+    assert "dialogue_lost_in_noise" not in calm["flags"]
+    human = cli("analyze", str(voice), "--library", str(cli.library))
+    assert "dialogue: quiet-room clear" in human.stdout and "cafe lost (chosen)" in human.stdout
+    bad = cli("analyze", str(voice), "--volume", "6", "--library", str(cli.library))
+    assert bad.returncode == 2 and "between -60 and 0 dB" in bad.stderr
+
+
+def test_analyze_plot_writes_the_two_pictures(cli, media, tmp_path):
+    from PySide6.QtGui import QImage
+    take = media.clip("kling a.mp4", duration=4, audio="anoisesrc=color=pink:amplitude=0.2:sample_rate=48000")
+    pictures = tmp_path / "pictures"
+    proc = cli("analyze", str(take), "--plot", str(pictures), "--json", "--library", str(cli.library))
+    assert proc.returncode == 0, proc.stderr
+    import json
+    [report] = json.loads(proc.stdout)
+    assert len(report["short_term_lufs"]) > 5 and len(report["spectrum"]["native_db"]) == 29
+    written = sorted(p.name for p in pictures.iterdir())
+    assert written == ["kling a.mp4.loudness.png", "kling a.mp4.spectrum.png"]
+    for name in written:
+        image = QImage(str(pictures / name))
+        assert (image.width(), image.height()) == (900, 320)
+        # Something was drawn beyond the background and the grid: the curves' colours.
+        colours = {image.pixelColor(x, y).name() for x in range(0, 900, 3) for y in range(0, 320, 3)}
+        assert len(colours) > 20
+    assert f"Wrote {pictures / written[0]}" in proc.stderr
+    blocked = tmp_path / "afile"
+    blocked.write_text("x")
+    refused = cli("analyze", str(take), "--plot", str(blocked), "--library", str(cli.library))
+    assert refused.returncode == 1 and "is a file" in refused.stderr and "Traceback" not in refused.stderr

@@ -32,6 +32,8 @@ def test_no_audio_stream(media):
     assert report["flags"] == ["no_audio"]
     assert report["integrated_lufs"] is None
     assert report["verdict"] == "no_audio"
+    assert report["speech_share"] is None and report["intelligibility"] is None
+    assert report["av_offset_ms"] is None and report["av_sync_note"] == "needs both picture and sound"
 
 
 def test_digital_silence(media):

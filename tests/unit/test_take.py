@@ -17,7 +17,9 @@ JSON_KEYS = [
     "variable_frame_rate", "video_codec", "audio_codec", "has_audio", "audio_channels", "channel_layout",
     "sample_rate", "bit_rate", "creation_time", "container", "thumbnail", "waveform", "imported_at", "batch",
     "batch_root", "batch_target", "flag", "rating", "audio_verdict", "integrated_lufs", "true_peak_dbtp", "lra",
-    "short_term_max_lufs", "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu", "analysis_target",
+    "short_term_max_lufs", "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu", "av_offset_ms",
+    "av_confidence", "nudge_ms", "speech_share", "intelligibility",
+    "intelligibility_volume_db", "analysis_target",
     "post_track", "path", "analysis_flags", "swap_spec"]
 
 

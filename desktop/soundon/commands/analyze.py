@@ -6,15 +6,19 @@ A FILE that is an imported take is stored too; any other file is only reported.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from soundon.commands.common import UserError, emit_json, open_library, say, warn
+from soundon.commands.swap_options import number_between
+from soundon.core.listening import MAX_PHONE_VOLUME_CUT_DB, NOISE_NAMES
 from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS
-from soundon.core.translation import VERDICT_TEXT
+from soundon.core.translation import DEFAULT_ENVIRONMENT, VERDICT_TEXT
 from soundon.jobs.analysis_job import AnalysisJob
 from soundon.media.analysis import AnalysisError, analyze
+from soundon.media.av_sync import describe as sync_text
 from soundon.media.probe import ProbeError
 from soundon.store.library import LibraryError, default_library_path
 
@@ -27,6 +31,13 @@ def register(subparsers, common) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="media files (takes or post tracks)")
     p.add_argument("--batch", metavar="NAME", help="analyse every take of this batch and store the results")
     p.add_argument("--target", choices=sorted(TARGETS), help="delivery target (default: the batch's, else social)")
+    p.add_argument("--noise", choices=NOISE_NAMES, default=DEFAULT_ENVIRONMENT,
+                   help=f"the noise environment whose dialogue rating raises dialogue_lost_in_noise "
+                        f"(default: {DEFAULT_ENVIRONMENT})")
+    p.add_argument("--volume", type=number_between(-MAX_PHONE_VOLUME_CUT_DB, 0.0, "dB"), default=0.0, metavar="DB",
+                   help="the phone volume the dialogue is judged at, 0 (full) or lower (default: 0)")
+    p.add_argument("--plot", type=Path, metavar="DIR",
+                   help="also write each file's loudness-over-time and spectrum pictures as PNGs into DIR")
     p.set_defaults(run=run)
 
 
@@ -48,7 +59,8 @@ def _run_batch(args) -> int:
         if show_progress:
             print(f"\rAnalysing {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    outcome = AnalysisJob(library, [t.id for t in takes], target=args.target).run(progress)
+    outcome = AnalysisJob(library, [t.id for t in takes], target=args.target, volume_db=args.volume,
+                          environment=args.noise).run(progress)
     if show_progress:
         print(file=sys.stderr)
     reports = []
@@ -67,7 +79,7 @@ def _run_files(args) -> int:
         take = _take_for(library, name)
         target = args.target or (take.batch_target if take else None) or DEFAULT_TARGET
         try:
-            report = analyze(name, target)
+            report = analyze(name, target, volume_db=args.volume, environment=args.noise)
         except (ProbeError, AnalysisError) as exc:
             reports.append({"file": name, "error": str(exc)})
             continue
@@ -94,6 +106,8 @@ def _take_for(library, name: str) -> Take | None:
 
 
 def _emit(args, reports: list[dict]) -> int:
+    if args.plot is not None:
+        _plot(args.plot, [r for r in reports if "error" not in r], warn if args.json else say)
     failures = [r for r in reports if "error" in r]
     if args.json:
         emit_json(reports)
@@ -106,6 +120,25 @@ def _emit(args, reports: list[dict]) -> int:
         warn(f"{failure['file']} could not be analysed: {failure['error']}")
     # Bad files don't stop the others; the exit status still says something failed.
     return 1 if failures else 0
+
+
+def _plot(folder: Path, reports: list[dict], tell) -> None:
+    """The pictures, painted off screen with the inspector's own drawing code. `tell` names each
+    file written (stderr under --json, where stdout holds only the JSON)."""
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--plot {folder} is a file; give a folder for the pictures.")
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from soundon.ui.views.plots import write_pngs
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    for report in reports:
+        try:
+            for path in write_pngs(report, folder, Path(report["file"]).name):
+                tell(f"Wrote {path}")
+        except OSError as exc:
+            warn(f"The pictures of {report['file']} could not be written: {exc}")
 
 
 def _number(value, unit: str, digits: int = 1) -> str:
@@ -122,4 +155,19 @@ def _line(report: dict) -> str:
             f"true peak {_number(report['true_peak_dbtp'], 'dBTP')}, LRA {_number(report['lra'], 'LU')}, "
             f"mono loss {_number(report['mono_loss_lu'], 'LU')}, phone loss {_number(report['phone_loss_lu'], 'LU')}, "
             f"bass {_number(None if report['low_freq_share'] is None else 100 * report['low_freq_share'], '%', 0)}"
-            f" — {flags}")
+            f" — {flags}{_sync_text(report)}{_dialogue_text(report)}")
+
+
+def _dialogue_text(report: dict) -> str:
+    places = report.get("intelligibility")
+    if not places:
+        return ""
+    chosen = report.get("intelligibility_environment") or DEFAULT_ENVIRONMENT
+    return "; dialogue: " + ", ".join(f"{name} {value['rating']}" + (" (chosen)" if name == chosen else "")
+                                      for name, value in places.items())
+
+
+def _sync_text(report: dict) -> str:
+    if "av_confidence" not in report:
+        return ""
+    return "; sync: " + sync_text(report.get("av_offset_ms"), report.get("av_confidence"), report.get("av_sync_note"))

@@ -1,7 +1,11 @@
 """soundon swap VIDEO --audio TRACK --out FILE [swap options] [--audio-codec aac|pcm] [--no-verify]
+   soundon swap VIDEO --nudge MS --out FILE [--audio-codec aac|pcm] [--no-verify]
 
 Lays a post-production track under a take and writes a new file: the video stream copied, the
 audio conformed and encoded, the result verified before it takes its name (see jobs/swap_job.py).
+With --nudge instead of --audio, the take's own audio is shifted against its picture: copied with
+the shift in the container's edit list where the container takes the codec as it is, encoded
+otherwise; either way the shift is measured back to ±1 ms.
 """
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from pathlib import Path
 
 from soundon.commands.common import UsageError, emit_json, say
 from soundon.commands.progress_line import ProgressLine, bar
-from soundon.commands.swap_options import add_swap_options, spec_from_args
+from soundon.commands.swap_options import add_swap_options, number_between, spec_from_args, spec_options_given
+from soundon.core.swap_spec import NUDGE_LIMIT_MS, SwapSpec
 from soundon.jobs.swap_job import SwapJob, SwapOutcome, SwapRequest
 from soundon.media.extra_streams import describe
 
@@ -18,7 +23,10 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser("swap", parents=[common],
                               help="replace a take's audio with a post-production track (video untouched)")
     p.add_argument("video", metavar="VIDEO", type=Path, help="the take")
-    p.add_argument("--audio", required=True, type=Path, metavar="TRACK", help="the post-production track")
+    p.add_argument("--audio", type=Path, metavar="TRACK", help="the post-production track")
+    p.add_argument("--nudge", type=number_between(-NUDGE_LIMIT_MS, NUDGE_LIMIT_MS, "ms"), metavar="MS",
+                   help="instead of a post track: shift the take's own audio by MS milliseconds "
+                        "(positive: later, negative: earlier)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="the new file (.mp4, .m4v or .mov); an existing file is never overwritten")
     add_swap_options(p)
@@ -32,7 +40,12 @@ def register(subparsers, common) -> None:
 def run(args) -> int:
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give the new file's name, e.g. {args.out / 'take.mp4'}.")
-    spec = spec_from_args(args)
+    if (args.audio is None) == (args.nudge is None):
+        raise UsageError("Give either --audio TRACK (a post track) or --nudge MS (shift the take's own audio).")
+    if args.nudge is not None and spec_options_given(args):
+        raise UsageError("--nudge shifts the take's own audio as it is; the post-track options "
+                         "(--offset, --fit, fades, level, --bed) go with --audio.")
+    spec = spec_from_args(args) if args.audio else SwapSpec(nudge_ms=args.nudge)
     line = ProgressLine()
     phases = {"measuring": "measuring loudness", "writing": "writing", "verifying": "verifying"}
     job = SwapJob(SwapRequest(video=args.video, out=args.out, track=args.audio, spec=spec,
@@ -61,7 +74,7 @@ def print_outcome(outcome: SwapOutcome) -> None:
             f"{level['measured_lufs']:.1f} LUFS, gain {level['gain_db']:+.1f} dB{limiter}")
     elif level:
         say(f"  level: gain {level['gain_db']:+.1f} dB")
-    elif outcome.audio.get("route") == "post":
+    elif "post_track" in outcome.audio:
         say("  level: unchanged (the post track as mixed)")
     verification = outcome.verification
     if verification:

@@ -22,6 +22,9 @@ Choices where the design leaves room:
   mixed" (no change) for a stand-alone `soundon swap`, where there is no batch to ask.
 - `bed` is a gain in dB applied to the take's native audio, mixed under the post track; the level
   step then applies to the mix, so the balance the editor chose is kept.
+- `nudge_ms` shifts the take's native audio against its picture (positive: later), for a take whose
+  native audio is kept but lands early or late. It is stored only when set, so a spec without one
+  keeps the stored form above.
 """
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ LUFS_RANGE = (-40.0, -5.0)
 TRUE_PEAK_RANGE = (-9.0, 0.0)
 GAIN_RANGE = (-40.0, 40.0)
 BED_RANGE = (-60.0, 0.0)
+NUDGE_LIMIT_MS = 5000.0
 
 
 class SwapSpecError(SoundOnError, ValueError):
@@ -146,6 +150,7 @@ class SwapSpec:
     fade_out: float | None = None
     level: Level | None = None
     bed: float | None = None
+    nudge_ms: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "offset", _within(_number(self.offset, "--offset"),
@@ -159,6 +164,8 @@ class SwapSpec:
                 object.__setattr__(self, name, _within(_number(value, option), 0.0, FADE_LIMIT_S, option, "s"))
         if self.bed is not None:
             object.__setattr__(self, "bed", _within(_number(self.bed, "--bed"), *BED_RANGE, "--bed", "dB"))
+        object.__setattr__(self, "nudge_ms", _within(_number(self.nudge_ms, "--nudge"),
+                                                     -NUDGE_LIMIT_MS, NUDGE_LIMIT_MS, "--nudge", "ms"))
         if self.level is not None and not isinstance(self.level, Level):
             raise SwapSpecError("level must be a Level.")
 
@@ -172,17 +179,19 @@ class SwapSpec:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["level"] = self.level.to_dict() if self.level else None
+        if not self.nudge_ms:
+            del data["nudge_ms"]
         return data
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "SwapSpec":
         data = dict(data or {})
-        unknown = set(data) - {"offset", "fit", "fade_in", "fade_out", "level", "bed"}
+        unknown = set(data) - {"offset", "fit", "fade_in", "fade_out", "level", "bed", "nudge_ms"}
         if unknown:
             raise SwapSpecError(f"Unknown swap spec field(s): {', '.join(sorted(unknown))}.")
         level = Level.from_dict(data.pop("level", None))
         # offset and fit stored as null mean their defaults; null fades and bed mean automatic / off.
-        for key in ("offset", "fit"):
+        for key in ("offset", "fit", "nudge_ms"):
             if data.get(key) is None:
                 data.pop(key, None)
         return cls(level=level, **data)
@@ -196,4 +205,6 @@ class SwapSpec:
         parts.append(f"level {self.level.describe()}" if self.level else "level unchanged")
         if self.bed is not None:
             parts.append(f"native bed at {self.bed:g} dB")
+        if self.nudge_ms:
+            parts.append(f"native audio nudged {self.nudge_ms:+g} ms")
         return ", ".join(parts)

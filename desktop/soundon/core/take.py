@@ -150,6 +150,13 @@ class Take:
     correlation_p5: float | None = None
     low_freq_share: float | None = None
     phone_loss_lu: float | None = None
+    av_offset_ms: int | None = None        # the sound's offset against the picture (+ late), if sure
+    av_confidence: float | None = None
+    nudge_ms: float = 0.0                  # the native audio's shift on export (+ later), see swap_spec
+    speech_share: float | None = None      # share of the take's length that is speech
+    # Per noise environment, on a phone: (environment, STOI figure, 'clear' | 'marginal' | 'lost').
+    intelligibility: tuple[tuple[str, float | None, str | None], ...] | None = None
+    intelligibility_volume_db: float | None = None   # the phone volume those figures are for
     analysis_flags: tuple[str, ...] | None = None
     analysis_target: str | None = None
     swap: PostTrack | None = None
@@ -175,6 +182,9 @@ class Take:
         document["post_track"] = swap.path if swap else None
         document["path"] = self.path
         document["analysis_flags"] = list(self.analysis_flags) if self.analysis_flags is not None else None
+        if self.intelligibility is not None:
+            document["intelligibility"] = {name: {"stoi": figure, "rating": rating}
+                                           for name, figure, rating in self.intelligibility}
         document["swap_spec"] = dict(sorted(swap.spec.to_dict().items())) if swap and not swap.problem else None
         return document
 

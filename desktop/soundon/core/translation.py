@@ -9,20 +9,23 @@ Thresholds (DESIGN.md "Translation metrics and delivery targets"):
 - peak_over: true peak above the target's ceiling.
 - clipping: flat-topped runs of full-scale samples, or decoded samples beyond full scale.
 - silent: nothing above the −70 LUFS gate (or digital silence); no_audio: no audio stream.
+- dialogue_lost_in_noise: the speech's intelligibility on a phone in the chosen noise environment
+  (the café unless another is chosen) is "lost" (media/intelligibility.py).
 
 The verdict sums it up for the badge: `ok`; `level` when only the level is off (the swap's level
 setting fixes it); `problem` when something in the sound itself will not survive a phone speaker
-(clipping, mono cancellation, bass dependence); `silent`; `no_audio`.
+(clipping, mono cancellation, bass dependence, dialogue lost in noise); `silent`; `no_audio`.
 """
 from __future__ import annotations
 
 from soundon.core.targets import DeliveryTarget
 
-FLAGS = ("no_audio", "silent", "clipping", "mono_incompatible", "bass_dependent", "too_quiet", "too_loud",
-         "peak_over")
+FLAGS = ("no_audio", "silent", "clipping", "mono_incompatible", "bass_dependent", "dialogue_lost_in_noise",
+         "too_quiet", "too_loud", "peak_over")
 LEVEL_FLAGS = frozenset({"too_quiet", "too_loud", "peak_over"})
 MONO_LOSS_LIMIT_LU = -3.0
 CORRELATION_LIMIT = 0.0
+DEFAULT_ENVIRONMENT = "cafe"
 LOW_FREQ_SHARE_LIMIT = 0.5
 
 FLAG_TEXT = {
@@ -31,6 +34,7 @@ FLAG_TEXT = {
     "clipping": "clipped",
     "mono_incompatible": "cancels in mono",
     "bass_dependent": "relies on bass a phone can't play",
+    "dialogue_lost_in_noise": "dialogue lost on a phone in noise",
     "too_quiet": "too quiet for the target",
     "too_loud": "too loud for the target",
     "peak_over": "peaks above the target's ceiling",
@@ -62,6 +66,8 @@ def flags_for(metrics: dict, target: DeliveryTarget) -> list[str]:
     share = metrics.get("low_freq_share")
     if share is not None and share > LOW_FREQ_SHARE_LIMIT:
         found.add("bass_dependent")
+    if dialogue_lost(metrics):
+        found.add("dialogue_lost_in_noise")
     if integrated is not None:
         if integrated < target.too_quiet_below:
             found.add("too_quiet")
@@ -71,6 +77,13 @@ def flags_for(metrics: dict, target: DeliveryTarget) -> list[str]:
     if peak is not None and peak > target.true_peak_dbtp:
         found.add("peak_over")
     return [f for f in FLAGS if f in found]
+
+
+def dialogue_lost(metrics: dict) -> bool:
+    """The speech is rated lost in the chosen noise environment."""
+    places = metrics.get("intelligibility") or {}
+    chosen = places.get(metrics.get("intelligibility_environment") or DEFAULT_ENVIRONMENT) or {}
+    return chosen.get("rating") == "lost"
 
 
 def verdict(flags: list[str]) -> str:

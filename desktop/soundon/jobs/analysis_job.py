@@ -19,6 +19,7 @@ from pathlib import Path
 
 from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, target_named
+from soundon.core.translation import DEFAULT_ENVIRONMENT
 from soundon.media.analysis import AnalysisCancelled, AnalysisError, analyze
 from soundon.media.probe import MediaInfo, ProbeError
 from soundon.store.library import Library
@@ -50,14 +51,15 @@ def takes_due(library: Library, batch: str | None = None) -> list[int]:
 
 def _info_from_take(take: Take) -> MediaInfo:
     """What import already probed: no need to run ffprobe again."""
-    return MediaInfo(duration=take.duration, has_video=True, has_audio=take.has_audio,
+    return MediaInfo(duration=take.duration, has_video=True, fps=take.fps, has_audio=take.has_audio,
                      audio_channels=take.audio_channels, sample_rate=take.sample_rate,
                      channel_layout=take.channel_layout, audio_codec=take.audio_codec)
 
 
 class AnalysisJob:
     def __init__(self, library: Library, take_ids: list[int], *, target: str | None = None,
-                 workers: int | None = None, background: bool = False):
+                 workers: int | None = None, background: bool = False, volume_db: float = 0.0,
+                 environment: str = DEFAULT_ENVIRONMENT):
         if target is not None:
             target_named(target)  # refuse an unknown target before any work
         self.library = library
@@ -65,6 +67,7 @@ class AnalysisJob:
         self.target = target
         self.workers = workers or default_workers()
         self.background = background      # the app's run: decode at a lower priority
+        self.volume_db, self.environment = volume_db, environment   # where the dialogue is judged
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -123,6 +126,7 @@ class AnalysisJob:
         if not path.is_file():
             raise AnalysisError(f"the file {path} is missing (was the batch moved? re-link it with soundon relink)")
         target = self.target or take.batch_target or DEFAULT_TARGET
-        report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background)
+        report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background,
+                         volume_db=self.volume_db, environment=self.environment)
         report["take_id"] = take.id
         return target, report

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from soundon.core.handoff.selects import NothingToHandOff
 from soundon.core.prompt_check import manifest_entry
-from soundon.core.swap_spec import Level
+from soundon.core.swap_spec import Level, SwapSpec
 from soundon.core.take import Take
 from soundon.core.targets import TARGETS
 from soundon.jobs.handoff_job import HandoffResult, hand_off
@@ -281,8 +281,10 @@ class ExportJob:
         if take.audio_verdict == "undecided":
             item.notes.append("audio verdict undecided: the native audio was kept")
         native_level = Level(target=take.batch_target) if req.normalize_keep else None
-        return SwapRequest(video=source, out=out, track=None, audio_codec=audio_codec, verify=req.verify,
-                           native_level=native_level, measure_native=not req.normalize_keep,
+        if take.nudge_ms:
+            item.notes.append(f"native audio nudged {take.nudge_ms:+g} ms")
+        return SwapRequest(video=source, out=out, track=None, spec=SwapSpec(nudge_ms=take.nudge_ms),
+                           audio_codec=audio_codec, verify=req.verify, native_level=native_level, measure_native=not req.normalize_keep,
                            expected_fingerprint=take.fingerprint)
 
     # -- the manifest -----------------------------------------------------------------------------

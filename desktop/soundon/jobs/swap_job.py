@@ -28,6 +28,7 @@ from soundon.media.containers import LOSSY, audio_codec_for, check_video_fits, c
 from soundon.media.extra_streams import plan_extra_streams
 from soundon.media.ffrun import CancelToken
 from soundon.media.fingerprint import still_the_same
+from soundon.media.nudge_check import measure_shift
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
@@ -197,6 +198,13 @@ class SwapJob:
         t0 = time.perf_counter()
         self._report("verifying", 0.0)
         verification = verify_output(plan, temp, source_hashes, work, cancel=token)
+        if plan.route == "native-copy" and plan.nudge_s:
+            verification.offset = measure_shift(plan.take.path, temp, plan.nudge_s, plan.take.audio_duration, token)
+            if verification.offset["ok"] is False:
+                measured = verification.offset["measured_s"]
+                verification.fail("the nudge does not hold (" + (
+                    f"measured {measured * 1000:+.1f} ms against {plan.nudge_s * 1000:+.1f} ms"
+                    if measured is not None else verification.offset["reason"]) + ")")
         seconds["verify"] = time.perf_counter() - t0
         self._report("verifying", 1.0)
         if not verification.ok:
@@ -230,8 +238,11 @@ class SwapJob:
             notes.append("the take has no audio; the video was copied on its own")
             return RemuxPlan(take, container, "none")
         copyable = codec_can_be_copied(container, take.audio.codec)
+        nudge_s = req.spec.nudge_ms / 1000
         if req.native_level is None and req.audio_codec is None and copyable:
-            return RemuxPlan(take, container, "native-copy")
+            return RemuxPlan(take, container, "native-copy", nudge_s=nudge_s)
+        if nudge_s:
+            return self._nudge_encoded(take, container, req, copyable, notes)
         codec = audio_codec_for(container, req.audio_codec)
         if not copyable:
             notes.append(f"the native {take.audio.codec} audio can't go in a {container.name} file as it is; "
@@ -242,8 +253,23 @@ class SwapJob:
         return RemuxPlan(take, container, "native-encode", audio_codec=codec, timing=timing, layout=layout)
 
     @staticmethod
+    def _nudge_encoded(take, container, req: SwapRequest, copyable: bool, notes: list[str]) -> RemuxPlan:
+        """A nudge the audio must be encoded for (its codec can't go in the container, or a codec or
+        level was asked): the take's own audio laid under it like a post track at the nudge's
+        offset, so the swap's offset check measures it."""
+        nudge_s = req.spec.nudge_ms / 1000
+        if not copyable:
+            notes.append(f"the native {take.audio.codec} audio can't go in a {container.name} file as it is; "
+                         "re-encoded to nudge it")
+        timing = plan_timing(SwapSpec(offset=nudge_s), take.video_duration, take.audio_duration)
+        notes.extend(note.replace("post track", "native audio") for note in timing.notes)
+        return RemuxPlan(take, container, "post", track=take, audio_codec=audio_codec_for(container, req.audio_codec),
+                         timing=timing, layout=output_layout(take.audio.channels, take.audio.channel_layout),
+                         nudge_s=nudge_s)
+
+    @staticmethod
     def _level(req: SwapRequest, plan: RemuxPlan) -> Level | None:
-        return req.spec.level if plan.route == "post" else req.native_level
+        return req.spec.level if req.track is not None else req.native_level
 
     def _apply_level(self, req: SwapRequest, plan: RemuxPlan) -> LevelPlan | None:
         level = self._level(req, plan)
@@ -315,8 +341,10 @@ class SwapJob:
             reencoded.append("audio")
             audio.update(codec=plan.audio_codec, sample_rate=48000, channels=plan.layout.channels,
                          layout=plan.layout.name, bitrate=plan.audio_bitrate())
-        if plan.route == "post":
+        if req.track is not None:
             audio["post_track"] = str(plan.track.path)
+        if plan.nudge_s:
+            audio["nudge_ms"] = req.spec.nudge_ms
         level = None
         if level_plan is not None:
             level = level_plan.as_dict()
@@ -324,7 +352,7 @@ class SwapJob:
             level["level"] = chosen.to_dict() if chosen else None
         return SwapOutcome(
             output=placement.final, requested=placement.requested, video=video, audio=audio, reencoded=reencoded,
-            spec=req.spec.to_dict() if plan.route == "post" else None,
+            spec=req.spec.to_dict() if req.track is not None or plan.nudge_s else None,
             timing=plan.timing.as_dict() if plan.timing else None, level=level,
             verification=verification.as_dict() if verification else None,
             cleaned_leftovers=[str(p) for p in cleaned], notes=notes,

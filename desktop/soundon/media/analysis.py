@@ -13,6 +13,11 @@ into the branches the measurements need, merged into one multichannel f32 stream
 numpy reads the pipe chunk by chunk and keeps only 100 ms sums and running peaks, so memory stays
 flat whatever the take's length.
 
+Two more runs complete the report: the audio decoded to 48 kHz stereo for where the speech is and
+how it carries on a phone in noise (media/intelligibility.py, with the spectrum the inspector
+draws, media/plot_data.py), and the picture and sound at a low resolution for the A/V sync
+estimate (media/av_sync.py).
+
 Choices where the design is silent:
 - Phone loss is measured through the phone's response (mono sum + EQ) but not its compressor and
   limiter: those depend on playback level, and the figure is meant to show what the speaker removes.
@@ -42,9 +47,11 @@ import numpy as np
 from soundon.core.errors import SoundOnError
 from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.core.targets import DEFAULT_TARGET, DeliveryTarget, target_named
-from soundon.core.translation import flags_for, summary, verdict
-from soundon.media import loudness, priority, tools
-from soundon.media.listening import SINGLE_THREAD, device_response_graph, k_weighting_chain, source_args
+from soundon.core.translation import DEFAULT_ENVIRONMENT, flags_for, summary, verdict
+from soundon.media import av_sync, intelligibility, loudness, plot_data, priority, tools
+from soundon.media.dsp.decode import decode
+from soundon.media.listening import (SINGLE_THREAD, ListeningError, device_response_graph, k_weighting_chain,
+                                     source_args)
 from soundon.media.probe import MediaInfo, probe
 
 LOW_FREQ_SPLIT_HZ = 250
@@ -232,6 +239,9 @@ class _Accumulator:
             "clipped_runs": self.clipped_runs,
             "overs": self.overs,
             "silent_share": _round(self._silent_share(blocks), 3),
+            "short_term_lufs": plot_data.loudness_series(short[:, 0] if len(short) else short, loudness.to_lufs),
+            "short_term_hop_s": 0.1,
+            "short_term_first_s": round(min(loudness.SHORT_TERM_S, self.frames / self.rate), 3),
         }
 
     @staticmethod
@@ -269,10 +279,12 @@ def _round(value, digits):
 
 def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARGET, *,
             info: MediaInfo | None = None, cancel: threading.Event | None = None,
-            background: bool = False) -> dict:
+            background: bool = False, volume_db: float = 0.0, environment: str = DEFAULT_ENVIRONMENT) -> dict:
     """The translation report of one file, in `soundon analyze --json`'s shape.
 
     background=True decodes at a lower priority (the app's job; the CLI waits for its answer).
+    volume_db and environment: the phone volume the dialogue's intelligibility is judged at, and
+    the noise environment whose rating raises dialogue_lost_in_noise.
 
     Raises ProbeError (not media), AnalysisError (decoding failed) or AnalysisCancelled.
     """
@@ -283,7 +295,8 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
                     "has_audio": info.has_audio}
     if not info.has_audio:
         metrics = {k: None for k in ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs",
-                                     "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu")}
+                                     "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu",
+                                     "speech_share", "intelligibility")}
         report.update(metrics)
     else:
         channels = max(1, info.audio_channels or 2)
@@ -292,12 +305,40 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
         rate = info.sample_rate or 48000
         report.update(_measure(path, channels, rate, cancel, background))
         report["channels"], report["sample_rate"] = channels, rate
+        report.update(_dialogue(path, channels, cancel, background, volume_db, environment))
+    report.update(_sync(path, info, cancel, background))
     flags = flags_for(report, target)
     report["flags"] = flags
     report["verdict"] = verdict(flags)
     report["summary"] = summary(flags, target)
     report["analysis_seconds"] = round(time.perf_counter() - started, 3)
     return report
+
+
+def _dialogue(path, channels: int, cancel: threading.Event | None, background: bool, volume_db: float,
+              environment: str) -> dict:
+    """Where the speech is and how well it carries on a phone in noise (media/intelligibility.py)."""
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+    try:
+        native = decode(path, channels, background=background)
+    except ListeningError as exc:
+        return {"speech_share": None, "intelligibility": None, "intelligibility_note": str(exc)}
+    return {**intelligibility.assess(native, volume_db=volume_db, chosen=environment),
+            "spectrum": plot_data.spectrum(native, intelligibility.RATE)}
+
+
+def _sync(path, info: MediaInfo, cancel: threading.Event | None, background: bool) -> dict:
+    """The A/V sync estimate (media/av_sync.py); a take without picture or sound has none."""
+    if not (info.has_audio and info.has_video):
+        return av_sync.SyncEstimate(None, 0.0, "needs both picture and sound").as_report()
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled()
+    try:
+        return av_sync.estimate(path, info.fps, background=background).as_report()
+    except (OSError, RuntimeError) as exc:
+        # The loudness report stands on its own: a picture that won't decode only loses this line.
+        return av_sync.SyncEstimate(None, 0.0, f"the picture could not be read ({exc})").as_report()
 
 
 def _measure(path, channels: int, rate: int, cancel: threading.Event | None, background: bool) -> dict:

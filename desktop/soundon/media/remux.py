@@ -56,6 +56,8 @@ class RemuxPlan:
     bed_db: float | None = None
     gain_db: float = 0.0
     limiter_dbtp: float | None = None
+    nudge_s: float = 0.0                    # the native audio shifted: copied ('native-copy') or laid
+                                            # under the take as its own post track ('post')
     notes: list[str] = field(default_factory=list)
     extras: ExtraStreams = field(default_factory=ExtraStreams)
 
@@ -78,11 +80,12 @@ class RemuxPlan:
     def describe_audio(self) -> str:
         if self.route == "none":
             return "no audio (the take has none)"
+        nudged = f" nudged {self.nudge_s * 1000:+g} ms" if self.nudge_s else ""
         if self.route == "native-copy":
-            return f"native {self.take.audio.codec} audio copied (not re-encoded)"
+            return f"native {self.take.audio.codec} audio{nudged} copied (not re-encoded)"
         codec = {"aac": "AAC", "pcm": "24-bit PCM"}[self.audio_codec]
         rate = f" {self.audio_bitrate()}b/s" if self.audio_bitrate() else ""
-        source = "post track" if self.route == "post" else "native audio"
+        source = "native audio" + nudged if self.route != "post" or self.nudge_s else "post track"
         return f"{source} encoded to {codec} 48 kHz {self.layout.describe()}{rate}"
 
 
@@ -198,7 +201,17 @@ def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None
             plan.track.audio.language if plan.track else "")
         options["metadata:s:a:0"] = f"language={language or 'und'}"
     elif plan.route == "native-copy":
-        streams.append(_pick(take, plan.take.audio))
+        if plan.nudge_s:
+            # The same file read a second time with its timestamps shifted: the packets are copied
+            # as they are and the muxer writes the shift as an edit list (media/nudge_check.py).
+            shifted = ffmpeg.input(input_url(plan.take.path), itsoffset=f"{plan.nudge_s:.6f}", **input_options())
+            streams.append(_pick(shifted, plan.take.audio))
+            if plan.container.muxer in ("mp4", "mov"):
+                # Edit lists count in the movie's timescale, 1 ms by default: a shift that is not
+                # a whole number of ms (AAC priming is 1024 samples) would land up to 1 ms off.
+                options["movie_timescale"] = 48000
+        else:
+            streams.append(_pick(take, plan.take.audio))
         options["c:a"] = "copy"
     if plan.extras.subtitles:
         streams.extend(_pick(take, s) for s in plan.extras.subtitles)

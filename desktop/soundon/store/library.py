@@ -49,7 +49,13 @@ _TAKE_SELECT = """
            COALESCE(r.audio_verdict, 'undecided') AS audio_verdict,
            a.integrated_lufs, a.true_peak_dbtp, a.lra, a.short_term_max_lufs, a.mono_loss_lu,
            a.correlation_p5, a.low_freq_share, a.phone_loss_lu, a.flags AS analysis_flags,
-           a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec
+           json_extract(a.details, '$.av_offset_ms') AS av_offset_ms,
+           json_extract(a.details, '$.av_confidence') AS av_confidence,
+           json_extract(a.details, '$.speech_share') AS speech_share,
+           json_extract(a.details, '$.intelligibility') AS intelligibility,
+           json_extract(a.details, '$.intelligibility_volume_db') AS intelligibility_volume_db,
+           a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec,
+           COALESCE(json_extract(s.spec, '$.nudge_ms'), 0) AS nudge_ms
     FROM takes t
     JOIN batches b ON b.id = t.batch_id
     LEFT JOIN reviews r ON r.take_id = t.id
@@ -425,18 +431,53 @@ class Library:
         return {**details, **row}
 
     def save_swap_spec(self, take_id: int, track_path: str | os.PathLike, spec: SwapSpec) -> None:
-        """The take's post track and how it is laid under the take; the take's `swap` from now on."""
+        """The take's post track and how it is laid under the take; the take's `swap` from now on.
+        A spec without a nudge keeps the native audio's stored one (set_nudge changes it)."""
         self._require_take(take_id)
+        if not spec.nudge_ms:
+            spec = spec.with_changes(nudge_ms=self._stored_nudge(take_id))
         self._write("INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, ?, ?, ?)",
                     (take_id, self._stored_track_path(take_id, track_path),
                      json.dumps(spec.to_dict(), sort_keys=True), now()))
         self._changed("swap", [take_id])
 
     def delete_swap_spec(self, take_id: int) -> None:
-        """The take has no post track any more (its verdict is left as it is)."""
+        """The take has no post track any more (its verdict and its native audio's nudge are left as
+        they are)."""
         self._require_take(take_id)
-        self._write("DELETE FROM swap_specs WHERE take_id = ?", (take_id,))
+        nudge = self._stored_nudge(take_id)
+        with self.transaction():
+            self._write("DELETE FROM swap_specs WHERE take_id = ?", (take_id,))
+            if nudge:
+                self._write("INSERT INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, '', ?, ?)",
+                            (take_id, json.dumps({"nudge_ms": nudge}), now()))
         self._changed("swap", [take_id])
+
+    def set_nudge(self, take_id: int, nudge_ms: float) -> None:
+        """Shift the take's native audio by nudge_ms (positive: later) on export; 0 takes it away.
+        Kept in the take's swap spec: beside its post track when it has one, on its own otherwise
+        (a row without a track path, which lists as no post track)."""
+        self._require_take(take_id)
+        nudge = SwapSpec(nudge_ms=nudge_ms).nudge_ms     # the spec's range check
+        rows = list(self.db.query("SELECT track_path, spec FROM swap_specs WHERE take_id = ?", [take_id]))
+        if rows and rows[0]["track_path"]:
+            stored = json.loads(rows[0]["spec"] or "{}")
+            stored.pop("nudge_ms", None)
+            if nudge:
+                stored["nudge_ms"] = nudge
+            self._write("UPDATE swap_specs SET spec = ?, updated_at = ? WHERE take_id = ?",
+                        (json.dumps(stored, sort_keys=True), now(), take_id))
+        elif nudge:
+            self._write("INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) "
+                        "VALUES (?, '', ?, ?)", (take_id, json.dumps({"nudge_ms": nudge}), now()))
+        else:
+            self._write("DELETE FROM swap_specs WHERE take_id = ?", (take_id,))
+        self._changed("swap", [take_id])
+
+    def _stored_nudge(self, take_id: int) -> float:
+        row = self.db.execute("SELECT json_extract(spec, '$.nudge_ms') FROM swap_specs WHERE take_id = ?",
+                              [take_id]).fetchone()
+        return float(row[0]) if row and row[0] is not None else 0.0
 
     def _stored_track_path(self, take_id: int, track_path: str | os.PathLike) -> str:
         """A track inside the take's batch folder is stored relative to it, like the take, so a moved
@@ -453,6 +494,7 @@ def _take_row(row: dict) -> Take:
     row = dict(row)
     flags = row.pop("analysis_flags", None)
     track, spec = row.pop("post_track", None), row.pop("swap_spec", None)
+    row["intelligibility"] = _intelligibility(row.get("intelligibility"))
     values = {name: row[name] for name in _TAKE_FIELDS}
     return Take(**values, path=str(Path(row["batch_root"]) / row["rel_path"]),
                 has_audio=bool(row["has_audio"]), variable_frame_rate=bool(row["variable_frame_rate"]),
@@ -462,6 +504,17 @@ def _take_row(row: dict) -> Take:
 
 _TAKE_FIELDS = tuple(f.name for f in fields(Take)
                      if f.name not in ("path", "has_audio", "variable_frame_rate", "analysis_flags", "swap"))
+
+
+def _intelligibility(stored: str | None) -> tuple | None:
+    """The stored per-environment figures as (environment, figure, rating) rows."""
+    if not stored:
+        return None
+    try:
+        places = json.loads(stored)
+        return tuple((name, value.get("stoi"), value.get("rating")) for name, value in places.items())
+    except (ValueError, AttributeError):
+        return None
 
 
 def _post_track(track: str, stored_spec: str | None) -> PostTrack:

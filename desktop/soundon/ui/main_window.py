@@ -53,6 +53,7 @@ from soundon.ui.models.take_model import TakeListModel
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
+from soundon.ui.controllers.nudge import NudgeController
 from soundon.ui.controllers.review_history import ReviewHistory
 from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
@@ -191,6 +192,10 @@ class MainWindow(QMainWindow):
         self.post_track.watch_cards(self.browser.grid)
         self.post_track.watch_cards(self.browser.table)
         self.lane_editor = PostLaneEditor(self, self.post_lane, self.actions)
+        self.nudge = NudgeController(self.library, self.undo_stack, self.inspector.sync, self)
+        self.inspector.set_report_source(self.library.analysis)
+        self.inspector.set_profile(self.listening.setup.profile)
+        self.listening.changed.connect(lambda: self.inspector.set_profile(self.listening.setup.profile))
         build_menus(self, self.actions, open_manifest=self.open_manifest_action,
                     batch_actions=(self.batch_actions.rename_action, self.batch_actions.remove_action),
                     take_actions=(self.take_metadata.set_model_action, self.take_metadata.set_prompt_action),

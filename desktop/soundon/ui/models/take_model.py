@@ -50,7 +50,8 @@ FLAG_COLOUR = {"pick": QColor("#3fb950"), "reject": QColor("#f85149")}
 # Analysis flags in the editor's words (DESIGN.md "Translation metrics").
 ANALYSIS_TEXT = {
     "no_audio": "no audio", "silent": "silent", "clipping": "clipping",
-    "mono_incompatible": "mono problem", "bass_dependent": "bass-dependent", "too_quiet": "too quiet",
+    "mono_incompatible": "mono problem", "bass_dependent": "bass-dependent",
+    "dialogue_lost_in_noise": "dialogue lost in noise", "too_quiet": "too quiet",
     "too_loud": "too loud", "peak_over": "peak over",
 }
 

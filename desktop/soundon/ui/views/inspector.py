@@ -3,14 +3,20 @@ the prompt — and its notes, with the field where a note is typed (Enter opens 
 Esc cancels)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
+from soundon.core.listening import DEFAULT_PROFILE
 from soundon.core.take import Take
+from soundon.core.targets import DEFAULT_TARGET, target_named
 from soundon.core.timecode import format_duration, format_timecode
 from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, analysis_summary, take_name
+from soundon.ui.views.plots import LoudnessPlot, SpectrumPlot
 from soundon.ui.views.prompt_check_panel import PromptCheckPanel
+from soundon.ui.views.sync_field import SyncField
 from soundon.ui.views.translation_panel import TranslationPanel
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -75,10 +81,24 @@ class Inspector(QScrollArea):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(name, value)
             self.fields[key] = value
+        self.sync = SyncField(body)
+        sync_name = QLabel("Sync", body)
+        sync_name.setObjectName("fieldName")
+        form.insertRow(form.rowCount() - 1, sync_name, self.sync)
         layout.addLayout(form)
 
         self.translation = TranslationPanel(body)
         layout.addWidget(self.translation)
+
+        layout.addWidget(self._section("Loudness over time", body))
+        self.loudness_plot = LoudnessPlot(body)
+        layout.addWidget(self.loudness_plot)
+        layout.addWidget(self._section("Spectrum", body))
+        self.spectrum_plot = SpectrumPlot(body)
+        layout.addWidget(self.spectrum_plot)
+        self._report_source: Callable[[int], dict | None] | None = None
+        self._profile = DEFAULT_PROFILE
+        self._take: Take | None = None
 
         layout.addWidget(self._section("Prompt", body))
         self.prompt = QPlainTextEdit(body)
@@ -114,6 +134,21 @@ class Inspector(QScrollArea):
         layout.addStretch(1)
         self._fps = 25.0
 
+    def set_report_source(self, source: Callable[[int], dict | None]) -> None:
+        """Where the plots read a take's stored report (the library's analysis)."""
+        self._report_source = source
+
+    def set_profile(self, profile: str) -> None:
+        """The listening profile the spectrum plot shows the audio through."""
+        self._profile = profile
+        self._show_plots(self._take)
+
+    def _show_plots(self, take: Take | None) -> None:
+        report = self._report_source(take.id) if take is not None and self._report_source else None
+        target = target_named((take.analysis_target or take.batch_target) if take else DEFAULT_TARGET)
+        self.loudness_plot.show_report(report, target)
+        self.spectrum_plot.show_report(report, self._profile)
+
     @staticmethod
     def _section(text: str, parent: QWidget) -> QLabel:
         label = QLabel(text, parent)
@@ -121,6 +156,8 @@ class Inspector(QScrollArea):
         return label
 
     def show_take(self, take: Take | None) -> None:
+        self._take = take
+        self._show_plots(take)
         if take is None:
             self.title.setText("No take selected")
             for value in self.fields.values():
@@ -129,6 +166,7 @@ class Inspector(QScrollArea):
             self.prompt_check.show_take(None)
             self.notes.clear()
             self.translation.show_take(None)
+            self.sync.show_take(None)
             return
         self._fps = take.frame_rate
         self.title.setText(_breakable(take_name(take)))
@@ -162,6 +200,7 @@ class Inspector(QScrollArea):
         self.prompt.setPlainText(take.prompt or "(no prompt)")
         self.prompt_check.show_take(take)
         self.translation.show_take(take)
+        self.sync.show_take(take)
 
     def show_notes(self, notes: list[dict]) -> None:
         self.notes.clear()

@@ -10,9 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from soundon.core.listening import NOISES, volume_text
 from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS, target_named
-from soundon.core.translation import FLAG_TEXT, VERDICT_TEXT, summary, verdict
+from soundon.core.translation import DEFAULT_ENVIRONMENT, FLAG_TEXT, VERDICT_TEXT, summary, verdict
 
 VERDICT_STYLE = {
     "ok": "background:#1f4d2b; color:#7ee2a0;",
@@ -81,6 +82,25 @@ class TranslationPanel(QWidget):
             form.addRow(name, value)
             self.values[key] = value
         layout.addLayout(form)
+        # Dialogue on a phone: a row per noise environment (STOI of the phone + noise render
+        # against the clean native audio, over the speech parts).
+        dialogue = QLabel("Dialogue on a phone", self)
+        dialogue.setObjectName("sectionTitle")
+        layout.addWidget(dialogue)
+        self.speech = QLabel("—", self)
+        self.speech.setToolTip("Share of the take's length that is speech (WebRTC voice-activity detector)")
+        layout.addWidget(self.speech)
+        places = QFormLayout()
+        places.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.dialogue: dict[str, QLabel] = {}
+        for noise in NOISES:
+            name = QLabel(f"{noise.label} {noise.level_dba:g} dBA", self)
+            name.setObjectName("fieldName")
+            value = QLabel("—", self)
+            value.setToolTip("STOI: clear from 0.75, marginal from 0.60, lost below")
+            places.addRow(name, value)
+            self.dialogue[noise.name] = value
+        layout.addLayout(places)
         self._batch: str | None = None
         self.show_take(None)
 
@@ -108,10 +128,31 @@ class TranslationPanel(QWidget):
         for key, _label, unit, fmt, _why in ROWS:
             value = getattr(take, key) if take else None
             self.values[key].setText("—" if value is None else f"{fmt.format(value)} {unit}".strip())
+        self._show_dialogue(take)
         if take and take.analysis_flags:
             self.badge.setToolTip("\n".join(f"{f}: {FLAG_TEXT[f]}" for f in take.analysis_flags))
         else:
             self.badge.setToolTip(VERDICT_TEXT.get(state, ""))
+
+    def _show_dialogue(self, take: Take | None) -> None:
+        share = take.speech_share if take else None
+        places = dict((name, (figure, rating)) for name, figure, rating in (take.intelligibility or ())) if take else {}
+        if take is None or take.analysis_flags is None:
+            self.speech.setText("—")
+        elif share is None:
+            self.speech.setText("no audio" if not take.has_audio else "—")
+        elif not places:
+            self.speech.setText(f"Speech {share:.0%}: too little to judge" if share else "No speech found")
+        else:
+            volume = take.intelligibility_volume_db
+            self.speech.setText(f"Speech {share:.0%} of the take; on a phone at "
+                                f"{volume_text(volume or 0.0)} volume, STOI:")
+        for name, label in self.dialogue.items():
+            figure, rating = places.get(name, (None, None))
+            text = "—" if figure is None else f"{rating} ({figure:.2f})"
+            if name == DEFAULT_ENVIRONMENT and rating == "lost":
+                text += " — dialogue lost"
+            label.setText(text)
 
     def _target_activated(self, index: int) -> None:
         if self._batch is not None:
