@@ -47,7 +47,8 @@ _TAKE_SELECT = """
            COALESCE(r.audio_verdict, 'undecided') AS audio_verdict,
            a.integrated_lufs, a.true_peak_dbtp, a.lra, a.short_term_max_lufs, a.mono_loss_lu,
            a.correlation_p5, a.low_freq_share, a.phone_loss_lu, a.flags AS analysis_flags,
-           a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec
+           a.target AS analysis_target, json_extract(a.details, '$.source') AS analysis_source,
+           s.track_path AS post_track, s.spec AS swap_spec
     FROM takes t
     JOIN batches b ON b.id = t.batch_id
     LEFT JOIN reviews r ON r.take_id = t.id
