@@ -35,7 +35,7 @@ from soundon.ui.controllers.take_cursor import TakeCursor
 from soundon.ui.controllers.take_metadata import TakeMetadataActions
 from soundon.ui.controllers.window_layout import restore_layout, save_layout
 from soundon.ui.controllers.export import export_picks
-from soundon.ui.controllers.export import progress_text as export_progress_text
+from soundon.ui.controllers.export import show_progress_in as show_export_progress_in
 from soundon.ui.controllers.export import summary as export_summary
 from soundon.ui.controllers.importing import ImportController, ImportProgress
 from soundon.ui.controllers.post_track import PostTrackActions
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
         runner = export_picks(self, self.library, self.current_batch())
         if runner is not None:
             self.export_runner = runner
-            runner.progress.connect(lambda tick: self.statusBar().showMessage(export_progress_text(tick)))
+            runner.progress.connect(show_export_progress_in(self.statusBar()))
             runner.finished.connect(lambda result: self.statusBar().showMessage(export_summary(result), 15000))
             runner.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
             runner.start()
