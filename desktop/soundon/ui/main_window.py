@@ -47,6 +47,7 @@ from soundon.ui.models.batch_tree import BatchTreeModel
 from soundon.ui.models.peaks_cache import PeaksCache
 from soundon.ui.models.take_filter import TakeFilterProxy
 from soundon.ui.models.take_model import TakeListModel
+from soundon.ui.player import live_audio
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
@@ -55,6 +56,7 @@ from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
+from soundon.ui.views.loudness_meters import LoudnessMeters
 from soundon.ui.views.phone_volume import PhoneVolume
 from soundon.ui.views.take_browser import TakeBrowser
 
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_controllers()
         self._build_menus_and_toolbar()
         self.import_progress = ImportProgress(self.importer, self.statusBar())
+        self.statusBar().addPermanentWidget(LoudnessMeters(live_audio.meter, self))
         self._connect()
         restore_layout(self, self.settings, [b["name"] for b in library.batches()])
         self.scope.announce_title()

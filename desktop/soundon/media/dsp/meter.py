@@ -34,6 +34,7 @@ class MeterReading:
     momentary_lufs: float | None
     short_term_lufs: float | None
     peak_dbfs: float | None       # the highest sample since the last read
+    blocks: int = 0               # blocks metered since the last read (0: nothing is playing)
 
 
 def _lufs(power: float, samples: int) -> float | None:
@@ -69,7 +70,7 @@ class LoudnessMeter:
     # -- the GUI thread ----------------------------------------------------------------------------
 
     def read(self) -> MeterReading:
-        peak = 0.0
+        peak, blocks = 0.0, 0
         while True:
             try:
                 power, n, block_peak = self._queue.popleft()
@@ -78,11 +79,12 @@ class LoudnessMeter:
             self._history.append((power, n))
             self._history_samples += n
             peak = max(peak, block_peak)
+            blocks += 1
         longest = round(SHORT_TERM_S * self.rate)
         while self._history and self._history_samples - self._history[0][1] >= longest:
             self._history_samples -= self._history.popleft()[1]
         return MeterReading(self._window(MOMENTARY_S), self._window(SHORT_TERM_S),
-                            20 * math.log10(peak) if peak > 10 ** (SILENT_LUFS / 20) else None)
+                            20 * math.log10(peak) if peak > 10 ** (SILENT_LUFS / 20) else None, blocks)
 
     def clear(self) -> None:
         """Playback stopped: nothing to show until it plays again (GUI thread)."""
