@@ -17,8 +17,10 @@ the takes whose file is missing or has changed on disk since the import (another
 the take's name) and replace takes without a usable post track, each with its reason, and warns of
 picks that won't translate and kept audio off the target; the others are exported. Exporting again
 into a folder follows jobs/export_policy.py: an identical output already there is skipped and
-reported, a changed one gets a new versioned name; nothing is ever overwritten. One failed take never stops the others; the manifest (JSON and CSV, beside the files) records what
-was written, how it verified, and why anything failed. Room for the manifest is set aside before
+reported, a changed one gets a new versioned name; nothing is ever overwritten. One failed take
+never stops the others; the manifest (JSON and CSV, beside the files) records what was written,
+how it verified, why anything failed, and each take's review (flag, rating, model, prompt,
+verdicts, loudness, notes with timecodes, swap spec). Room for the manifest is set aside before
 the first file is written (a small reserve file, given back just before the manifest is written),
 so a disk that fills during the export still gets the record of what did get written.
 """
@@ -86,7 +88,7 @@ class ExportItem:
     error: str = ""
     outcome: dict | None = None
     notes: list[str] = field(default_factory=list)
-    review: dict | None = None      # the review data the manifest carries (review_record)
+    review: dict | None = None      # the review data the manifest carries (ExportJob._review)
     delivery_key: str = ""          # what went into the output (export_policy)
     output_fingerprint: str = ""
 
@@ -310,12 +312,7 @@ class ExportJob:
         out = to / (source.stem + suffix)
         audio_codec = req.audio_codec if suffix == FORMATS[req.format] else None
         if take.audio_verdict == "replace":
-            swap = take.delivered_swap()
-            if swap is None:
-                raise SwapError(f"Take {take.id} is marked replace but has no post track; set one with: "
-                                f"soundon review {take.id} --audio replace --track FILE")
-            if swap.problem:
-                raise SwapError(f"Take {take.id}'s stored swap spec can't be used ({swap.problem}).")
+            swap = take.delivered_swap()     # present and usable: the pre-flight refused it otherwise
             item.audio = "post track"
             return SwapRequest(video=source, out=out, track=Path(swap.path), spec=swap.spec,
                                audio_codec=audio_codec, verify=req.verify, expected_fingerprint=take.fingerprint)

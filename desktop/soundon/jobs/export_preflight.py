@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from soundon.core.take import Take
-from soundon.core.targets import TARGETS, target_named
+from soundon.core.targets import DEFAULT_TARGET, TARGETS
 from soundon.core.translation import FLAG_TEXT, LEVEL_FLAGS, verdict
 from soundon.jobs.swap_job import check_unchanged
 from soundon.media.swap_errors import SwapError
@@ -79,7 +79,7 @@ def check_take(take: Take, normalize_keep: bool) -> list[Finding]:
         findings.append(found("wont_translate", f"won't translate{where}: {', '.join(problems)}."))
     if take.audio_verdict != "replace" and not normalize_keep and take.integrated_lufs is not None \
             and flags is not None and {"too_quiet", "too_loud"} & set(flags):
-        target = TARGETS.get(take.batch_target) or target_named("social")
+        target = TARGETS.get(take.batch_target) or TARGETS[DEFAULT_TARGET]
         off = take.integrated_lufs - target.integrated_lufs
         findings.append(found("off_target", f"its native audio is at {take.integrated_lufs:.1f} LUFS, {off:+.1f} LU "
                                             f"from the batch's {target.name} target, and goes out as it is; "

@@ -173,7 +173,7 @@ class SwapJob:
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
 
-    def write_delivered_audio(self, wav: Path) -> LevelPlan | None:
+    def write_delivered_audio(self, wav: Path) -> None:
         """The post mix alone, as `run` would lay and level it (same plan, same level step), into a
         WAV at `wav` (the caller's temporary file): what the translation report measures of a
         replace take. Nothing else is written."""
@@ -183,9 +183,9 @@ class SwapJob:
         take, track = self._read_inputs(req)
         container = container_for(Path(req.out))
         plan = self._plan(take, track, container, req, [])
-        level_plan = self._apply_level(req, plan) if plan.encodes_audio else None
+        if plan.encodes_audio:
+            self._apply_level(req, plan)
         write_delivered_audio(plan, wav, cancel=self._token)
-        return level_plan
 
     def _produce(self, plan: RemuxPlan, temp: Path, work: Path | None, requested: Path, notes: list[str],
                  seconds: dict[str, float]):
