@@ -121,7 +121,8 @@ def test_cancel_in_the_progress_view_leaves_nothing_half_written(qtbot, library,
     bars = view.findChildren(QProgressBar)
 
     def cancel_during_the_second(value) -> None:
-        if isinstance(value, ExportTick) and value.index == 2 and value.file_fraction > 0 and view.cancel_button.isEnabled():
+        second_under_way = isinstance(value, ExportTick) and value.index == 2 and value.file_fraction > 0
+        if second_under_way and view.cancel_button.isEnabled():
             qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
 
     job.progress.connect(cancel_during_the_second)

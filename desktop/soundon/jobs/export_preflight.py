@@ -66,8 +66,9 @@ def check_take(take: Take, normalize_keep: bool) -> list[Finding]:
     if take.audio_verdict == "replace":
         swap = take.delivered_swap()
         if swap is None:
-            return [found("no_track", f"refused: marked replace but has no post track; attach one (Review › "
-                                      f"Attach Post Track…) or: soundon review {take.id} --audio replace --track FILE")]
+            return [found("no_track", "refused: marked replace but has no post track; attach one (Review › "
+                                      "Attach Post Track…) or: "
+                                      f"soundon review {take.id} --audio replace --track FILE")]
         if swap.problem:
             return [found("no_track", f"refused: its stored swap spec can't be used ({swap.problem}).")]
         if not Path(swap.path).is_file():

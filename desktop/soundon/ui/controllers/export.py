@@ -133,7 +133,8 @@ def show_progress_in(status_bar: QStatusBar):
     """A slot showing the export's overall progress in the window's status bar."""
     def show(value) -> None:
         if isinstance(value, ExportTick):
-            status_bar.showMessage(f"Exporting {value.overall_fraction:.0%} — {value.index}/{value.total} {value.name}")
+            status_bar.showMessage(f"Exporting {value.overall_fraction:.0%} — "
+                                   f"{value.index}/{value.total} {value.name}")
     return show
 
 

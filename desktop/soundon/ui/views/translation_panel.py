@@ -3,8 +3,9 @@ and does it meet the batch's delivery target?
 
 Everything shown comes from the take row (the library stores the report with the take); the panel
 computes nothing but words. It says what was measured: the native audio, or, for a replace take
-with a post track, the post mix as the export writes it (jobs/analysis_job.py). The batch's delivery target can be changed here: the takes of that
-batch are then analysed again in the background against the new target.
+with a post track, the post mix as the export writes it (jobs/analysis_job.py). The batch's
+delivery target can be changed here: the takes of that batch are then analysed again in the
+background against the new target.
 """
 from __future__ import annotations
 
