@@ -21,7 +21,7 @@ def test_a_track_attached_in_another_window_is_measured_on_the_post_mix(qtbot, w
     qtbot.waitUntil(lambda: library.take(take.id).analysis_target is not None, timeout=30000)
     native = library.take(take.id).integrated_lufs
     panel = window.inspector.translation
-    assert "native audio" in panel.measured_on.text()
+    qtbot.waitUntil(lambda: "Measured on the native audio" in panel.measured_on.text(), timeout=5000)
     # As the CLI (or another window) would: a track at its own level, the verdict replace.
     library.save_swap_spec(take.id, quieter_track, SwapSpec(level=Level(gain=0)))
     library.set_audio_verdict(take.id, "replace")
