@@ -27,7 +27,7 @@ def test_a_track_attached_in_another_window_is_measured_on_the_post_mix(qtbot, w
     library.set_audio_verdict(take.id, "replace")
     qtbot.waitUntil(lambda: library.take(take.id).analysis_measured_on == "post mix", timeout=30000)
     assert library.take(take.id).integrated_lufs == pytest.approx(native - 10, abs=0.5)
-    qtbot.waitUntil(lambda: "post mix" in panel.measured_on.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Measured on the post mix" in panel.measured_on.text(), timeout=5000)
     assert "level and bed applied" in panel.measured_on.text()
     assert "(post mix)" in window.inspector.fields["analysis"].text()
     model = window.model
