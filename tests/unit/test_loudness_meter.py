@@ -80,3 +80,10 @@ def test_the_bed_is_in_the_delivered_mix():
     play(graph, native)
     bedded = native * 10 ** (-6 / 20) + track
     assert graph.meter.read().short_term_lufs == pytest.approx(integrated_lufs(bedded[-RATE * 3:], RATE), abs=0.3)
+
+
+def test_a_delivered_mix_not_known_yet_is_not_metered_as_the_native():
+    graph = AudioGraph(ListeningSetup("headphones"))
+    graph.set_delivered(None, ready=False)           # the post track is still being decoded
+    play(graph, sine(1, -12))
+    assert graph.meter.read().momentary_lufs is None

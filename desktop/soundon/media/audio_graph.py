@@ -62,6 +62,7 @@ class _Pending:
     post: PostSource | None = None
     volume_db: float = 0.0
     delivered: PostSource | None = None
+    metered: bool = True
 
 
 def _prepare_noise(setup: ListeningSetup) -> None:
@@ -94,6 +95,7 @@ class AudioGraph:
         self._changes = 0           # bumped by every setting; the audio thread applies when it moved
         self._applied = -1
         self._delivered: PostSource | None = None
+        self._metered = True
         self.meter = LoudnessMeter(self.RATE)
         _prepare_noise(setup)
         self._apply(self._take_pending())
@@ -123,11 +125,12 @@ class AudioGraph:
             self._pending.post = post
             self._changes += 1
 
-    def set_delivered(self, post: PostSource | None) -> None:
+    def set_delivered(self, post: PostSource | None, *, ready: bool = True) -> None:
         """The post track the export lays under this take (None: it delivers its native audio):
-        what the meters read."""
+        what the meters read. ready=False: the delivered mix isn't known yet (its track is being
+        decoded), so the meters read nothing rather than the native audio."""
         with self._lock:
-            self._pending.delivered = post
+            self._pending.delivered, self._pending.metered = post, ready
             self._changes += 1
 
     def set_volume_db(self, db: float) -> None:
@@ -181,7 +184,7 @@ class AudioGraph:
             self._applied = self._changes
             pending = self._pending
             taken = _Pending(pending.setup, pending.match_gain_db, pending.chain, pending.mix, pending.post,
-                             pending.volume_db, pending.delivered)
+                             pending.volume_db, pending.delivered, pending.metered)
             pending.chain = None
         return taken
 
@@ -189,7 +192,7 @@ class AudioGraph:
         if p.chain is not None:
             self._outgoing, self._chain = self._chain, p.chain
             self._crossfade_left = RAMP_SAMPLES
-        self._post_source, self._mix, self._delivered = p.post, p.mix, p.delivered
+        self._post_source, self._mix, self._delivered, self._metered = p.post, p.mix, p.delivered, p.metered
         self._place_post()
         setup = ListeningSetup(p.setup.profile, p.setup.noise, p.volume_db, p.setup.match_loudness).effective
         gain_db = (p.match_gain_db if setup.match_loudness else 0.0) + setup.volume_db
@@ -238,6 +241,8 @@ class AudioGraph:
         """The delivered mix of this block into the meter (after the heard mix took its samples, so
         a new placement's crossfade is heard, not metered)."""
         post = self._delivered
+        if not self._metered:
+            return
         if post is None:
             self.meter.feed(native)
             return

@@ -139,11 +139,13 @@ class LiveListening(QObject):
 
     def _meter_delivered(self) -> None:
         """The meters read what the export will deliver: the post track for a replace take (heard
-        or not), else the native audio."""
+        or not), else the native audio; nothing while a replace take's track is being decoded."""
         if not live_audio.is_open():
             return
-        replace = self._take is not None and self._take.audio_verdict == "replace"
-        live_audio.live_output().graph.set_delivered(self._sound.post if replace else None)
+        take = self._take
+        replace = take is not None and take.audio_verdict == "replace" and take.swap is not None
+        pending = replace and self._sound.post is None and not self._sound.post_tried
+        live_audio.live_output().graph.set_delivered(self._sound.post if replace else None, ready=not pending)
 
     def _on_device_problem(self, message: str) -> None:
         self.problem.emit(f"{message[0].upper()}{message[1:]}: the picture plays on without sound.")
