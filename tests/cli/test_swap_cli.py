@@ -215,8 +215,9 @@ def test_export_again_never_overwrites_and_can_normalize_keep_takes(cli, takes_b
     out = Path(second["files"][0]["output"])
     assert out.name == "veo_b.mov" and second["files"][0]["result"]["reencoded"] == ["audio"]
     assert integrated_lufs(out) == pytest.approx(-14, abs=0.5)
+    # The first export again: the same file is already there, so it is skipped, never overwritten.
     third = cli.json("export", "--batch", "Shoot", "--to", str(dest), "--picked")
-    assert third["files"][0]["output"].endswith("veo_b (2).mp4")
+    assert third["files"][0]["status"] == "skipped" and third["files"][0]["output"].endswith("veo_b.mp4")
     assert next(s for s in ffprobe_streams(out) if s["codec_type"] == "audio")["codec_name"] == "pcm_s24le"
 
 

@@ -3,8 +3,10 @@
 
 Writes a batch's selects with their final audio (see jobs/export_job.py for what each take gets)
 and a manifest (JSON + CSV) beside them, then the NLE files for the files written (default: all
-four; jobs/handoff_job.py). Goes on past a failed take; the exit status is 1 when any take failed
-(the manifest says why) or an NLE file asked for could not be written.
+four; jobs/handoff_job.py). The pre-flight's findings (jobs/export_preflight.py) go to stderr before
+anything is written. Exporting again into a folder skips an identical output and writes a changed
+one under a new versioned name (jobs/export_policy.py). Goes on past a failed take; the exit status
+is 1 when any take failed (the manifest says why) or an NLE file asked for could not be written.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from soundon.commands import nle_option
 from soundon.commands.common import UsageError, emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
+from soundon.jobs.export_preflight import Finding
 from soundon.media.extra_streams import describe
 
 
@@ -54,7 +57,9 @@ def run(args) -> int:
             return
         line.clear()
         name = Path(item.source).name
-        if item.status == "written":
+        if item.status == "skipped":
+            say(f"= {name}: {item.notes[-1]}")
+        elif item.status == "written":
             verified = (item.outcome or {}).get("verification")
             check = "verified" if verified and verified.get("ok") else "not verified"
             say(f"✓ {name} → {item.output} ({item.audio}, {check})")
@@ -65,10 +70,18 @@ def run(args) -> int:
         else:
             warn(f"✗ {name}: {item.error}")
 
+    def preflight(findings: list[Finding]) -> None:
+        if not findings:
+            return
+        refused = sum(f.refused for f in findings)
+        warn(f"Pre-flight: {refused} take(s) refused, {len(findings) - refused} warning(s):")
+        for finding in findings:
+            warn(f"  {finding.line()}")
+
     job = ExportJob(library, ExportRequest(batch=args.batch, to=args.to, picked_only=args.picked,
                                            format=args.format, audio_codec=args.audio_codec,
                                            normalize_keep=args.normalize_keep, verify=not args.no_verify, nle=nle),
-                    on_progress=progress, on_item=finished)
+                    on_progress=progress, on_item=finished, on_preflight=preflight)
     try:
         result = job.run()
     finally:
@@ -78,7 +91,8 @@ def run(args) -> int:
     elif not result.items:
         say(f"Nothing to export: batch {args.batch!r} has no {'picks' if args.picked else 'takes that are not rejected'}.")
     else:
-        say(f"{len(result.written)} of {len(result.items)} take(s) written to {result.destination}.")
+        skipped = f", {len(result.skipped)} skipped (already there, the same)" if result.skipped else ""
+        say(f"{len(result.written)} of {len(result.items)} take(s) written{skipped} to {result.destination}.")
         if result.manifest_json:
             say(f"Manifest: {result.manifest_json} and {Path(result.manifest_csv).name}")
     if result.nle and not args.json:

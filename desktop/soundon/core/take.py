@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, fields
 
 from soundon.core.errors import SoundOnError
 from soundon.core.prompt_variation import picture_wording
 from soundon.core.swap_spec import SwapSpec
+from soundon.core.targets import DEFAULT_TARGET
 from soundon.core.timecode import DEFAULT_FPS
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm"})
 AUDIO_EXTENSIONS = frozenset({".wav", ".aiff", ".aif", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus"})
+
+NATIVE_SOURCE = "native"
+POST_MIX_SOURCE = "post mix"
 
 # Sidecar / manifest keys we keep (all optional).
 METADATA_KEYS = ("model", "prompt", "seed", "variation", "generated_at")
@@ -159,6 +164,7 @@ class Take:
     intelligibility_volume_db: float | None = None   # the phone volume those figures are for
     analysis_flags: tuple[str, ...] | None = None
     analysis_target: str | None = None
+    analysis_source: str | None = None   # what the stored analysis measured: see delivery_source()
     swap: PostTrack | None = None
 
     @property
@@ -174,10 +180,35 @@ class Take:
             return self.swap
         return PostTrack(self.swap.path, self.swap.spec.with_level_default(self.batch_target))
 
+    def delivery_source(self) -> str:
+        """What the export will deliver as this take's sound, as the analysis records it: 'native',
+        or 'post mix <digest of the track and its delivered spec>' for a replace take with a usable
+        post track (a new track, offset, level or bed is then a new source to measure)."""
+        swap = self.delivered_swap() if self.audio_verdict == "replace" else None
+        if swap is None or swap.problem:
+            return NATIVE_SOURCE
+        text = json.dumps([swap.path, swap.spec.to_dict()], sort_keys=True)
+        return f"{POST_MIX_SOURCE} {hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
+
+    @property
+    def analysis_measured_on(self) -> str | None:
+        """'post mix' or 'native audio' for the stored analysis; None before any."""
+        if self.analysis_target is None:
+            return None
+        return "post mix" if (self.analysis_source or "").startswith(POST_MIX_SOURCE) else "native audio"
+
+    @property
+    def analysis_current(self) -> bool:
+        """The stored analysis measured what will be delivered, against the batch's target (an
+        analysis stored before sources were recorded measured the native audio)."""
+        return (self.analysis_target is not None and self.analysis_target == (self.batch_target or DEFAULT_TARGET)
+                and (self.analysis_source or NATIVE_SOURCE) == self.delivery_source())
+
     def as_json(self) -> dict:
         """The take as `soundon import/list/review --json` print it: every column by name, the post
         track's path as post_track and its spec (in its stored form) as swap_spec."""
-        document = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _LAST_IN_JSON}
+        document = {f.name: getattr(self, f.name) for f in fields(self)
+                    if f.name not in _LAST_IN_JSON and f.name not in _NOT_IN_JSON}
         swap = self.swap
         document["post_track"] = swap.path if swap else None
         document["path"] = self.path
@@ -191,3 +222,4 @@ class Take:
 
 # The keys the JSON has always ended with, in this order.
 _LAST_IN_JSON = ("path", "analysis_flags", "swap")
+_NOT_IN_JSON = ("analysis_source",)     # the analysis' own bookkeeping (its report says measured_on)

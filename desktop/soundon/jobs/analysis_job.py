@@ -6,22 +6,33 @@ the CLI runs it in the foreground. Decoding happens in ffmpeg processes, so a sm
 analyses takes side by side; results are written on the thread that called `run()`.
 
 Which target: the batch's delivery target unless one is given. A take is due when it has no
-analysis yet, or one made against another target (the batch's target changed).
+analysis yet, or one made against another target (the batch's target changed), or one of other
+sound than it will deliver.
+
+What is measured: what the export will deliver. A take whose verdict is replace and which has a
+post track is measured on its post mix as the swap writes it (the swap job lays the track, applies
+the level and the native bed, into a temporary WAV); every other take on its native audio. The
+report says which (`measured_on`), and records the source it measured (`source`) so a change of
+track, spec or verdict makes the take due again.
 """
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from soundon.core.take import Take
+from soundon.core.swap_spec import SwapSpecError
+from soundon.core.take import NATIVE_SOURCE, Take
 from soundon.core.targets import DEFAULT_TARGET, target_named
 from soundon.core.translation import DEFAULT_ENVIRONMENT
 from soundon.media.analysis import AnalysisCancelled, AnalysisError, analyze
+from soundon.jobs.swap_job import SwapJob, SwapRequest
 from soundon.media.probe import MediaInfo, ProbeError
+from soundon.media.swap_errors import Cancelled, SwapError
 from soundon.store.library import Library
 
 Progress = Callable[[int, int, int], None]  # done, total, take id just finished
@@ -40,13 +51,9 @@ def default_workers() -> int:
 
 
 def takes_due(library: Library, batch: str | None = None) -> list[int]:
-    """Takes without an analysis, or analysed against a target other than their batch's."""
-    due = []
-    for take in library.takes(batch):
-        wanted = take.batch_target or DEFAULT_TARGET
-        if take.analysis_target != wanted:
-            due.append(take.id)
-    return due
+    """Takes without an analysis, or analysed against a target other than their batch's, or on
+    other sound than the take will deliver."""
+    return [take.id for take in library.takes(batch) if not take.analysis_current]
 
 
 def _info_from_take(take: Take) -> MediaInfo:
@@ -69,9 +76,14 @@ class AnalysisJob:
         self.background = background      # the app's run: decode at a lower priority
         self.volume_db, self.environment = volume_db, environment   # where the dialogue is judged
         self._cancel = threading.Event()
+        self._mixing: set[SwapJob] = set()
+        self._mixing_lock = threading.Lock()
 
     def cancel(self) -> None:
         self._cancel.set()
+        with self._mixing_lock:
+            for job in self._mixing:
+                job.cancel()
 
     @property
     def cancelled(self) -> bool:
@@ -108,7 +120,7 @@ class AnalysisJob:
                         target, report = future.result()
                     except AnalysisCancelled:
                         continue
-                    except (ProbeError, AnalysisError, OSError) as exc:
+                    except (ProbeError, AnalysisError, SwapError, OSError) as exc:
                         outcome.failed[take.id] = str(exc)
                     else:
                         self.library.save_analysis(take.id, target, report)
@@ -126,7 +138,41 @@ class AnalysisJob:
         if not path.is_file():
             raise AnalysisError(f"the file {path} is missing (was the batch moved? re-link it with soundon relink)")
         target = self.target or take.batch_target or DEFAULT_TARGET
-        report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background,
-                         volume_db=self.volume_db, environment=self.environment)
+        source = take.delivery_source()
+        if source == NATIVE_SOURCE:
+            report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background,
+                             volume_db=self.volume_db, environment=self.environment)
+            report["measured_on"] = "native audio"
+        else:
+            report = self._analyse_post_mix(take, target)
+        report["source"] = source
         report["take_id"] = take.id
         return target, report
+
+    def _analyse_post_mix(self, take: Take, target: str) -> dict:
+        swap = take.delivered_swap()
+        with tempfile.TemporaryDirectory(prefix="soundon-post-mix-") as folder:
+            wav = Path(folder) / "post-mix.wav"
+            job = SwapJob(SwapRequest(video=Path(take.path), out=Path(folder) / "delivered.mp4",
+                                      track=Path(swap.path), spec=swap.spec, verify=False,
+                                      expected_fingerprint=take.fingerprint))
+            with self._mixing_lock:
+                self._mixing.add(job)
+            try:
+                if self._cancel.is_set():
+                    raise AnalysisCancelled()
+                job.write_delivered_audio(wav)
+                report = analyze(wav, target, cancel=self._cancel, background=self.background,
+                                 volume_db=self.volume_db, environment=self.environment)
+            except Cancelled:
+                raise AnalysisCancelled() from None
+            except SwapSpecError as exc:
+                raise AnalysisError(f"its post track can't be laid as stored ({exc})") from None
+            finally:
+                with self._mixing_lock:
+                    self._mixing.discard(job)
+        report["file"] = take.path
+        report["measured_on"] = "post mix"
+        report["post_track"] = swap.path
+        report["summary"] = report["summary"].removesuffix(".") + " (measured on the post mix)."
+        return report

@@ -29,7 +29,7 @@ from soundon.media.extra_streams import plan_extra_streams
 from soundon.media.ffrun import CancelToken
 from soundon.media.fingerprint import still_the_same
 from soundon.media.nudge_check import measure_shift
-from soundon.media.remux import RemuxPlan, measure_loudness, remux
+from soundon.media.remux import RemuxPlan, measure_loudness, remux, write_delivered_audio
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
 from soundon.media.verify import verify_output
@@ -173,6 +173,20 @@ class SwapJob:
             notes.append(f"{fitted.name} already exists, so the file was written as {placement.final.name}")
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
+
+    def write_delivered_audio(self, wav: Path) -> None:
+        """The post mix alone, as `run` would lay and level it (same plan, same level step), into a
+        WAV at `wav` (the caller's temporary file): what the translation report measures of a
+        replace take. Nothing else is written."""
+        req = self.request
+        self._token.check()
+        check_unchanged(req.video, req.expected_fingerprint)
+        take, track = self._read_inputs(req)
+        container = container_for(Path(req.out))
+        plan = self._plan(take, track, container, req, [])
+        if plan.encodes_audio:
+            self._apply_level(req, plan)
+        write_delivered_audio(plan, wav, cancel=self._token)
 
     def _produce(self, plan: RemuxPlan, temp: Path, work: Path | None, requested: Path, notes: list[str],
                  seconds: dict[str, float]):

@@ -20,6 +20,10 @@ feeds it a decoded file in fixed blocks. Same code, same samples, whatever the b
   `effective` says; the noise bed is added after the volume (lowering the phone doesn't quiet the
   café).
 - 'post' or 'mix' with no post track set plays the native audio (there is nothing else to hear).
+- The meters (`meter`, media/dsp/meter.py) read the delivered mix, before the listening profile:
+  for a take delivered with a post track (`set_delivered`), the placed track with the native bed
+  its spec asks for (none without one), as the export writes it, whatever is being heard; else
+  the native audio. The audio thread only adds each block's K-weighted sum of squares and peak.
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from soundon.media.dsp.decode import WavWriter, decode
 from soundon.media.dsp.device import DeviceChain
 from soundon.media.dsp.dynamics import SafetyLimiter
 from soundon.media.dsp.measure import integrated_lufs
+from soundon.media.dsp.meter import LoudnessMeter
 from soundon.media.dsp.noise import calibrated_bed, loop_samples
 from soundon.media.dsp.ramp import RAMP_SAMPLES, GainRamp
 from soundon.media.listening import ListeningError
@@ -56,6 +61,8 @@ class _Pending:
     mix: str = "native"
     post: PostSource | None = None
     volume_db: float = 0.0
+    delivered: PostSource | None = None
+    metered: bool = True
 
 
 def _prepare_noise(setup: ListeningSetup) -> None:
@@ -87,6 +94,9 @@ class AudioGraph:
         self._position: int | None = None
         self._changes = 0           # bumped by every setting; the audio thread applies when it moved
         self._applied = -1
+        self._delivered: PostSource | None = None
+        self._metered = True
+        self.meter = LoudnessMeter(self.RATE)
         _prepare_noise(setup)
         self._apply(self._take_pending())
         self.reset()
@@ -115,6 +125,14 @@ class AudioGraph:
             self._pending.post = post
             self._changes += 1
 
+    def set_delivered(self, post: PostSource | None, *, ready: bool = True) -> None:
+        """The post track the export lays under this take (None: it delivers its native audio):
+        what the meters read. ready=False: the delivered mix isn't known yet (its track is being
+        decoded), so the meters read nothing rather than the native audio."""
+        with self._lock:
+            self._pending.delivered, self._pending.metered = post, ready
+            self._changes += 1
+
     def set_volume_db(self, db: float) -> None:
         with self._lock:
             self._pending.volume_db = min(0.0, max(-60.0, float(db)))
@@ -128,6 +146,7 @@ class AudioGraph:
         self._outgoing, self._crossfade_left = None, 0
         self._chain.reset()
         self._safety.reset()
+        self.meter.reset()
         for ramp in (self._native, self._post, self._programme, *self._noise_gains.values()):
             ramp.jump()
         self._position = None
@@ -143,8 +162,10 @@ class AudioGraph:
         if n == 0:
             return np.zeros((0, 2), np.float32)
         if self._passes_through():
+            self._meter(native, start, n)
             return np.array(native, dtype=np.float32, copy=True)
         x = self._mixed(native, start, n)
+        self._meter(native, start, n)
         y = self._device(x)
         y = y * self._programme.gains(n)
         noise = self._noise(start, n)
@@ -163,7 +184,7 @@ class AudioGraph:
             self._applied = self._changes
             pending = self._pending
             taken = _Pending(pending.setup, pending.match_gain_db, pending.chain, pending.mix, pending.post,
-                             pending.volume_db)
+                             pending.volume_db, pending.delivered, pending.metered)
             pending.chain = None
         return taken
 
@@ -171,7 +192,7 @@ class AudioGraph:
         if p.chain is not None:
             self._outgoing, self._chain = self._chain, p.chain
             self._crossfade_left = RAMP_SAMPLES
-        self._post_source, self._mix = p.post, p.mix
+        self._post_source, self._mix, self._delivered, self._metered = p.post, p.mix, p.delivered, p.metered
         self._place_post()
         setup = ListeningSetup(p.setup.profile, p.setup.noise, p.volume_db, p.setup.match_loudness).effective
         gain_db = (p.match_gain_db if setup.match_loudness else 0.0) + setup.volume_db
@@ -215,6 +236,20 @@ class AudioGraph:
         if self._post_source is not None and np.any(post_gain):
             x = x + self._post_source.samples_from(start, n) * post_gain
         return x
+
+    def _meter(self, native: np.ndarray, start: int, n: int) -> None:
+        """The delivered mix of this block into the meter (after the heard mix took its samples, so
+        a new placement's crossfade is heard, not metered)."""
+        post = self._delivered
+        if not self._metered:
+            return
+        if post is None:
+            self.meter.feed(native)
+            return
+        delivered = post.samples_from(start, n)
+        if post.spec.bed is not None:
+            delivered = delivered + np.asarray(native, np.float32) * post.native_gain
+        self.meter.feed(delivered)
 
     def _device(self, x: np.ndarray) -> np.ndarray:
         y = self._chain.process(x)

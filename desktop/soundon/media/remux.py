@@ -158,6 +158,19 @@ def _number(text: str) -> float:
     return float("-inf") if value in ("-inf", "nan") else float(value)
 
 
+def delivered_audio_command(plan: RemuxPlan, out: Path) -> list[str]:
+    """The audio of the swapped take alone, exactly as `remux_command` lays and levels it, into a
+    48 kHz float WAV: what the analysis measures of a post mix."""
+    take, track = _inputs(plan)
+    audio = apply_level(_audio(plan, take, track), plan.gain_db, plan.limiter_dbtp)
+    return _compile(ffmpeg.output(audio, output_url(out), f="wav", ar=48000, **{"c:a": "pcm_f32le"}))
+
+
+def write_delivered_audio(plan: RemuxPlan, out: Path, *, cancel: CancelToken | None = None) -> None:
+    run_ffmpeg(delivered_audio_command(plan, out), duration_s=plan.timing.out_samples / 48000, cancel=cancel,
+               what="Mixing the post track as the export writes it")
+
+
 INDEX_BYTES_PER_PACKET = 40     # an MP4 index takes 8–16 bytes per packet; 40 leaves room to spare
 INDEX_BASE_BYTES = 64 * 1024
 

@@ -54,7 +54,8 @@ _TAKE_SELECT = """
            json_extract(a.details, '$.speech_share') AS speech_share,
            json_extract(a.details, '$.intelligibility') AS intelligibility,
            json_extract(a.details, '$.intelligibility_volume_db') AS intelligibility_volume_db,
-           a.target AS analysis_target, s.track_path AS post_track, s.spec AS swap_spec,
+           a.target AS analysis_target, json_extract(a.details, '$.source') AS analysis_source,
+           s.track_path AS post_track, s.spec AS swap_spec,
            COALESCE(json_extract(s.spec, '$.nudge_ms'), 0) AS nudge_ms
     FROM takes t
     JOIN batches b ON b.id = t.batch_id

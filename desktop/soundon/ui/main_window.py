@@ -37,7 +37,7 @@ from soundon.ui.controllers.take_cursor import TakeCursor
 from soundon.ui.controllers.take_metadata import TakeMetadataActions
 from soundon.ui.controllers.window_layout import restore_layout, save_layout
 from soundon.ui.controllers.export import export_picks
-from soundon.ui.controllers.export import progress_text as export_progress_text
+from soundon.ui.controllers.export import show_progress_in as show_export_progress_in
 from soundon.ui.controllers.export import summary as export_summary
 from soundon.ui.controllers.importing import ImportController, ImportProgress
 from soundon.ui.controllers.post_lane import PostLaneEditor
@@ -50,6 +50,7 @@ from soundon.ui.menus import build_menus, build_toolbar
 from soundon.ui.models.batch_tree import BatchTreeModel
 from soundon.ui.models.peaks_cache import PeaksCache
 from soundon.ui.models.take_model import TakeListModel
+from soundon.ui.player import live_audio
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
@@ -59,6 +60,7 @@ from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
 from soundon.ui.views.inspector import Inspector
 from soundon.ui.views.listening_switch import ListeningSwitch
+from soundon.ui.views.loudness_meters import LoudnessMeters
 from soundon.ui.views.phone_volume import PhoneVolume
 from soundon.ui.views.post_lane import PostLane
 from soundon.ui.views.take_browser import TakeBrowser
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_controllers()
         self._build_menus_and_toolbar()
         self.import_progress = ImportProgress(self.importer, self.statusBar())
+        self.statusBar().addPermanentWidget(LoudnessMeters(live_audio.meter, self))
         self._connect()
         restore_layout(self, self.settings, [b["name"] for b in library.batches()])
         self.scope.announce_title()
@@ -459,7 +462,7 @@ class MainWindow(QMainWindow):
         runner = export_picks(self, self.library, self.current_batch())
         if runner is not None:
             self.export_runner = runner
-            runner.progress.connect(lambda tick: self.statusBar().showMessage(export_progress_text(tick)))
+            runner.progress.connect(show_export_progress_in(self.statusBar()))
             runner.finished.connect(lambda result: self.statusBar().showMessage(export_summary(result), 15000))
             runner.failed.connect(lambda message: QMessageBox.warning(self, APP_NAME, message))
             runner.start()

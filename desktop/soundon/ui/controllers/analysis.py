@@ -1,5 +1,8 @@
 """Analysing takes in the background from the app: after an import, and for any take that has no
-translation report yet (or one made against another delivery target) when the window opens.
+translation report yet (or one made against another delivery target) when the window opens, and
+whenever what a take will deliver changes — a post track attached, moved, levelled or detached, its
+verdict changed — here, from the CLI or from another window (the library's change signal): a
+replace take is then measured again on its post mix.
 
 Each run is a background job (jobs.qt_jobs) with its own library connection, so the GUI never
 waits on a decode; each stored report reaches the views through the library bridge. One run at a
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from soundon.jobs.analysis_job import AnalysisJob, takes_due
 from soundon.jobs.qt_jobs import BackgroundJob
@@ -18,6 +21,9 @@ from soundon.ui.library_bridge import LibraryBridge
 
 # One core is left to the window (and the player): the report can wait a moment, the UI can't.
 BACKGROUND_WORKERS = max(1, (os.cpu_count() or 2) - 1)
+# A slip or a level drag writes the spec many times a second: measure once it has settled.
+SETTLE_MS = 400
+DELIVERY_CHANGES = ("swap", "review")
 
 
 def analyse_due_takes(job: BackgroundJob) -> tuple[int, int]:
@@ -43,6 +49,15 @@ class AnalysisRunner(QObject):
         self._job: BackgroundJob | None = None
         self._again = False
         self._stopping = False
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.analyse_due)
+        bridge.changed.connect(self._library_changed)
+
+    def _library_changed(self, kind: str, _ids: list) -> None:
+        if kind in DELIVERY_CHANGES and not self._stopping:
+            self._settle.start()
 
     def analyse_due(self) -> None:
         """Analyse every take that needs it, now or right after the run in progress."""
@@ -65,6 +80,7 @@ class AnalysisRunner(QObject):
     def cancel(self) -> None:
         self._stopping = True
         self._again = False
+        self._settle.stop()
         if self._job is not None:
             self._job.cancel()
 

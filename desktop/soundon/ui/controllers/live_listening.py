@@ -86,9 +86,10 @@ class LiveListening(QObject):
         """The take on screen, or the same take again with what the library now holds of it."""
         if take is not None and self._take is not None and take.id == self._take.id \
                 and _track_of(take) == _track_of(self._take):
-            if take.delivered_swap() != self._take.delivered_swap():
+            if take.delivered_swap() != self._take.delivered_swap() or take.audio_verdict != self._take.audio_verdict:
                 self._take = take
                 self._place_post()
+                self._meter_delivered()
             return
         self._take = take
         self._sound = TakeSound()
@@ -136,6 +137,16 @@ class LiveListening(QObject):
         except SwapSpecError as exc:
             self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
 
+    def _meter_delivered(self) -> None:
+        """The meters read what the export will deliver: the post track for a replace take (heard
+        or not), else the native audio; nothing while a replace take's track is being decoded."""
+        if not live_audio.is_open():
+            return
+        take = self._take
+        replace = take is not None and take.audio_verdict == "replace" and take.swap is not None
+        pending = replace and self._sound.post is None and not self._sound.post_tried
+        live_audio.live_output().graph.set_delivered(self._sound.post if replace else None, ready=not pending)
+
     def _on_device_problem(self, message: str) -> None:
         self.problem.emit(f"{message[0].upper()}{message[1:]}: the picture plays on without sound.")
         self.state.output_changed()
@@ -154,6 +165,7 @@ class LiveListening(QObject):
         post = self._sound.post if state.post else None
         graph.set_post(post)
         graph.set_mix(state.source if post is not None else "native")
+        self._meter_delivered()
         if state.post and post is None:
             state.set_preparing("original audio: the post track can't be played" if self._sound.post_tried
                                 else "original audio until the post track is loaded")

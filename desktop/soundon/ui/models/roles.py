@@ -22,6 +22,7 @@ class TakeRole(IntEnum):
     FPS = Qt.ItemDataRole.UserRole + 13
     WAVEFORM_PATH = Qt.ItemDataRole.UserRole + 14   # peaks file, '' when none
     HAS_AUDIO = Qt.ItemDataRole.UserRole + 15
+    MEASURED_ON = Qt.ItemDataRole.UserRole + 16     # 'post mix' | 'native audio' | None: what the analysis measured
 
 
 class TreeRole(IntEnum):

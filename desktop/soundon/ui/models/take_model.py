@@ -42,7 +42,8 @@ COLUMN = {key: number for number, (key, _header) in enumerate(COLUMNS)}
 ROLE_FIELDS = {TakeRole.TAKE_ID: "id", TakeRole.PATH: "path", TakeRole.MODEL: "model", TakeRole.DURATION: "duration",
                TakeRole.FLAG: "flag", TakeRole.RATING: "rating", TakeRole.AUDIO_VERDICT: "audio_verdict",
                TakeRole.ANALYSIS_FLAGS: "analysis_flags", TakeRole.PROMPT_GROUP: "prompt_group",
-               TakeRole.BATCH: "batch", TakeRole.FPS: "fps", TakeRole.HAS_AUDIO: "has_audio"}
+               TakeRole.BATCH: "batch", TakeRole.FPS: "fps", TakeRole.HAS_AUDIO: "has_audio",
+               TakeRole.MEASURED_ON: "analysis_measured_on"}
 FLAG_TEXT = {"pick": "Pick", "reject": "Reject", "none": ""}
 VERDICT_TEXT = {"keep": "Keep native", "replace": "Replace", "undecided": ""}
 FLAG_COLOUR = {"pick": QColor("#3fb950"), "reject": QColor("#f85149")}
@@ -60,12 +61,12 @@ def take_name(take: Take) -> str:
     return take.rel_path.rsplit("/", 1)[-1]
 
 
-def analysis_summary(flags: list[str] | None) -> str:
+def analysis_summary(flags: list[str] | None, measured_on: str | None = None) -> str:
+    """The flags in words; a report of a replace take's post mix says so."""
     if flags is None:
         return ""
-    if not flags:
-        return "OK"
-    return ", ".join(ANALYSIS_TEXT.get(f, f) for f in flags)
+    text = ", ".join(ANALYSIS_TEXT.get(f, f) for f in flags) if flags else "OK"
+    return f"{text} (post mix)" if measured_on == "post mix" else text
 
 
 PAGE = 200            # rows read at once around the one a view asks for
@@ -301,7 +302,7 @@ class TakeListModel(QAbstractTableModel):
         if key == "audio_verdict":
             return VERDICT_TEXT.get(take.audio_verdict, take.audio_verdict)
         if key == "analysis":
-            return analysis_summary(take.analysis_flags)
+            return analysis_summary(take.analysis_flags, take.analysis_measured_on)
         if key == "format":
             fps = f"{take.fps:.3g}" if take.fps else "?"
             return f"{take.display_width or take.width}×{take.display_height or take.height} · {fps} fps"

@@ -59,6 +59,11 @@ def is_open() -> bool:
     return _output is not None
 
 
+def meter():
+    """The playback meter of the delivered mix (media/dsp/meter.py), or None while no device is open."""
+    return _output.graph.meter if _output is not None else None
+
+
 def when_open(callback) -> None:
     """callback() now if the device is open, else once it is (opened a moment from now)."""
     if _output is not None:

@@ -190,7 +190,7 @@ class Inspector(QScrollArea):
         flag = FLAG_TEXT.get(take.flag) or "unflagged"
         f["review"].setText(f"{flag} · {'★' * take.rating or 'no rating'}")
         f["audio_verdict"].setText(VERDICT_TEXT.get(take.audio_verdict) or "undecided")
-        f["analysis"].setText(analysis_summary(take.analysis_flags) or "not analysed yet")
+        f["analysis"].setText(analysis_summary(take.analysis_flags, take.analysis_measured_on) or "not analysed yet")
         if take.integrated_lufs is not None:
             f["loudness"].setText(f"{take.integrated_lufs:.1f} LUFS · peak {take.true_peak_dbtp:.1f} dBTP")
         else:

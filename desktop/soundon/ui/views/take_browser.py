@@ -121,6 +121,8 @@ class TakeCardDelegate(QStyledItemDelegate):
             # The translation verdict first (green when the take translates), then what earned it.
             state = translation_verdict(flags)
             text = TRANSLATION_BADGE[state]
+            if index.data(TakeRole.MEASURED_ON) == "post mix":
+                text += " · POST MIX"      # the report is of the post mix the export writes
             chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
             chip = QRect(chip_x, y + 49, chip_w, 14)
             painter.setPen(Qt.PenStyle.NoPen)

@@ -2,8 +2,10 @@
 and does it meet the batch's delivery target?
 
 Everything shown comes from the take row (the library stores the report with the take); the panel
-computes nothing but words. The batch's delivery target can be changed here: the takes of that
-batch are then analysed again in the background against the new target.
+computes nothing but words. It says what was measured: the native audio, or, for a replace take
+with a post track, the post mix as the export writes it (jobs/analysis_job.py). The batch's
+delivery target can be changed here: the takes of that batch are then analysed again in the
+background against the new target.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from soundon.core.listening import NOISES, volume_text
-from soundon.core.take import Take
+from soundon.core.take import NATIVE_SOURCE, Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS, target_named
 from soundon.core.translation import DEFAULT_ENVIRONMENT, FLAG_TEXT, VERDICT_TEXT, summary, verdict
 
@@ -42,6 +44,19 @@ def verdict_of(take: Take) -> str:
     return "pending" if flags is None else verdict(flags)
 
 
+def measured_on_text(take: Take) -> str:
+    delivered = "the post mix" if take.delivery_source() != NATIVE_SOURCE else "the native audio"
+    if take.analysis_measured_on is None:
+        return f"Will be measured on {delivered}."
+    if take.analysis_measured_on == "post mix":
+        text = "Measured on the post mix, as the export writes it (level and bed applied)."
+    else:
+        text = "Measured on the native audio."
+    if not take.analysis_current and take.analysis_target == take.batch_target:
+        text += f" Being measured again on {delivered}."
+    return text
+
+
 class TranslationPanel(QWidget):
     target_chosen = Signal(str, str)   # batch name, target name
 
@@ -58,6 +73,10 @@ class TranslationPanel(QWidget):
         self.badge.setWordWrap(True)
         self.badge.setMargin(4)
         layout.addWidget(self.badge)
+        self.measured_on = QLabel(self)
+        self.measured_on.setObjectName("measuredOn")
+        self.measured_on.setWordWrap(True)
+        layout.addWidget(self.measured_on)
         row = QHBoxLayout()
         row.addWidget(QLabel("Delivery target", self))
         self.target = QComboBox(self)
@@ -123,6 +142,8 @@ class TranslationPanel(QWidget):
             if analysed_for != target_name:
                 text += f" Being analysed again for {target_named(target_name).label}."
         self.badge.setText(text)
+        self.measured_on.setText(measured_on_text(take) if take else "")
+        self.measured_on.setVisible(take is not None)
         self.badge.setStyleSheet(VERDICT_STYLE[state] + " border-radius: 3px;")
         self.badge.setVisible(take is not None)
         for key, _label, unit, fmt, _why in ROWS:
