@@ -234,12 +234,13 @@ def migrate(db: sqlite_utils.Database, path: Path | None, progress: StepProgress
         backup = path.with_name(f"{path.name}.before-v{current + 1}.bak")
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy2(path, backup)
+    upgrading = progress if current > 0 else None   # a new file is made, not upgraded: nothing to say
     ran = []
     for version in range(current + 1, LATEST_VERSION + 1):
         conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](db, lambda fraction, what, v=version: progress and progress(fraction, what, v))
+            MIGRATIONS[version - 1](db, lambda fraction, what, v=version: upgrading and upgrading(fraction, what, v))
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
