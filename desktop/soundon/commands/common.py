@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from soundon.core.errors import SoundOnError
-from soundon.store.library import Library, default_library_path
 
 
 class UserError(SoundOnError, RuntimeError):
@@ -28,6 +27,7 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def open_library(args: argparse.Namespace) -> Library:
+    from soundon.store.library import Library, default_library_path
     return Library(args.library or default_library_path())
 
 

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from soundon.commands.common import UsageError, emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
-from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
-from soundon.media.extra_streams import describe
 
 
 def register(subparsers, common) -> None:
@@ -33,6 +31,8 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
+    from soundon.media.extra_streams import describe
     if args.to.exists() and not args.to.is_dir():
         raise UsageError(f"--to {args.to} is not a folder; give the folder the files go in (it is created "
                          "if needed).")

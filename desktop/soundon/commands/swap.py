@@ -6,12 +6,14 @@ audio conformed and encoded, the result verified before it takes its name (see j
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soundon.commands.common import UsageError, emit_json, say
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.commands.swap_options import add_swap_options, spec_from_args
-from soundon.jobs.swap_job import SwapJob, SwapOutcome, SwapRequest
-from soundon.media.extra_streams import describe
+
+if TYPE_CHECKING:
+    from soundon.jobs.swap_job import SwapOutcome
 
 
 def register(subparsers, common) -> None:
@@ -30,6 +32,7 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.jobs.swap_job import SwapJob, SwapRequest
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give the new file's name, e.g. {args.out / 'take.mp4'}.")
     spec = spec_from_args(args)
@@ -50,6 +53,7 @@ def run(args) -> int:
 
 
 def print_outcome(outcome: SwapOutcome) -> None:
+    from soundon.media.extra_streams import describe
     say(f"Wrote {outcome.output}")
     say(f"  video: {outcome.video['codec']}, {outcome.video['action']}")
     say(f"  audio: {outcome.audio['action']}" + (" (re-encoded)" if "audio" in outcome.reencoded else ""))
