@@ -1,7 +1,8 @@
 """A swap as a job: run, cancel, progress, outcome (plain Python; the app wraps it for Qt).
 
 Order of work: read both files → decide the audio route → measure loudness if a level asks for it →
-one ffmpeg run that writes the temporary file (and hashes the source's video packets) → verify →
+one ffmpeg run that writes the temporary file, while this process hashes the source's video packets →
+verify →
 give the file its final name. A failure or a cancel at any step removes the temporary file, so
 the final name only ever holds a complete, verified file; the source and the post track are only
 ever read.
@@ -12,7 +13,6 @@ or brought to a level when asked (`native_level`).
 """
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +31,7 @@ from soundon.media.fingerprint import still_the_same
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
-from soundon.media.verify import verify_output
+from soundon.media.verify import source_packets, verify_output
 
 JobProgress = Callable[[float, str], None]     # overall fraction 0…1, phase ('measuring', 'writing', …)
 
@@ -150,11 +150,9 @@ class SwapJob:
                          "verifying": WEIGHTS["verifying"] if req.verify else 0.0}
 
         temp = destination.create_temp(requested)       # also proves the folder is writable
-        # Packet hashes for the check go in a private temp folder (only when checking).
-        work = destination.make_work_dir() if req.verify else None
         try:
             destination.check_free_space(requested.parent, self._expected_size(plan))
-            level_plan, verification = self._produce(plan, temp, work, requested, notes, seconds)
+            level_plan, verification = self._produce(plan, temp, requested, notes, seconds)
             token.check()
             placement = destination.place(temp, requested)
         except KeyboardInterrupt:
@@ -162,8 +160,6 @@ class SwapJob:
             raise
         finally:
             destination.remove_quietly(temp)
-            if work is not None:
-                shutil.rmtree(work, ignore_errors=True)
         fitted = destination.fit_name(requested)
         if fitted != requested:
             notes.append(f"the name {requested.name} is longer than a file name can be "
@@ -173,8 +169,7 @@ class SwapJob:
         seconds["total"] = time.perf_counter() - started
         return self._outcome(plan, placement, level_plan, verification, cleaned, notes, seconds)
 
-    def _produce(self, plan: RemuxPlan, temp: Path, work: Path | None, requested: Path, notes: list[str],
-                 seconds: dict[str, float]):
+    def _produce(self, plan: RemuxPlan, temp: Path, requested: Path, notes: list[str], seconds: dict[str, float]):
         """Level, write and check the temporary file. Returns (level plan, verification)."""
         req, token = self.request, self._token
         t0 = time.perf_counter()
@@ -184,19 +179,25 @@ class SwapJob:
         seconds["measure"] = time.perf_counter() - t0
         token.check()
         t0 = time.perf_counter()
-        source_hashes = work / "source.framehash" if work is not None else None
-        try:
-            remux(plan, temp, source_hashes=source_hashes, cancel=token,
-                  on_progress=lambda f: self._report("writing", f))
-        except DiskFull:
-            raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some space "
-                           "or choose another destination. Nothing was written.") from None
-        seconds["write"] = time.perf_counter() - t0
-        if work is None:
-            return level_plan, None
-        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The source's packets are hashed on the other core while ffmpeg writes.
+            hashing = CancelToken()
+            source = pool.submit(source_packets, plan, hashing) if req.verify else None
+            try:
+                remux(plan, temp, cancel=token, on_progress=lambda f: self._report("writing", f))
+            except BaseException as exc:
+                hashing.cancel()        # the hashing stops at its next packet
+                if isinstance(exc, DiskFull):
+                    raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some "
+                                   "space or choose another destination. Nothing was written.") from None
+                raise
+            seconds["write"] = time.perf_counter() - t0
+            if source is None:
+                return level_plan, None
+            t0 = time.perf_counter()
+            source_hashes = source.result()
         self._report("verifying", 0.0)
-        verification = verify_output(plan, temp, source_hashes, work, cancel=token)
+        verification = verify_output(plan, temp, source_hashes, cancel=token)
         seconds["verify"] = time.perf_counter() - t0
         self._report("verifying", 1.0)
         if not verification.ok:
