@@ -1,8 +1,8 @@
 """A swap as a job: run, cancel, progress, outcome (plain Python; the app wraps it for Qt).
 
 Order of work: read both files → decide the audio route → measure loudness if a level asks for it →
-one ffmpeg run that writes the temporary file, while this process hashes the source's video packets →
-verify →
+one ffmpeg run that writes the temporary file (while this process reads what the check compares
+with: the source's video packets, hashed, and the post track's window) → verify →
 give the file its final name. A failure or a cancel at any step removes the temporary file, so
 the final name only ever holds a complete, verified file; the source and the post track are only
 ever read.
@@ -31,7 +31,7 @@ from soundon.media.fingerprint import still_the_same
 from soundon.media.remux import RemuxPlan, measure_loudness, remux
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
-from soundon.media.verify import source_packets, verify_output
+from soundon.media.verify import read_source, verify_output
 
 JobProgress = Callable[[float, str], None]     # overall fraction 0…1, phase ('measuring', 'writing', …)
 
@@ -172,32 +172,21 @@ class SwapJob:
     def _produce(self, plan: RemuxPlan, temp: Path, requested: Path, notes: list[str], seconds: dict[str, float]):
         """Level, write and check the temporary file. Returns (level plan, verification)."""
         req, token = self.request, self._token
-        t0 = time.perf_counter()
-        level_plan = self._apply_level(req, plan) if plan.encodes_audio else None
-        if level_plan is None and req.measure_native and plan.route in ("native-copy", "native-encode"):
-            level_plan = self._native_loudness(plan, notes)
-        seconds["measure"] = time.perf_counter() - t0
-        token.check()
-        t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            # The source's packets are hashed on the other core while ffmpeg writes.
-            hashing = CancelToken()
-            source = pool.submit(source_packets, plan, hashing) if req.verify else None
+            # What the check compares the output with is read on the other core meanwhile.
+            reading = CancelToken()
+            source = pool.submit(read_source, plan, reading) if req.verify else None
             try:
-                remux(plan, temp, cancel=token, on_progress=lambda f: self._report("writing", f))
-            except BaseException as exc:
-                hashing.cancel()        # the hashing stops at its next packet
-                if isinstance(exc, DiskFull):
-                    raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some "
-                                   "space or choose another destination. Nothing was written.") from None
+                level_plan = self._write(plan, temp, requested, notes, seconds)
+            except BaseException:
+                reading.cancel()        # the reading stops at its next packet
                 raise
-            seconds["write"] = time.perf_counter() - t0
             if source is None:
                 return level_plan, None
             t0 = time.perf_counter()
-            source_hashes = source.result()
+            compared_with = source.result()
         self._report("verifying", 0.0)
-        verification = verify_output(plan, temp, source_hashes, cancel=token)
+        verification = verify_output(plan, temp, compared_with, cancel=token)
         seconds["verify"] = time.perf_counter() - t0
         self._report("verifying", 1.0)
         if not verification.ok:
@@ -205,6 +194,24 @@ class SwapJob:
                 f"The written file failed its check ({'; '.join(verification.problems)}), so it was "
                 f"not kept and nothing was written to {requested.name}.")
         return level_plan, verification
+
+    def _write(self, plan: RemuxPlan, temp: Path, requested: Path, notes: list[str], seconds: dict[str, float]):
+        """Measure the level if one is asked for, then write the temporary file. Returns the level plan."""
+        req, token = self.request, self._token
+        t0 = time.perf_counter()
+        level_plan = self._apply_level(req, plan) if plan.encodes_audio else None
+        if level_plan is None and req.measure_native and plan.route in ("native-copy", "native-encode"):
+            level_plan = self._native_loudness(plan, notes)
+        seconds["measure"] = time.perf_counter() - t0
+        token.check()
+        t0 = time.perf_counter()
+        try:
+            remux(plan, temp, cancel=token, on_progress=lambda f: self._report("writing", f))
+        except DiskFull:
+            raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some space "
+                           "or choose another destination. Nothing was written.") from None
+        seconds["write"] = time.perf_counter() - t0
+        return level_plan
 
     @staticmethod
     def _read_inputs(req: SwapRequest):

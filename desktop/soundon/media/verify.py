@@ -4,7 +4,7 @@
    in the same order and at the same time (±1 ms from the first frame, which allows a timebase
    change and nothing more). CRC-32 catches every change of up to four bytes in a row and all but
    one in four billion of any others, and packets are also compared by size. The source's packets
-   are read and hashed in this process while ffmpeg writes (`source_packets`, on the second core),
+   are read and hashed in this process while ffmpeg writes (`read_source`, on the second core),
    so the source is read once and the writing run does no hashing.
 2. Lengths: the output's audio, decoded the way a player decodes it (AAC priming dropped through
    the edit list), starts where the video starts and ends within one audio frame of the video's
@@ -16,9 +16,9 @@
    with nothing to correlate (silence, or a pure tone, whose periods all match) is reported as
    not measurable rather than passed or failed.
 
-The output is read once, in this process (PyAV: the same FFmpeg libraries ffmpeg uses): video
-packets hashed, audio decoded for its span and the correlation window. A small ffmpeg run decodes
-the post track's window at the same time.
+The output is read once, in this process (PyAV): video packets hashed, audio decoded for its span
+and the correlation window. What it is compared with — the source's packets and the post track's
+window (a small ffmpeg run) — was read while the output was being written.
 """
 from __future__ import annotations
 
@@ -308,24 +308,37 @@ def read_output(plan: RemuxPlan, output: Path, window: Window | None, cancel: Ca
     return read
 
 
-def verify_output(plan: RemuxPlan, output: Path, source: dict[int, list[Packet]],
-                  cancel: CancelToken | None = None) -> Verification:
-    """Check `output` against the plan; `source` is what `source_packets` read from the take."""
-    result = Verification()
+@dataclass
+class SourceReading:
+    """What the output is compared with."""
+    packets: dict[int, list[Packet]]
+    reference: np.ndarray | None        # the post track around where the check correlates
+
+
+def read_source(plan: RemuxPlan, cancel: CancelToken | None = None) -> SourceReading:
+    """The source's packets, hashed here, and the post track's window, decoded by ffmpeg at the
+    same time."""
     window = offset_window(plan)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # The post track's window decodes (ffmpeg) while the output is read here.
         reference = pool.submit(_reference, plan, window, cancel) if window is not None else None
-        try:
-            read = read_output(plan, output, window, cancel)
-        except (av.FFmpegError, OSError, IndexError) as exc:
-            result.fail(f"the written file can't be read back ({exc})")
-            return result
-        reference_audio = reference.result() if reference is not None else None
+        packets = source_packets(plan, cancel)
+        return SourceReading(packets, reference.result() if reference is not None else None)
+
+
+def verify_output(plan: RemuxPlan, output: Path, source: SourceReading,
+                  cancel: CancelToken | None = None) -> Verification:
+    """Check `output` against the plan and what `read_source` read."""
+    result = Verification()
+    window = offset_window(plan)
+    try:
+        read = read_output(plan, output, window, cancel)
+    except (av.FFmpegError, OSError, IndexError) as exc:
+        result.fail(f"the written file can't be read back ({exc})")
+        return result
     if cancel is not None:
         cancel.check()
 
-    same, timing, why = compare_packets(source.get(plan.take.video.index, []), read.video)
+    same, timing, why = compare_packets(source.packets.get(plan.take.video.index, []), read.video)
     result.video_packets = len(read.video)
     result.video_identical, result.video_timing_identical = same, timing
     if not (same and timing):
@@ -339,7 +352,7 @@ def verify_output(plan: RemuxPlan, output: Path, source: dict[int, list[Packet]]
             return result
         result.audio_start_s, result.audio_end_s = _span(audio)
         if plan.route == "native-copy":
-            original = source.get(plan.take.audio.index, [])
+            original = source.packets.get(plan.take.audio.index, [])
             result.audio_packets_identical = [(p.size, p.digest) for p in original] == [
                 (p.size, p.digest) for p in audio]
             if not result.audio_packets_identical:
@@ -357,7 +370,7 @@ def verify_output(plan: RemuxPlan, output: Path, source: dict[int, list[Packet]]
             result.fail(f"the audio ends {result.length_difference_ms:+.1f} ms away from the video's end "
                         f"(allowed: one audio frame, {tolerance * 1000:.1f} ms)")
     if window is not None:
-        result.offset = _judge_offset(plan, window, read.window, reference_audio)
+        result.offset = _judge_offset(plan, window, read.window, source.reference)
         if result.offset["ok"] is False:
             detail = (f"measured {result.offset['measured_s']:+.3f} s against {result.offset['expected_s']:+.3f} s"
                       if result.offset["measured_s"] is not None else result.offset["reason"])
