@@ -65,6 +65,7 @@ def _ffmpeg(*args: str) -> None:
                    check=True, timeout=900)
 
 
+@pytest.mark.timeout(1800)      # seven rounds of six variants, and a libx264 encode, on a busy machine
 def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
     take, track = bench_media
     bare_out, swap_out, cli_out = tmp_path / "bare.mp4", tmp_path / "swap.mp4", tmp_path / "cli.mp4"
