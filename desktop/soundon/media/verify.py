@@ -115,7 +115,7 @@ def source_packets(plan: RemuxPlan, cancel: CancelToken | None = None) -> dict[i
     wanted = [plan.take.video.index] + ([plan.take.audio.index] if plan.route == "native-copy" else [])
     packets: dict[int, list[Packet]] = {index: [] for index in wanted}
     try:
-        with av.open(str(plan.take.path)) as container:
+        with av.open(input_url(plan.take.path), options=input_options()) as container:
             for packet in container.demux([container.streams[i] for i in wanted]):
                 if cancel is not None and cancel.cancelled:
                     break
@@ -270,7 +270,7 @@ class _Read:
 
 def read_output(plan: RemuxPlan, output: Path, window: Window | None, cancel: CancelToken | None) -> _Read:
     read = _Read()
-    with av.open(str(output)) as container:
+    with av.open(input_url(output), options=input_options()) as container:
         video = container.streams.video[0]
         audio = container.streams.audio[0] if plan.route != "none" and container.streams.audio else None
         # Decoded (not copied) for a swap: the length a player plays, priming removed.
