@@ -15,7 +15,7 @@ import pytest
 from soundon.core.listening import ListeningSetup
 from soundon.core.swap_spec import SwapSpec
 from soundon.media.audio_graph import AudioGraph, PostSource
-from tests.benchmarks.conftest import report
+from tests.benchmarks.conftest import budget, report
 from tests.signals import RATE, programme
 
 pytestmark = pytest.mark.bench
@@ -52,3 +52,4 @@ def test_audio_graph_cost():
             rows.append((f"{label}, {block}-sample blocks", f"{share:.2%} of real time (budget ≤ {BUDGET:.0%})"))
     rows.append(("verdict", "within budget" if worst <= BUDGET else "OVER BUDGET"))
     report(f"Audio graph: {SECONDS:.0f} s of 48 kHz stereo, CPU time", rows)
+    budget("dsp", worst * 100)

@@ -23,7 +23,7 @@ import time
 import numpy as np
 import pytest
 
-from tests.benchmarks.conftest import median, report
+from tests.benchmarks.conftest import budget, median, report
 from tests.e2e.vlc_audio import burst_onsets, take_audio_expression
 from tests.monitor_clock import StampedMonitor
 from tests.sound_server import RATE, tone_level
@@ -131,6 +131,8 @@ def test_live_audio_as_heard(qtbot, media, sound_server):
                                        f"underruns {output.underruns}"),
     ]
     report("live audio as heard on the device (PulseAudio null sink monitor)", rows)
+    budget("switch", max(latencies))
+    budget("first_block", untreated_ms)
 
 
 PLAY_FOR_S = 20.0
@@ -218,3 +220,4 @@ def test_playback_cpu_against_bare_libvlc(sound_server):
         ("app player, phone + café live", f"{min(live):.2f} s CPU, {underruns} device underruns"),
         ("ratio", f"{ratio:.2f}x   budget {CPU_BUDGET:g}x   {'pass' if ratio <= CPU_BUDGET else 'FAIL'}"),
     ])
+    budget("playback_cpu", ratio)

@@ -24,7 +24,7 @@ import time
 import numpy as np
 import pytest
 
-from tests.benchmarks.conftest import report
+from tests.benchmarks.conftest import budget, report
 from tests.screen_grab import ScreenGrab, picture_changes
 
 pytestmark = pytest.mark.bench
@@ -131,6 +131,7 @@ def test_picture_freeze_on_play_and_seek(qtbot, media, sound_server):
          _verdict(max(g for g, _ in seeks), sum(n for _, n in seeks))),
         ("new pictures a second / longest step between grabs", f"{new_per_s:.1f} (take {FPS})   {grab_step:.0f} ms"),
     ])
+    budget("picture_freeze", max(g for g, _ in playing))
 
 
 OFFSET_BUDGET_MS = FRAME_MS

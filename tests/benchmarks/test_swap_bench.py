@@ -11,9 +11,9 @@ Timed in the same run, interleaved so that load from other work hits every varia
 - re-encoding the video (libx264 at ffmpeg's default settings, as `-c:v copy` left out would do),
   timed once; the ratio is taken against the swap without verification (DESIGN.md's wording) and
   reported against the verified swap too.
-Medians of SOUNDON_BENCH_RUNS runs (default 7). Budgets: swap ≤ 1.15× bare without verification,
-≤ 1.6× with it, and ≥ 20× faster than re-encoding. The --target figures are reported, not held to
-the remux budget: the bare command doesn't measure loudness at all.
+Medians of SOUNDON_BENCH_RUNS runs (default 7). Budgets (DESIGN.md, in the end-of-run table): the
+verified swap with its defaults ≤ 1.2× bare, with a loudness target ≤ 1.4×, and re-encoding the
+video ≥ 20× the swap without verification.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from soundon.core.swap_spec import Level, SwapSpec
 from soundon.jobs.swap_job import SwapJob, SwapRequest
 from soundon.media import tools
 from soundon.media.synth import ClipSpec, make_clip
+from tests.benchmarks.conftest import budget
 from tests.cli.conftest import SOUNDON
 
 pytestmark = pytest.mark.bench
@@ -64,6 +65,7 @@ def _ffmpeg(*args: str) -> None:
                    check=True, timeout=900)
 
 
+@pytest.mark.timeout(1800)      # seven rounds of six variants, and a libx264 encode, on a busy machine
 def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
     take, track = bench_media
     bare_out, swap_out, cli_out = tmp_path / "bare.mp4", tmp_path / "swap.mp4", tmp_path / "cli.mp4"
@@ -72,7 +74,7 @@ def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
         _ffmpeg("-i", str(take), "-i", str(track), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
                 "-c:a", "aac", "-shortest", str(bare_out))
 
-    def swap(level: Level, verify: bool):
+    def swap(level: Level | None, verify: bool):
         def run():
             outcome = SwapJob(SwapRequest(take, swap_out, track, SwapSpec(level=level), verify=verify)).run()
             assert outcome.output == swap_out
@@ -81,8 +83,8 @@ def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
         return run
 
     def cli():
-        subprocess.run([SOUNDON, "swap", str(take), "--audio", str(track), "--out", str(cli_out), "--gain", "0",
-                        "--json"], check=True, capture_output=True, timeout=300)
+        subprocess.run([SOUNDON, "swap", str(take), "--audio", str(track), "--out", str(cli_out), "--json"],
+                       check=True, capture_output=True, timeout=300)
 
     def clean():
         for path in (bare_out, swap_out, cli_out):
@@ -90,11 +92,11 @@ def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
 
     variants = {
         "bare ffmpeg remux": bare,
-        "swap --gain, no verify": swap(Level(gain=0), False),
-        "swap --gain, verified": swap(Level(gain=0), True),
+        "swap, defaults, no verify": swap(None, False),
+        "swap, defaults, verified": swap(None, True),
         "swap --target social, no verify": swap(Level(target="social"), False),
         "swap --target social, verified": swap(Level(target="social"), True),
-        "soundon swap --gain (CLI), verified": cli,
+        "soundon swap (CLI), defaults, verified": cli,
     }
     for fn in variants.values():        # warm the page cache and every code path once
         clean()
@@ -112,8 +114,8 @@ def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
     report = {"runs": RUNS, "cpu_count": os.cpu_count(), "median_s": {k: round(v, 3) for k, v in medians.items()},
               "ratio_to_bare": {k: round(v / base, 3) for k, v in medians.items()},
               "reencode_video_s": round(reencode, 3),
-              "reencode_over_swap": round(reencode / medians["swap --gain, no verify"], 1),
-              "reencode_over_verified_swap": round(reencode / medians["swap --gain, verified"], 1),
+              "reencode_over_swap": round(reencode / medians["swap, defaults, no verify"], 1),
+              "reencode_over_verified_swap": round(reencode / medians["swap, defaults, verified"], 1),
               "all_runs_s": {k: [round(x, 3) for x in v] for k, v in times.items()}}
     (CACHE / "swap-bench-results.json").write_text(json.dumps(report, indent=2))
     print("\nswap benchmark: 60 s 1080p H.264 take + 60 s WAV, median of", RUNS, "runs")
@@ -122,6 +124,6 @@ def test_swap_speed_against_bare_ffmpeg(bench_media, tmp_path):
     print(f"  {'re-encoding the video (libx264)':<38} {reencode:6.3f} s   "
           f"{report['reencode_over_swap']:.1f}× the swap, {report['reencode_over_verified_swap']:.1f}× the verified swap")
 
-    assert medians["swap --gain, no verify"] <= 1.15 * base
-    assert medians["swap --gain, verified"] <= 1.6 * base
-    assert reencode >= 20 * medians["swap --gain, no verify"]
+    budget("swap_verified", medians["swap, defaults, verified"] / base)
+    budget("swap_target", medians["swap --target social, verified"] / base)
+    budget("swap_vs_reencode", reencode / medians["swap, defaults, no verify"])

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from soundon.core.swap_spec import Level, SwapSpec
+from soundon.jobs import swap_job
 from soundon.jobs.swap_job import SwapJob, SwapRequest
-from soundon.media import destination, verify
+from soundon.media import destination
 from soundon.media.swap_errors import Cancelled, DestinationError, DiskFull, VerificationFailed
 from tests.swap_helpers import small_filesystem
 
@@ -102,15 +103,26 @@ def test_output_named_like_the_source_never_touches_it(take, track):
     assert take.read_bytes() == before and outcome.output == take.with_name("take (2).mp4")
 
 
-def test_failed_verification_leaves_nothing_under_the_final_name(take, track, tmp_path, monkeypatch):
-    real = verify.read_framehash
+def _flip_a_byte_of_video_packet(path: Path, number: int) -> None:
+    """Change one byte in the middle of the file's video packet `number`, in place."""
+    import av
+    with av.open(str(path)) as container:
+        packets = [p for p in container.demux(container.streams.video[0]) if p.size]
+        where = packets[number].pos + packets[number].size // 2
+    with open(path, "r+b") as fh:
+        fh.seek(where)
+        byte = fh.read(1)
+        fh.seek(where)
+        fh.write(bytes([byte[0] ^ 0x40]))
 
-    def tampered(path):
-        packets = real(path)
-        if path.name == "source.framehash":       # as if a source packet had changed on the way
-            packets[0][3].digest = "0" * 32
-        return packets
-    monkeypatch.setattr(verify, "read_framehash", tampered)
+
+def test_a_changed_video_packet_fails_the_check_and_leaves_nothing(take, track, tmp_path, monkeypatch):
+    real = swap_job.remux
+
+    def damaged_on_the_way(plan, temp, **kw):       # one byte of a written packet changes
+        real(plan, temp, **kw)
+        _flip_a_byte_of_video_packet(temp, 3)
+    monkeypatch.setattr(swap_job, "remux", damaged_on_the_way)
     with pytest.raises(VerificationFailed, match="video packet 3 differs"):
         SwapJob(SwapRequest(take, tmp_path / "out.mp4", track)).run()
     assert not (tmp_path / "out.mp4").exists() and leftovers(tmp_path) == []

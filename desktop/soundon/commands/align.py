@@ -22,7 +22,6 @@ from soundon.media.align import CONFIDENCE_THRESHOLD, DEFAULT_SEARCH_S, align_fi
 from soundon.media.probe import ProbeError, probe
 from soundon.media.streams import read_post_track
 from soundon.media.swap_errors import SourceError
-from soundon.store.library import LibraryError, default_library_path
 
 
 def register(subparsers, common) -> None:
@@ -76,6 +75,7 @@ def run(args) -> int:
 
 def _existing_library(args):
     """The library, only if it already exists: aligning a loose file must not create one."""
+    from soundon.store.library import default_library_path
     path = args.library or default_library_path()
     return open_library(args) if Path(path).is_file() else None
 
@@ -83,6 +83,7 @@ def _existing_library(args):
 def _take(library, ref: str) -> Take | None:
     """The take `ref` names in the library, or None for a loose file. An id that is no take (and no
     file either) is refused with the library's message."""
+    from soundon.store.library import LibraryError
     an_id = ref.isdigit() and not Path(ref).exists()
     if library is None:
         if an_id:

@@ -16,11 +16,6 @@ from soundon.core.listening import MAX_PHONE_VOLUME_CUT_DB, NOISE_NAMES
 from soundon.core.take import Take
 from soundon.core.targets import DEFAULT_TARGET, TARGETS
 from soundon.core.translation import DEFAULT_ENVIRONMENT, VERDICT_TEXT
-from soundon.jobs.analysis_job import AnalysisJob
-from soundon.media.analysis import AnalysisError, analyze
-from soundon.media.av_sync import describe as sync_text
-from soundon.media.probe import ProbeError
-from soundon.store.library import LibraryError, default_library_path
 
 
 def register(subparsers, common) -> None:
@@ -48,6 +43,7 @@ def run(args) -> int:
 
 
 def _run_batch(args) -> int:
+    from soundon.jobs.analysis_job import AnalysisJob
     library = open_library(args)
     if not library.batch_named(args.batch):
         names = ", ".join(b["name"] for b in library.batches()) or "none yet"
@@ -73,6 +69,8 @@ def _run_batch(args) -> int:
 
 
 def _run_files(args) -> int:
+    from soundon.media.analysis import AnalysisError, analyze
+    from soundon.media.probe import ProbeError
     library = _existing_library(args)
     reports = []
     for name in args.files:
@@ -92,11 +90,13 @@ def _run_files(args) -> int:
 
 def _existing_library(args):
     """The library, only if it already exists: analysing a loose file must not create one."""
+    from soundon.store.library import default_library_path
     path = args.library or default_library_path()
     return open_library(args) if Path(path).is_file() else None
 
 
 def _take_for(library, name: str) -> Take | None:
+    from soundon.store.library import LibraryError
     if library is None:
         return None
     try:
@@ -170,4 +170,5 @@ def _dialogue_text(report: dict) -> str:
 def _sync_text(report: dict) -> str:
     if "av_confidence" not in report:
         return ""
+    from soundon.media.av_sync import describe as sync_text
     return "; sync: " + sync_text(report.get("av_offset_ms"), report.get("av_confidence"), report.get("av_sync_note"))

@@ -5,10 +5,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.core.errors import SoundOnError
-from soundon.store.library import Library, default_library_path
+
+if TYPE_CHECKING:
+    from soundon.store.library import Library
 
 
 class UserError(SoundOnError, RuntimeError):
@@ -29,6 +32,7 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def open_library(args: argparse.Namespace) -> Library:
+    from soundon.store.library import default_library_path
     return open_library_at(args.library or default_library_path())
 
 
@@ -48,6 +52,7 @@ def open_library_at(path) -> Library:
         if fraction >= 1.0:
             line.clear()
 
+    from soundon.store.library import Library
     return Library(path, on_migration=upgrading)
 
 

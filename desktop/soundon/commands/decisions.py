@@ -10,7 +10,6 @@ from pathlib import Path
 
 from soundon.commands.common import UserError, emit_json, open_library, say, warn
 from soundon.core.ordinary_files import NotAnOrdinaryFile, read_ordinary
-from soundon.store.exchange import ExchangeError, export_decisions, merge_decisions
 
 
 def register(subparsers, common) -> None:
@@ -22,6 +21,7 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.store.exchange import ExchangeError, export_decisions, merge_decisions
     library = open_library(args)
     if args.action == "export":
         document = export_decisions(library, args.batch)

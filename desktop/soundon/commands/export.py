@@ -10,15 +10,17 @@ is 1 when any take failed (the manifest says why) or an NLE file asked for could
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 from soundon.commands import nle_option
 from soundon.commands.common import UsageError, emit_json, open_library, say, warn
 from soundon.commands.progress_line import ProgressLine, bar
-from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
-from soundon.jobs.export_preflight import Finding
-from soundon.media.extra_streams import describe
 
+
+if TYPE_CHECKING:
+    from soundon.jobs.export_preflight import Finding
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("export", parents=[common],
@@ -39,6 +41,8 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.jobs.export_job import ExportItem, ExportJob, ExportRequest, ExportTick
+    from soundon.media.extra_streams import describe
     if args.to.exists() and not args.to.is_dir():
         raise UsageError(f"--to {args.to} is not a folder; give the folder the files go in (it is created "
                          "if needed).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 
 from soundon.commands.common import emit_json, open_library, say, warn
-from soundon.jobs.importer import Importer
 
 
 def register(subparsers, common) -> None:
@@ -17,6 +16,7 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.jobs.importer import Importer
     library = open_library(args)
     show_progress = not args.json and sys.stderr.isatty()
 

@@ -12,10 +12,6 @@ from pathlib import Path
 from soundon.commands.common import UserError, emit_json, say, warn
 from soundon.core.listening import NOISE_NAMES, PROFILE_NAMES, profile_named
 from soundon.core.listening import MAX_PHONE_VOLUME_CUT_DB, ListeningSetup
-from soundon.media.audio_graph import match_gain, render_samples
-from soundon.media.dsp.decode import decode
-from soundon.media.listening import ListeningError
-from soundon.media.probe import probe
 
 
 def register(subparsers, common) -> None:
@@ -44,6 +40,10 @@ def free_name(path: Path) -> Path:
 
 
 def run(args) -> int:
+    from soundon.media.audio_graph import match_gain, render_samples
+    from soundon.media.dsp.decode import decode
+    from soundon.media.listening import ListeningError
+    from soundon.media.probe import probe
     source = Path(args.file)
     try:
         setup = ListeningSetup(args.profile, args.noise, args.volume, args.match_loudness)

@@ -18,8 +18,6 @@ from soundon.core.review import Note, ReviewError
 from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.core.swap_timing import plan_timing
 from soundon.core.take import Take
-from soundon.media.streams import read_post_track
-from soundon.media.swap_errors import SourceError
 
 
 NOTE_LIMIT_S = 24 * 3600.0      # a take longer than a day is not a take
@@ -81,6 +79,8 @@ def run(args) -> int:
 
 def _swap_record(take: Take, args) -> tuple[str, SwapSpec] | None:
     """(track path, spec) to store, or None when no swap option was given."""
+    from soundon.media.streams import read_post_track
+    from soundon.media.swap_errors import SourceError
     if args.track is None and not spec_options_given(args):
         return None
     if args.track is not None and args.audio in ("keep", "undecided"):

@@ -10,13 +10,15 @@ otherwise; either way the shift is measured back to ±1 ms.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soundon.commands.common import UsageError, emit_json, say
 from soundon.commands.progress_line import ProgressLine, bar
 from soundon.commands.swap_options import add_swap_options, number_between, spec_from_args, spec_options_given
 from soundon.core.swap_spec import NUDGE_LIMIT_MS, SwapSpec
-from soundon.jobs.swap_job import SwapJob, SwapOutcome, SwapRequest
-from soundon.media.extra_streams import describe
+
+if TYPE_CHECKING:
+    from soundon.jobs.swap_job import SwapOutcome
 
 
 def register(subparsers, common) -> None:
@@ -38,6 +40,7 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.jobs.swap_job import SwapJob, SwapRequest
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give the new file's name, e.g. {args.out / 'take.mp4'}.")
     if (args.audio is None) == (args.nudge is None):
@@ -63,6 +66,7 @@ def run(args) -> int:
 
 
 def print_outcome(outcome: SwapOutcome) -> None:
+    from soundon.media.extra_streams import describe
     say(f"Wrote {outcome.output}")
     say(f"  video: {outcome.video['codec']}, {outcome.video['action']}")
     say(f"  audio: {outcome.audio['action']}" + (" (re-encoded)" if "audio" in outcome.reencoded else ""))

@@ -48,7 +48,7 @@ from soundon.core.translation import verdict
 from soundon.jobs import export_policy
 from soundon.jobs.export_preflight import Finding, preflight
 from soundon.jobs.handoff_job import HandoffResult, hand_off
-from soundon.jobs.swap_job import SwapJob, SwapRequest, check_unchanged
+from soundon.jobs.swap_job import SwapJob, SwapRequest
 from soundon.media import destination
 from soundon.media.fingerprint import fingerprint
 from soundon.media.containers import suffix_for_video

@@ -1,7 +1,8 @@
 """A swap as a job: run, cancel, progress, outcome (plain Python; the app wraps it for Qt).
 
 Order of work: read both files → decide the audio route → measure loudness if a level asks for it →
-one ffmpeg run that writes the temporary file (and hashes the source's video packets) → verify →
+one ffmpeg run that writes the temporary file (while this process reads what the check compares
+with: the source's video packets, hashed, and the post track's window) → verify →
 give the file its final name. A failure or a cancel at any step removes the temporary file, so
 the final name only ever holds a complete, verified file; the source and the post track are only
 ever read.
@@ -12,7 +13,6 @@ or brought to a level when asked (`native_level`).
 """
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +32,7 @@ from soundon.media.nudge_check import measure_shift
 from soundon.media.remux import RemuxPlan, measure_loudness, remux, write_delivered_audio
 from soundon.media.streams import read_post_track, read_take
 from soundon.media.swap_errors import Cancelled, DiskFull, SourceError, SwapError, VerificationFailed
-from soundon.media.verify import verify_output
+from soundon.media.verify import read_source, verify_output
 
 JobProgress = Callable[[float, str], None]     # overall fraction 0…1, phase ('measuring', 'writing', …)
 
@@ -151,11 +151,9 @@ class SwapJob:
                          "verifying": WEIGHTS["verifying"] if req.verify else 0.0}
 
         temp = destination.create_temp(requested)       # also proves the folder is writable
-        # Packet hashes for the check go in a private temp folder (only when checking).
-        work = destination.make_work_dir() if req.verify else None
         try:
             destination.check_free_space(requested.parent, self._expected_size(plan))
-            level_plan, verification = self._produce(plan, temp, work, requested, notes, seconds)
+            level_plan, verification = self._produce(plan, temp, requested, notes, seconds)
             token.check()
             placement = destination.place(temp, requested)
         except KeyboardInterrupt:
@@ -163,8 +161,6 @@ class SwapJob:
             raise
         finally:
             destination.remove_quietly(temp)
-            if work is not None:
-                shutil.rmtree(work, ignore_errors=True)
         fitted = destination.fit_name(requested)
         if fitted != requested:
             notes.append(f"the name {requested.name} is longer than a file name can be "
@@ -188,30 +184,24 @@ class SwapJob:
             self._apply_level(req, plan)
         write_delivered_audio(plan, wav, cancel=self._token)
 
-    def _produce(self, plan: RemuxPlan, temp: Path, work: Path | None, requested: Path, notes: list[str],
-                 seconds: dict[str, float]):
+    def _produce(self, plan: RemuxPlan, temp: Path, requested: Path, notes: list[str], seconds: dict[str, float]):
         """Level, write and check the temporary file. Returns (level plan, verification)."""
         req, token = self.request, self._token
-        t0 = time.perf_counter()
-        level_plan = self._apply_level(req, plan) if plan.encodes_audio else None
-        if level_plan is None and req.measure_native and plan.route in ("native-copy", "native-encode"):
-            level_plan = self._native_loudness(plan, notes)
-        seconds["measure"] = time.perf_counter() - t0
-        token.check()
-        t0 = time.perf_counter()
-        source_hashes = work / "source.framehash" if work is not None else None
-        try:
-            remux(plan, temp, source_hashes=source_hashes, cancel=token,
-                  on_progress=lambda f: self._report("writing", f))
-        except DiskFull:
-            raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some space "
-                           "or choose another destination. Nothing was written.") from None
-        seconds["write"] = time.perf_counter() - t0
-        if work is None:
-            return level_plan, None
-        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # What the check compares the output with is read on the other core meanwhile.
+            reading = CancelToken()
+            source = pool.submit(read_source, plan, reading) if req.verify else None
+            try:
+                level_plan = self._write(plan, temp, requested, notes, seconds)
+            except BaseException:
+                reading.cancel()        # the reading stops at its next packet
+                raise
+            if source is None:
+                return level_plan, None
+            t0 = time.perf_counter()
+            compared_with = source.result()
         self._report("verifying", 0.0)
-        verification = verify_output(plan, temp, source_hashes, work, cancel=token)
+        verification = verify_output(plan, temp, compared_with, cancel=token)
         if plan.route == "native-copy" and plan.nudge_s:
             verification.offset = measure_shift(plan.take.path, temp, plan.nudge_s, plan.take.audio_duration, token)
             if verification.offset["ok"] is False:
@@ -226,6 +216,24 @@ class SwapJob:
                 f"The written file failed its check ({'; '.join(verification.problems)}), so it was "
                 f"not kept and nothing was written to {requested.name}.")
         return level_plan, verification
+
+    def _write(self, plan: RemuxPlan, temp: Path, requested: Path, notes: list[str], seconds: dict[str, float]):
+        """Measure the level if one is asked for, then write the temporary file. Returns the level plan."""
+        req, token = self.request, self._token
+        t0 = time.perf_counter()
+        level_plan = self._apply_level(req, plan) if plan.encodes_audio else None
+        if level_plan is None and req.measure_native and plan.route in ("native-copy", "native-encode"):
+            level_plan = self._native_loudness(plan, notes)
+        seconds["measure"] = time.perf_counter() - t0
+        token.check()
+        t0 = time.perf_counter()
+        try:
+            remux(plan, temp, cancel=token, on_progress=lambda f: self._report("writing", f))
+        except DiskFull:
+            raise DiskFull(f"The disk holding {requested.parent} filled up while writing; free some space "
+                           "or choose another destination. Nothing was written.") from None
+        seconds["write"] = time.perf_counter() - t0
+        return level_plan
 
     @staticmethod
     def _read_inputs(req: SwapRequest):

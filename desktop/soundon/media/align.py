@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import fft, signal
 
 from soundon.core.errors import SoundOnError
 from soundon.media.dsp.decode import RATE, decode
@@ -112,6 +111,7 @@ def _decoded(path: str | os.PathLike, what: str) -> np.ndarray:
 def align_samples(native: np.ndarray, post: np.ndarray, rate: int = RATE,
                   search_s: float = DEFAULT_SEARCH_S) -> Alignment:
     """native, post: (n,) or (n, channels) float arrays at `rate`."""
+    from scipy import signal
     def refuse(message: str, confidence: float = 0.0) -> Alignment:
         return Alignment(None, confidence, message, search_s)
 
@@ -171,6 +171,7 @@ def _normalised_correlation(a: np.ndarray, b: np.ndarray, lo: int, hi: int,
     overlap. A lag scores 0 where either sound is silent over the overlap
     (by `power`, per sample, default the squares of a and b), or where a or b hardly moves against
     that power (a steady sound)."""
+    from scipy import fft
     n, m = len(a), len(b)
     size = fft.next_fast_len(n + m - 1, real=True)
     full = fft.irfft(fft.rfft(a, size) * np.conj(fft.rfft(b, size)), size)

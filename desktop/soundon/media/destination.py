@@ -9,9 +9,9 @@
 - A name longer than a file system takes (255 bytes of UTF-8 per name, on every common one) is
   shortened at its end, keeping its extension and any `(N)`; the temporary file's name is
   shortened the same way.
-- A run that was killed leaves only a `.soundon-part` file (and a small work folder of packet
-  hashes in the system's temp folder). The next run removes those whose process is gone (the pid
-  is in the name) or, for part files, that are over a day old.
+- A run that was killed leaves only a `.soundon-part` file (earlier versions also left a small
+  work folder of packet hashes in the system's temp folder). The next run removes those whose
+  process is gone (the pid is in the name) or, for part files, that are over a day old.
 - Free space is checked before starting (with the expected size); a disk that fills up anyway is
   reported by ffmpeg and turned into the same plain message.
 """
@@ -88,14 +88,9 @@ WORK_PREFIX = "soundon-swap-"
 _WORK_NAME = re.compile(re.escape(WORK_PREFIX) + r"(?P<pid>\d+)-")
 
 
-def make_work_dir() -> Path:
-    """A private folder for a run's small files (packet hashes); the pid in its name lets a later
-    run remove it if this one is killed."""
-    return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
-
-
 def clean_work_dirs() -> int:
-    """Remove work folders of runs whose process is gone. Returns how many."""
+    """Remove work folders (of packet hashes, which earlier versions kept on disk) of runs whose
+    process is gone. Returns how many."""
     removed = 0
     try:
         entries = list(Path(tempfile.gettempdir()).iterdir())

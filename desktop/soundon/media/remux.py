@@ -20,8 +20,6 @@ in an EBU R128 meter instead of an encoder, is the loudness pre-pass.
   as the video's `timecode` tag (media/extra_streams.py says what is and isn't carried over).
 - Streams are picked by their index in the take (the audio track marked default is the native
   one, not always the first).
-- When `source_hashes` is given, a second output hashes the source's video packets in the same
-  run (ffmpeg's framehash muxer), so the check after writing doesn't read the source again.
 """
 from __future__ import annotations
 
@@ -40,9 +38,6 @@ from soundon.media.ffrun import CancelToken, IndexRoomTooSmall, ProgressCallback
 from soundon.media.safety import input_options, input_url, output_url
 from soundon.media.streams import MediaStreams
 from soundon.media.swap_errors import SourceError
-
-PACKET_HASH = "murmur3"      # per-packet hash: fast, and any changed byte changes it
-
 
 @dataclass
 class RemuxPlan:
@@ -191,8 +186,7 @@ def index_room(plan: RemuxPlan) -> int | None:
     return INDEX_BASE_BYTES + INDEX_BYTES_PER_PACKET * (frames + audio)
 
 
-def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None,
-                  faststart_pass: bool = False) -> list[str]:
+def remux_command(plan: RemuxPlan, temp: Path, faststart_pass: bool = False) -> list[str]:
     take, track = _inputs(plan)
     video = _pick(take, plan.take.video)
     streams = [video]
@@ -239,20 +233,15 @@ def remux_command(plan: RemuxPlan, temp: Path, source_hashes: Path | None = None
             options["moov_size"] = room
         else:
             options["movflags"] = "+faststart"
-    outputs = [ffmpeg.output(*streams, output_url(temp), **options)]
-    if source_hashes is not None:
-        hashed = [video] + ([_pick(take, plan.take.audio)] if plan.route == "native-copy" else [])
-        outputs.append(ffmpeg.output(*hashed, output_url(source_hashes), f="framehash", hash=PACKET_HASH,
-                                     **{"c": "copy"}))
-    return _compile(*outputs)
+    return _compile(ffmpeg.output(*streams, output_url(temp), **options))
 
 
-def remux(plan: RemuxPlan, temp: Path, *, source_hashes: Path | None = None, cancel: CancelToken | None = None,
+def remux(plan: RemuxPlan, temp: Path, *, cancel: CancelToken | None = None,
           on_progress: ProgressCallback | None = None) -> None:
     try:
-        run_ffmpeg(remux_command(plan, temp, source_hashes), duration_s=plan.take.video_duration,
+        run_ffmpeg(remux_command(plan, temp), duration_s=plan.take.video_duration,
                    on_progress=on_progress, cancel=cancel, what="Writing the swapped take")
     except IndexRoomTooSmall:
-        run_ffmpeg(remux_command(plan, temp, source_hashes, faststart_pass=True),
+        run_ffmpeg(remux_command(plan, temp, faststart_pass=True),
                    duration_s=plan.take.video_duration, on_progress=on_progress, cancel=cancel,
                    what="Writing the swapped take")

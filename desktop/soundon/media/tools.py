@@ -7,6 +7,7 @@ says how to install it.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from soundon.core.errors import SoundOnError
+from soundon.core.paths import data_dir
 from soundon.resources import bundle_root, is_frozen
 
 MIN_FFMPEG_MAJOR = 4  # 4.x has every filter and muxer option we use (streamhash needs 4.3)
@@ -70,14 +72,51 @@ def _locate(name: str) -> str:
     raise ToolMissing(f"Sound-On needs {name}, and it was not found. {install_hint(name)}")
 
 
-def _check_version(name: str, path: str) -> str:
+def _ask_version(name: str, path: str) -> str:
     try:
         out = subprocess.run([path, "-hide_banner", "-version"], capture_output=True, text=True,
                              timeout=20, check=False).stdout
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ToolMissing(f"{name} at {path} could not be run ({exc}). {install_hint(name)}") from None
     match = re.search(rf"{name} version (?:n)?(\S+)", out)
-    version = match.group(1) if match else "unknown"
+    return match.group(1) if match else "unknown"
+
+
+VERSIONS_FILE = "tool-versions.json"
+
+
+def _known_version(name: str, path: str) -> str:
+    """The binary's version, asked once per binary: `-version` is a process start that loads all of
+    FFmpeg's libraries, which every command would otherwise pay for ffmpeg and ffprobe alike.
+    The answer is kept in the data folder under the binary's path, with its size and change time,
+    so a binary replaced in place is asked again."""
+    record = data_dir() / VERSIONS_FILE
+    try:
+        stat = os.stat(path)
+        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        return _ask_version(name, path)
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+        if not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError):
+        known = {}
+    entry = known.get(path)
+    if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("version"), str):
+        return entry["version"]
+    version = _ask_version(name, path)
+    known[path] = {"stamp": stamp, "version": version}
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(known, indent=1), encoding="utf-8")
+    except OSError:
+        pass            # only a cost: the next command asks again
+    return version
+
+
+def _check_version(name: str, path: str) -> str:
+    version = _known_version(name, path)
     major = re.match(r"(\d+)", version)
     # Git builds report a date or hash instead of a number; trust those.
     if major and int(major.group(1)) < MIN_FFMPEG_MAJOR:

@@ -1,9 +1,11 @@
 """Checking a written file before it takes its final name.
 
-1. Video untouched: every video packet of the output hashes the same as the source's (ffmpeg's
-   framehash muxer with `-c copy`, per packet, murmur3), in the same order and at the same time
-   (±1 ms from the first frame, which allows a timebase change and nothing more). The source's
-   hashes come from the remux run itself (a second output), so the source is read once.
+1. Video untouched: every video packet of the output has the same size and CRC-32 as the source's,
+   in the same order and at the same time (±1 ms from the first frame, which allows a timebase
+   change and nothing more). CRC-32 catches every change of up to four bytes in a row and all but
+   one in four billion of any others, and packets are also compared by size. The source's packets
+   are read and hashed in this process while ffmpeg writes (`read_source`, on the second core),
+   so the source is read once and the writing run does no hashing.
 2. Lengths: the output's audio, decoded the way a player decodes it (AAC priming dropped through
    the edit list), starts where the video starts and ends within one audio frame of the video's
    end. Where the video "starts" is its first shown frame, as the demuxer reports it: a take cut
@@ -14,24 +16,26 @@
    with nothing to correlate (silence, or a pure tone, whose periods all match) is reported as
    not measurable rather than passed or failed.
 
-One ffmpeg run reads the output for all three (hashes to small text files, the correlation window
-to a pipe), and a second one, at the same time, decodes only the post track's window.
+The output is read once, in this process (PyAV): video packets hashed, audio decoded for its span
+and the correlation window. What it is compared with — the source's packets and the post track's
+window (a small ffmpeg run) — was read while the output was being written.
 """
 from __future__ import annotations
 
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
+import av
 import ffmpeg
 import numpy as np
 
 from soundon.media import tools
 from soundon.media.ffrun import CancelToken, run_ffmpeg
-from soundon.media.probe import ProbeError, run_ffprobe
-from soundon.media.remux import PACKET_HASH, RemuxPlan
-from soundon.media.safety import input_options, input_url, output_url
+from soundon.media.remux import RemuxPlan
+from soundon.media.safety import input_options, input_url
+from soundon.media.swap_errors import SourceError
 
 TIMING_TOLERANCE_S = 0.001
 OFFSET_TOLERANCE_S = 0.001
@@ -96,30 +100,30 @@ class Verification:
         return ", ".join(parts)
 
 
-# -- framehash files ------------------------------------------------------------------------------
+# -- packets ------------------------------------------------------------------------------------
 
-def read_framehash(path: Path) -> dict[int, list[Packet]]:
-    """Packets per stream index from a framehash file (format version 2)."""
-    timebases: dict[int, Fraction] = {}
-    streams: dict[int, list[Packet]] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        if line.startswith("#tb "):
-            index, _, tb = line[4:].partition(":")
-            timebases[int(index)] = Fraction(tb.strip())
-            continue
-        if not line or line.startswith("#"):
-            continue
-        fields = [f.strip() for f in line.split(",")]
-        if len(fields) < 6:
-            continue
-        index = int(fields[0])
-        tb = timebases.get(index, Fraction(1, 1))
-        pts = None if fields[2] in ("", "NOPTS") else int(fields[2])
-        duration = int(fields[3]) if fields[3].lstrip("-").isdigit() else 0
-        time_s = None if pts is None else float(pts * tb)
-        end_s = None if pts is None else float((pts + duration) * tb)
-        streams.setdefault(index, []).append(Packet(time_s, int(fields[4]), fields[5], end_s))
-    return streams
+def _packet(packet) -> Packet:
+    tb = packet.time_base
+    time_s = None if packet.pts is None else float(packet.pts * tb)
+    end_s = None if packet.pts is None else float((packet.pts + (packet.duration or 0)) * tb)
+    return Packet(time_s, packet.size, f"{zlib.crc32(packet):08x}", end_s)
+
+
+def source_packets(plan: RemuxPlan, cancel: CancelToken | None = None) -> dict[int, list[Packet]]:
+    """The source's video packets (and its native audio's, when those are copied) by stream index,
+    hashed as they are read."""
+    wanted = [plan.take.video.index] + ([plan.take.audio.index] if plan.route == "native-copy" else [])
+    packets: dict[int, list[Packet]] = {index: [] for index in wanted}
+    try:
+        with av.open(input_url(plan.take.path), options=input_options()) as container:
+            for packet in container.demux([container.streams[i] for i in wanted]):
+                if cancel is not None and cancel.cancelled:
+                    break
+                if packet.size:
+                    packets[packet.stream.index].append(_packet(packet))
+    except (av.FFmpegError, OSError) as exc:
+        raise SourceError(f"The take {plan.take.path} could not be read for the check ({exc}).") from None
+    return packets
 
 
 def compare_packets(source: list[Packet], output: list[Packet]) -> tuple[bool, bool, str]:
@@ -144,28 +148,17 @@ def _span(packets: list[Packet]) -> tuple[float, float]:
     return (min(times) if times else 0.0), (max(ends) if ends else 0.0)
 
 
-def shown_video_span(output: Path, packets: list[Packet]) -> tuple[float, float]:
+def shown_video_span(stream, packets: list[Packet]) -> tuple[float, float]:
     """Where the output's picture starts and ends as a player shows it. The packets alone can't
     say: frames an edit list hides still have their packets (and timestamps before the shown
     start). The demuxer's stream start and length honour the edit list; the packets' span is the
     fallback when it reports none."""
     start, end = _span(packets)
-    try:
-        streams = run_ffprobe(output, "-show_streams", "-select_streams", "v:0").get("streams") or []
-    except ProbeError:
+    if stream.start_time is None:
         return start, end
-    info = streams[0] if streams else {}
-    shown_start, length = _seconds(info.get("start_time")), _seconds(info.get("duration"))
-    if shown_start is None:
-        return start, end
+    shown_start = float(stream.start_time * stream.time_base)
+    length = float(stream.duration * stream.time_base) if stream.duration else 0.0
     return shown_start, (shown_start + length if length else end)
-
-
-def _seconds(value) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def packets_identical(original: list[Packet], written: list[Packet]) -> bool:
@@ -279,50 +272,100 @@ def _judge_offset(plan: RemuxPlan, window: Window, output: np.ndarray, reference
 
 # -- the check --------------------------------------------------------------------------------------
 
-def verify_output(plan: RemuxPlan, output: Path, source_hashes: Path, work_dir: Path,
+@dataclass
+class _Read:
+    """What one read of the output gives the check."""
+    video: list[Packet] = field(default_factory=list)
+    audio: list[Packet] = field(default_factory=list)       # decoded frames (or copied packets)
+    shown: tuple[float, float] = (0.0, 0.0)
+    window: np.ndarray | None = None
+
+
+def read_output(plan: RemuxPlan, output: Path, window: Window | None, cancel: CancelToken | None) -> _Read:
+    read = _Read()
+    with av.open(input_url(output), options=input_options()) as container:
+        video = container.streams.video[0]
+        audio = container.streams.audio[0] if plan.route != "none" and container.streams.audio else None
+        # Decoded (not copied) for a swap: the length a player plays, priming removed.
+        decode = audio is not None and plan.route != "native-copy"
+        mono = av.AudioResampler(format="flt", layout="mono") if window is not None else None
+        chunks: list[np.ndarray] = []
+        decoded = 0
+        wanted = window.out_start + window.length if window is not None else 0
+        for packet in container.demux([s for s in (video, audio) if s is not None]):
+            if cancel is not None and cancel.cancelled:
+                break
+            if packet.stream is video:
+                if packet.size:
+                    read.video.append(_packet(packet))
+                continue
+            if not decode:
+                if packet.size:
+                    read.audio.append(_packet(packet))
+                continue
+            for frame in packet.decode():
+                seconds = frame.samples / frame.sample_rate
+                begin = float(frame.pts * frame.time_base) if frame.pts is not None else None
+                read.audio.append(Packet(begin, frame.samples, "", None if begin is None else begin + seconds))
+                if mono is not None and decoded < wanted:
+                    for part in mono.resample(frame):
+                        chunks.append(part.to_ndarray().reshape(-1))
+                decoded += frame.samples
+        read.shown = shown_video_span(video, read.video)
+    if window is not None:
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        samples = samples[window.out_start: window.out_start + window.length]
+        if len(samples) < window.length:
+            samples = np.concatenate((samples, np.zeros(window.length - len(samples), dtype=np.float32)))
+        read.window = samples
+    return read
+
+
+@dataclass
+class SourceReading:
+    """What the output is compared with."""
+    packets: dict[int, list[Packet]]
+    reference: np.ndarray | None        # the post track around where the check correlates
+
+
+def read_source(plan: RemuxPlan, cancel: CancelToken | None = None) -> SourceReading:
+    """The source's packets, hashed here, and the post track's window, decoded by ffmpeg at the
+    same time."""
+    window = offset_window(plan)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reference = pool.submit(_reference, plan, window, cancel) if window is not None else None
+        packets = source_packets(plan, cancel)
+        return SourceReading(packets, reference.result() if reference is not None else None)
+
+
+def verify_output(plan: RemuxPlan, output: Path, source: SourceReading,
                   cancel: CancelToken | None = None) -> Verification:
+    """Check `output` against the plan and what `read_source` read."""
     result = Verification()
     window = offset_window(plan)
-    out_in = ffmpeg.input(input_url(output), **input_options())
-    video_hashes = work_dir / "output-video.framehash"
-    audio_hashes = work_dir / "output-audio.framehash"
-    outputs = [ffmpeg.output(out_in["v:0"], output_url(video_hashes), f="framehash", hash=PACKET_HASH, c="copy")]
-    has_audio = plan.route != "none"
-    if has_audio:
-        # Decoded (not copied) for a swap: the length a player plays, priming removed.
-        codec = "copy" if plan.route == "native-copy" else "pcm_s16le"
-        outputs.append(ffmpeg.output(out_in["a:0"], output_url(audio_hashes), f="framehash", hash=PACKET_HASH,
-                                     **{"c:a": codec}))
-    if window is not None:
-        win = (out_in["a:0"].filter("atrim", start_sample=window.out_start,
-                                    end_sample=window.out_start + window.length)
-               .filter("aformat", sample_fmts="flt", channel_layouts="mono"))
-        outputs.append(ffmpeg.output(win, "pipe:1", f="f32le"))
-    args = ffmpeg.merge_outputs(*outputs).compile(cmd=tools.ffmpeg().path)
-    args[1:1] = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The post track's window decodes while the output is read: two small ffmpeg runs at once.
-        reference = pool.submit(_reference, plan, window, cancel) if window is not None else None
-        data = run_ffmpeg(args, capture_stdout=True, cancel=cancel, what="Checking the written file").stdout
-        reference_audio = reference.result() if reference is not None else None
+    try:
+        read = read_output(plan, output, window, cancel)
+    except (av.FFmpegError, OSError, IndexError) as exc:
+        result.fail(f"the written file can't be read back ({exc})")
+        return result
+    if cancel is not None:
+        cancel.check()
 
-    source = read_framehash(source_hashes)
-    written = read_framehash(video_hashes)
-    same, timing, why = compare_packets(source.get(0, []), written.get(0, []))
-    result.video_packets = len(written.get(0, []))
+    same, timing, why = compare_packets(source.packets.get(plan.take.video.index, []), read.video)
+    result.video_packets = len(read.video)
     result.video_identical, result.video_timing_identical = same, timing
     if not (same and timing):
         result.fail(why)
-    result.video_start_s, result.video_end_s = shown_video_span(output, written.get(0, []))
+    result.video_start_s, result.video_end_s = read.shown
 
-    if has_audio:
-        audio = read_framehash(audio_hashes).get(0, [])
+    if plan.route != "none":
+        audio = read.audio
         if not audio:
             result.fail("the output has no audio packets")
             return result
         result.audio_start_s, result.audio_end_s = _span(audio)
         if plan.route == "native-copy":
-            original = source.get(1, [])
+            original = source.packets.get(plan.take.audio.index, [])
             # A nudge earlier may leave out the packets before the picture's start, nothing else.
             kept = packets_kept if plan.nudge_s else packets_identical
             result.audio_packets_identical = kept(original, audio)
@@ -341,11 +384,7 @@ def verify_output(plan: RemuxPlan, output: Path, source_hashes: Path, work_dir: 
             result.fail(f"the audio ends {result.length_difference_ms:+.1f} ms away from the video's end "
                         f"(allowed: one audio frame, {tolerance * 1000:.1f} ms)")
     if window is not None:
-        written_window = np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
-        if len(written_window) < window.length:
-            written_window = np.concatenate(
-                (written_window, np.zeros(window.length - len(written_window), dtype="<f4")))
-        result.offset = _judge_offset(plan, window, written_window[: window.length], reference_audio)
+        result.offset = _judge_offset(plan, window, read.window, source.reference)
         if result.offset["ok"] is False:
             detail = (f"measured {result.offset['measured_s']:+.3f} s against {result.offset['expected_s']:+.3f} s"
                       if result.offset["measured_s"] is not None else result.offset["reason"])
