@@ -83,7 +83,8 @@ def test_model_statistics_opens_from_the_menu_and_follows_the_picks(qtbot, windo
     window.library.set_flag(seedance.id, "pick")
     window.library.set_rating(seedance.id, 4)
     row = next(r for r in range(view.table.rowCount()) if view.cell(r, "Model") == "Seedance 2.0")
-    qtbot.waitUntil(lambda: view.cell(row, "Picked") == "1", timeout=3000)
+    # counted again in the background a moment after the decisions
+    qtbot.waitUntil(lambda: view.cell(row, "Picked") == "1" and view.cell(row, "Avg rating") == "4.0", timeout=8000)
     assert view.cell(row, "Avg rating") == "4.0" and view.cell(row, "Pick rate") == "100%"
     assert view.chart.rows[row] == ("Seedance 2.0", 1.0)
     view.close()

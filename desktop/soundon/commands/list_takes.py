@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from soundon.commands.common import UserError, emit_json, open_library, say
 from soundon.core.take import Take
-from soundon.store.take_query import TakeFilter
 
 LIST_KEYS = ("id", "path", "batch", "model", "prompt", "prompt_group", "duration", "width", "height",
              "display_width", "display_height", "rotation", "fps", "variable_frame_rate", "video_codec",
@@ -32,6 +31,7 @@ def run(args) -> int:
         names = ", ".join(b["name"] for b in library.batches()) or "none yet"
         raise UserError(f"There is no batch named {args.batch!r} (batches: {names}).")
     if args.search is not None:
+        from soundon.store.take_query import TakeFilter
         ids = library.take_ids(TakeFilter(batch=args.batch, search=args.search))
         found = library.takes_by_ids(ids)
         takes = [found[i] for i in ids]

@@ -120,7 +120,10 @@ class BackgroundJob(QObject):
             hook()
 
     def report(self, value: object) -> None:
-        self.progress.emit(value)
+        try:
+            self.progress.emit(value)
+        except RuntimeError:
+            pass  # the application is gone (quitting): nobody is listening
 
     def _execute(self) -> None:
         try:

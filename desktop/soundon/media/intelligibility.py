@@ -20,8 +20,6 @@ environment (DEFAULT_ENVIRONMENT, the café, unless another is asked for).
 from __future__ import annotations
 
 import numpy as np
-from pystoi import stoi
-from scipy.signal import resample_poly
 
 from soundon.core.listening import NOISE_NAMES, ListeningSetup
 from soundon.core.translation import DEFAULT_ENVIRONMENT
@@ -47,6 +45,7 @@ def figure(clean: np.ndarray, heard: np.ndarray, speech: np.ndarray, rate: int =
     """STOI of what is heard against the clean signal, over the samples marked speech."""
     if speech.sum() < MIN_SPEECH_S * rate:
         return None
+    from pystoi import stoi   # noqa: PLC0415 — pystoi loads scipy.signal (seconds): only when measured
     return float(stoi(clean[speech].astype(np.float64), heard[speech].astype(np.float64), rate))
 
 
@@ -63,6 +62,7 @@ def heard_through(native: np.ndarray, environment: str | None, volume_db: float)
 
 def assess(native: np.ndarray, *, volume_db: float = 0.0, chosen: str = DEFAULT_ENVIRONMENT) -> dict:
     """speech_share, and an intelligibility figure and rating per environment (None without speech)."""
+    from scipy.signal import resample_poly   # noqa: PLC0415 — scipy.signal takes seconds to load: not at start
     clean = _mono(native)
     frames = speech_frames(resample_poly(clean, SPEECH_RATE, RATE).astype(np.float32)) if len(clean) else np.zeros(0, bool)
     speech = speech_samples(frames, RATE, len(clean))

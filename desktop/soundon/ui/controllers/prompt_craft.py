@@ -1,16 +1,25 @@
-"""Prompt craft in the app: the library's pick statistics (worked out again after a change), Model
-Statistics (View menu) and Copy an Improved Prompt (Review menu) for the take on screen — the
-audible one in Compare. Nothing here calls a generation service."""
+"""Prompt craft in the app: the library's pick statistics, Model Statistics (View menu) and Copy an
+Improved Prompt (Review menu) for the take on screen — the audible one in Compare. Nothing here
+calls a generation service.
+
+The statistics go over every take of the library, so they are never worked out on the GUI thread:
+after a change they are out of date, and a background job (its own library connection) works them
+out again a moment later, keeping each prompt's check from one run to the next. Until they are
+back, the inspector's advice uses the figures it had (or the static guidance)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from PySide6.QtCore import QTimer
+
 from soundon.core.audio_need import audio_need
-from soundon.core.model_stats import PickStatistics, pick_statistics
+from soundon.core.model_stats import CheckCache, PickStatistics, pick_statistics
+from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.views.model_stats_view import ModelStatsView
 
 STATS_CHANGES = frozenset({"takes", "review", "analysis", "metadata", "batches"})
+RECOUNT_AFTER_MS = 1500   # a run of decisions is counted once, after it
 
 
 def menu_named(window: QMainWindow, title: str) -> QMenu | None:
@@ -24,6 +33,12 @@ class PromptCraft:
     def __init__(self, window):
         self.window = window
         self._stats: PickStatistics | None = None
+        self._checks = CheckCache()         # one check per prompt, kept across counts
+        self._counting: BackgroundJob | None = None
+        self._stale = True
+        self._recount = QTimer(window, singleShot=True, interval=RECOUNT_AFTER_MS)
+        self._recount.timeout.connect(self._count)
+        self._recount.start()
         self.view: ModelStatsView | None = None
         self.stats_action = QAction("Model &Statistics…", window)
         self.stats_action.setToolTip("How each model's takes fared in this library, per audio need")
@@ -39,22 +54,43 @@ class PromptCraft:
         window.inspector.prompt_check.stats_for = self.stats
         window.bridge.changed.connect(self._library_changed)
 
-    def stats(self) -> PickStatistics:
-        if self._stats is None:
-            self._stats = pick_statistics(self.window.library.takes())
+    def stats(self) -> PickStatistics | None:
+        """The latest figures (None until first counted)."""
         return self._stats
 
     def _library_changed(self, kind: str, _ids: list) -> None:
         if kind in STATS_CHANGES:
-            self._stats = None
+            self._stale = True
+            self._recount.start()
+
+    def _count(self) -> None:
+        if self._counting is not None:
+            return   # counted again when this count is in
+        self._stale = False
+        checks = self._checks
+        self._counting = BackgroundJob(lambda job: pick_statistics(job.library.takes(), checks),
+                                       what="pick statistics", library=self.window.library)
+        self._counting.finished.connect(self._counted)
+        self._counting.failed.connect(lambda _message: self._counted(None))
+        self._counting.start()
+
+    def _counted(self, stats: PickStatistics | None) -> None:
+        self._counting = None
+        if stats is not None:
+            self._stats = stats
             if self.view is not None and self.view.isVisible():
-                self.view.set_stats(self.stats())
+                self.view.set_stats(stats)
+        if self._stale:
+            self._recount.start()
 
     def show_statistics(self) -> ModelStatsView:
+        if self._stats is None:   # the first count is still to come: count now, on this thread
+            self._recount.stop()
+            self._stats = pick_statistics(self.window.library.takes(), self._checks)
         if self.view is None:
-            self.view = ModelStatsView(self.stats(), self.window)
+            self.view = ModelStatsView(self._stats, self.window)
         else:
-            self.view.set_stats(self.stats())
+            self.view.set_stats(self._stats)
         check = self.window.inspector.prompt_check.check
         if check is not None:
             need = audio_need(check)

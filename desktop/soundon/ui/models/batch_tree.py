@@ -11,6 +11,7 @@ filled in as they come.
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -23,6 +24,9 @@ from soundon.ui.models.roles import TreeRole
 from soundon.ui.models.take_model import TakeListModel
 
 ALL_TAKES = (None, None)
+SCORING_AFTER_MS = 800      # prompt scores wait until the window has opened and drawn
+SCORING_BREATH_S = 0.0005   # after each group: the GUI thread gets the interpreter back at once
+SCORES_EVERY_S = 0.25
 PROMPT_LABEL_CHARS = 48
 
 
@@ -42,8 +46,11 @@ class BatchTreeModel(QStandardItemModel):
         self._nodes: dict[tuple[str | None, str | None], QStandardItem] = {}   # each scope's node
         self._group_prompts: dict[tuple[str, str], tuple] = {}   # each group: its prompt, its (prompt, length) pairs
         self._scores: dict[tuple, tuple[int | None, str]] = {}   # by a group's prompts
+        self._scopes_of: dict[tuple, list[tuple[str, str]]] = {}   # the groups with those prompts
         self._scorer: BackgroundJob | None = None
         self._waiting_scores: list[tuple] = []
+        self._score_soon = QTimer(self, singleShot=True, interval=SCORING_AFTER_MS)   # the window first
+        self._score_soon.timeout.connect(self._start_scoring)
         self.library = library
         self.takes = takes
         self._rebuild_soon = QTimer(self, singleShot=True, interval=150)
@@ -59,6 +66,9 @@ class BatchTreeModel(QStandardItemModel):
             return   # a second close
         timer, self._rebuild_soon = self._rebuild_soon, None
         timer.stop()
+        self._score_soon.stop()
+        if self._scorer is not None:
+            self._scorer.cancel()
         for signal in (self.takes.modelReset, self.takes.takes_added, self.takes.groups_changed):
             signal.disconnect(timer.start)
 
@@ -74,6 +84,7 @@ class BatchTreeModel(QStandardItemModel):
         self.clear()
         self._nodes.clear()
         self._group_prompts.clear()
+        self._scopes_of.clear()
         root = self.invisibleRootItem()
         root.appendRow(self._item(f"All takes ({self.takes.total()})", ALL_TAKES, "Every take in the library"))
         for batch in self.library.batches():
@@ -86,6 +97,7 @@ class BatchTreeModel(QStandardItemModel):
                 if prompt:
                     prompts = tuple(sorted(variations[scope]))
                     self._group_prompts[scope] = (prompt, prompts)
+                    self._scopes_of.setdefault(prompts, []).append(scope)
                     if prompts in self._scores:
                         self._show_score(item, prompt, self._scores[prompts])
                     else:
@@ -99,15 +111,30 @@ class BatchTreeModel(QStandardItemModel):
     # -- prompt scores ----------------------------------------------------------------------------
 
     def _score_in_background(self, groups: list[tuple]) -> None:
-        waiting = [g for g in groups if g not in self._scores]
+        self._waiting_scores.extend(g for g in groups if g not in self._scores)
+        if self._waiting_scores and self._scorer is None:
+            self._score_soon.start()
+
+    def _start_scoring(self) -> None:
+        waiting, self._waiting_scores = list(dict.fromkeys(self._waiting_scores)), []
         if not waiting or self._scorer is not None:
-            self._waiting_scores.extend(waiting)
             return
+
         def work(job: BackgroundJob) -> None:
+            found, sent = [], time.monotonic()
             for prompts in waiting:
                 if job.cancelled:
                     return
-                job.report((prompts, group_score(list(prompts))))
+                found.append((prompts, group_score(list(prompts))))
+                # Pure Python beside the GUI thread: hand the interpreter back often, and the
+                # results over in batches (one redraw per batch, not per group).
+                time.sleep(SCORING_BREATH_S)
+                if time.monotonic() - sent > SCORES_EVERY_S:
+                    job.report(found)
+                    found, sent = [], time.monotonic()
+            if found:
+                job.report(found)
+
         self._scorer = BackgroundJob(work, what="prompt scoring")
         self._scorer.progress.connect(self._scored)
         self._scorer.finished.connect(self._scoring_done)
@@ -115,18 +142,17 @@ class BatchTreeModel(QStandardItemModel):
         self._scorer.start()
 
     def _scored(self, found) -> None:
-        prompts, score = found
-        self._scores[prompts] = score
-        for scope, (prompt, item_prompts) in self._group_prompts.items():
-            item = self._nodes.get(scope)
-            if item_prompts == prompts and item is not None:
-                self._show_score(item, prompt, score)
+        for prompts, score in found:
+            self._scores[prompts] = score
+            for scope in self._scopes_of.get(prompts, ()):
+                item = self._nodes.get(scope)
+                if item is not None:
+                    self._show_score(item, self._group_prompts[scope][0], score)
 
     def _scoring_done(self, _outcome=None) -> None:
         self._scorer = None
-        waiting, self._waiting_scores = self._waiting_scores, []
-        if waiting:
-            self._score_in_background(waiting)
+        if self._waiting_scores:
+            self._score_soon.start()
 
     @staticmethod
     def _show_score(item: QStandardItem, prompt: str, found: tuple[int | None, str]) -> None:
