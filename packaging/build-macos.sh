@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds dist/Sound-On.app and dist/Sound-On-<version>-macos.dmg on macOS.
+# Builds dist/Sound-On.app and dist/Sound-On-<version>-macos-<arch>.dmg on macOS.
 # Needs: Python 3.11+ (python.org or Homebrew), VLC 3 in /Applications (or SOUNDON_VLC_APP),
 #        ffmpeg + ffprobe (brew install ffmpeg, or static builds in SOUNDON_FFMPEG_DIR).
 # Signing and notarization run only when their credentials are set:
@@ -36,7 +36,7 @@ if [[ -n "${SOUNDON_CODESIGN_IDENTITY:-}" ]]; then
     --entitlements packaging/macos/entitlements.plist --sign "$SOUNDON_CODESIGN_IDENTITY" dist/Sound-On.app
 fi
 
-DMG="dist/Sound-On-$VERSION-macos.dmg"
+DMG="dist/Sound-On-$VERSION-macos-$(uname -m).dmg"
 rm -f "$DMG"
 STAGE=$(mktemp -d)
 cp -R dist/Sound-On.app "$STAGE/" && ln -s /Applications "$STAGE/Applications"

@@ -6,10 +6,12 @@ platform and the release workflow use the same rules, and the unit tests check t
   that pull in libraries for discs, capture cards, network shares or subtitles it never uses;
 - which Qt modules and Qt files are left out;
 - the SHA256 check of the pinned native archives listed in packaging/native-archives.txt;
-- the layout a built bundle must have (libVLC with a plugin for every need, ffmpeg, ffprobe);
+- the layout a built bundle must have (libVLC with a plugin for every need, ffmpeg, ffprobe), and
+  what its frozen self-test must report once installed;
 - where the bundle's bytes go (the size report `make package` prints).
 
-Run as a script (`python packaging/bundle_layout.py --help`): copy-plugins, fetch, verify, check, sizes.
+Run as a script (`python packaging/bundle_layout.py --help`): copy-plugins, fetch, verify, check,
+check-self-test, sizes.
 """
 from __future__ import annotations
 
@@ -283,6 +285,32 @@ def check_bundle(bundle: Path, exe_suffix: str = _EXE) -> None:
         raise LayoutProblem("\n".join(problems))
 
 
+# What the frozen `soundon --self-test` of an installed or mounted bundle must report, line by line.
+SELF_TEST_MUST_SAY = {
+    "the bundled libVLC and its path": r"^ok\s+libVLC \(.*\): .*\(bundled: (?P<path>.+)\)$",
+    "libVLC plugins loaded from the bundle": r"^ok\s+libVLC plugins \(.*\): [1-9]\d* loaded, all from the bundle \((?P<path>.+)\)$",
+    "a swapped clip that verified": r"^ok\s+swap its audio and verify \(.*\): \d+ video packets identical",
+    "a clip played to its end": r"^ok\s+play it through libVLC \(.*\): played to the end",
+    "the main window opened": r"^ok\s+open the main window",
+    "a pass": r"^self-test passed$",
+}
+
+
+def self_test_problems(report: str, bundle: Path) -> list[str]:
+    """What a frozen self-test report lacks, one sentence each; paths must lie inside `bundle`."""
+    lines = [line.rstrip() for line in report.splitlines()]
+    problems = []
+    root = str(bundle.resolve())
+    for what, pattern in SELF_TEST_MUST_SAY.items():
+        match = next((m for m in (re.match(pattern, line) for line in lines) if m), None)
+        if match is None:
+            problems.append(f"The self-test did not report {what}.")
+        elif "path" in match.groupdict() and not str(Path(match["path"]).resolve()).startswith(root):
+            problems.append(f"The self-test reported {what} at {match['path']}, outside {bundle}.")
+    problems += [f"The self-test reported: {line}" for line in lines if line.startswith("FAILED")]
+    return problems
+
+
 # -- where the bytes go -----------------------------------------------------------------------
 
 _PARTS = (  # first match wins: (part, test on the path relative to the bundle's library folder)
@@ -333,6 +361,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     verify.add_argument("archive", type=Path)
     check = verbs.add_parser("check", help="check a built bundle's layout")
     check.add_argument("bundle", type=Path)
+    report = verbs.add_parser("check-self-test", help="check a frozen self-test report of an installed bundle")
+    report.add_argument("report", type=Path)
+    report.add_argument("bundle", type=Path)
     sizes = verbs.add_parser("sizes", help="bytes per part of a built bundle")
     sizes.add_argument("bundle", type=Path)
     args = parser.parse_args(list(argv) if argv is not None else None)
@@ -352,6 +383,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         elif args.verb == "check":
             check_bundle(args.bundle)
             print(f"{args.bundle}: libVLC, its plugins for every need, ffmpeg and ffprobe are in place")
+        elif args.verb == "check-self-test":
+            problems = self_test_problems(args.report.read_text(errors="replace"), args.bundle)
+            if problems:
+                raise LayoutProblem("\n".join(problems))
+            print(f"{args.report}: bundled libVLC and plugins, a swapped and a played clip, the window: all reported")
         else:
             print(format_sizes(sizes_by_part(args.bundle)))
     except (ChecksumProblem, LayoutProblem, OSError) as problem:

@@ -182,3 +182,44 @@ def test_the_size_report_counts_each_part_once(tmp_path):
     assert sizes == {"Qt (PySide6)": 500, "libVLC + plugins": 300, "ffmpeg + ffprobe programs": 200,
                      "FFmpeg libraries": 100, "other shared libraries": 50}
     assert layout.format_sizes(sizes).splitlines()[-1].strip() == "0.0 MB  the whole bundle"
+
+
+# -- the frozen self-test report of an installed bundle ------------------------------------------
+
+def _report(bundle: Path, plugins_from: Path | None = None) -> str:
+    internal = bundle / "_internal"
+    plugins = plugins_from or internal / "vlc" / "plugins"
+    return f"""Sound-On 0.1.0 self-test — Python 3.11.7 on Linux-6.1-x86_64-with-glibc2.36
+frozen: True  bundle: {internal}
+ok      Qt (0 ms): PySide6 6.11.3, Qt 6.11.3
+ok      ffmpeg (101 ms): 5.1.9-0+deb12u1 ({internal}/bin/ffmpeg)
+ok      ffprobe (122 ms): 5.1.9-0+deb12u1 ({internal}/bin/ffprobe)
+ok      libVLC (19 ms): 3.0.24 Vetinari (bundled: {internal}/vlc/libvlc.so.5)
+ok      generate a 1-second clip (288 ms): 94900 bytes
+ok      probe it (80 ms): 320x180 h264/aac 1.00 s
+ok      swap its audio and verify (900 ms): 25 video packets identical, audio ends +0.0 ms from the video's end; re-encoded: audio
+ok      play it through libVLC (1176 ms): played to the end (1.00 s, last position 0.96 s)
+ok      libVLC plugins (1 ms): 31 loaded, all from the bundle ({plugins})
+ok      audio output (0 ms): none: no audio output; the picture plays without sound
+ok      open the main window offscreen (374 ms): platform offscreen
+self-test passed
+"""
+
+
+def test_a_frozen_self_test_report_with_every_part_passes(tmp_path):
+    assert layout.self_test_problems(_report(tmp_path / "soundon"), tmp_path / "soundon") == []
+
+
+def test_a_report_with_plugins_from_outside_the_bundle_or_no_swap_fails(tmp_path):
+    bundle = tmp_path / "soundon"
+    report = _report(bundle, plugins_from=Path("/usr/lib/x86_64-linux-gnu/vlc/plugins"))
+    report = report.replace("ok      swap its audio and verify", "FAILED  swap its audio and verify")
+    problems = layout.self_test_problems(report.replace("self-test passed", "self-test FAILED: 1 step(s)"), bundle)
+    assert problems == [
+        f"The self-test reported libVLC plugins loaded from the bundle at /usr/lib/x86_64-linux-gnu/vlc/plugins, "
+        f"outside {bundle}.",
+        "The self-test did not report a swapped clip that verified.",
+        "The self-test did not report a pass.",
+        "The self-test reported: FAILED  swap its audio and verify (900 ms): 25 video packets identical, audio "
+        "ends +0.0 ms from the video's end; re-encoded: audio",
+    ]
