@@ -128,8 +128,8 @@ def test_decisions_travel_between_libraries(cli, media, tmp_path):
 def test_self_test_passes_and_names_every_part(cli, tmp_path):
     proc = cli("--self-test", env={"SOUNDON_LIBRARY": str(tmp_path / "lib.sqlite"), "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stdout
-    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "swap its audio and verify", "play it through libVLC",
-                 "libVLC plugins", "open the main window"):
+    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "load every module of the app", "swap its audio and verify",
+                 "play it through libVLC", "libVLC plugins", "open the main window"):
         assert f"ok      {part}" in proc.stdout
     plugins = next(line for line in proc.stdout.splitlines() if line.startswith("ok      libVLC plugins"))
     assert re.search(r": [1-9]\d* loaded from /\S+ \(not a frozen build\)$", plugins), plugins

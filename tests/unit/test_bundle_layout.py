@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -107,7 +108,7 @@ def test_unused_qt_files_are_left_out_and_other_libraries_are_kept():
     site = "/venv/lib/python3.11/site-packages/PySide6/Qt"
     assert not layout.keeps_qt_part(f"{site}/translations/qtbase_de.qm")
     assert not layout.keeps_qt_part(f"{site}/plugins/platforms/libqwayland.so")
-    assert not layout.keeps_qt_part(f"{site}/lib/libQt6Network.so.6")
+    assert not layout.keeps_qt_part(f"{site}/lib/libQt6Pdf.so.6")
     assert layout.keeps_qt_part(f"{site}/lib/libQt6Widgets.so.6")
     assert layout.keeps_qt_part(f"{site}/lib/libQt6DBus.so.6")   # libQt6Gui links it
     assert layout.keeps_qt_part(f"{site}/plugins/platforms/libqxcb.so")
@@ -195,6 +196,7 @@ ok      Qt (0 ms): PySide6 6.11.3, Qt 6.11.3
 ok      ffmpeg (101 ms): 5.1.9-0+deb12u1 ({internal}/bin/ffmpeg)
 ok      ffprobe (122 ms): 5.1.9-0+deb12u1 ({internal}/bin/ffprobe)
 ok      libVLC (19 ms): 3.0.24 Vetinari (bundled: {internal}/vlc/libvlc.so.5)
+ok      load every module of the app (900 ms): 160 modules
 ok      generate a 1-second clip (288 ms): 94900 bytes
 ok      probe it (80 ms): 320x180 h264/aac 1.00 s
 ok      swap its audio and verify (900 ms): 25 video packets identical, audio ends +0.0 ms from the video's end; re-encoded: audio
@@ -223,3 +225,13 @@ def test_a_report_with_plugins_from_outside_the_bundle_or_no_swap_fails(tmp_path
         "The self-test reported: FAILED  swap its audio and verify (900 ms): 25 video packets identical, audio "
         "ends +0.0 ms from the video's end; re-encoded: audio",
     ]
+
+
+def test_no_qt_module_the_app_imports_is_left_out_of_the_bundle():
+    imported = set()
+    for source in (ROOT / "desktop" / "soundon").rglob("*.py"):
+        imported |= set(re.findall(r"(?:from|import) PySide6\.(Qt\w+)", source.read_text()))
+    assert "QtWidgets" in imported
+    assert not imported & set(layout.UNUSED_QT_MODULES)
+    for module in imported:
+        assert layout.keeps_qt_part(f"/venv/site-packages/PySide6/Qt/lib/lib{module.replace('Qt', 'Qt6', 1)}.so.6")

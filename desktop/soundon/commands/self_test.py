@@ -1,7 +1,7 @@
 """soundon --self-test: a diagnostic run of every native part, printed for bug reports.
 
 Each step prints one line (ok / FAILED and why); the exit status is 0 only when every step passed.
-Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; generate a 1-second clip; probe it;
+Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; load every module of the app; generate a 1-second clip; probe it;
 swap its audio for a generated track and verify the result; play it through libVLC to the end;
 say where the libVLC plugins that played it were loaded from (in a frozen build: the bundle's own,
 else the step fails); open the main window offscreen and close it.
@@ -51,6 +51,7 @@ def run_self_test() -> int:
     with tempfile.TemporaryDirectory(prefix="soundon-selftest-") as folder:
         work = Path(folder)
         _version_steps(test)
+        test.step("load every module of the app", _load_every_module)
         clip = work / "self test clip.mp4"
         track = work / "post track.wav"
         out = work / "swapped.mp4"
@@ -110,6 +111,25 @@ def _version_steps(test: SelfTest) -> None:
     test.step("ffmpeg", ffmpeg)
     test.step("ffprobe", ffprobe)
     test.step("libVLC", libvlc)
+
+
+def _load_every_module() -> str:
+    """Import each soundon module: a frozen build that left out a library one of them needs (a Qt
+    module, scipy) fails here, not when an editor first reaches that part of the app."""
+    import importlib
+    import pkgutil
+
+    import soundon
+    names = [info.name for info in pkgutil.walk_packages(soundon.__path__, "soundon.")]
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # every module is tried; all failures are named together
+            failed.append(f"{name} ({type(exc).__name__}: {exc})")
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(names)} could not be loaded: {'; '.join(failed[:3])}")
+    return f"{len(names)} modules"
 
 
 def _audio_output() -> str:
