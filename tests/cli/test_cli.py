@@ -134,6 +134,7 @@ def test_self_test_passes_and_names_every_part(cli, tmp_path):
     plugins = next(line for line in proc.stdout.splitlines() if line.startswith("ok      libVLC plugins"))
     assert re.search(r": [1-9]\d* loaded from /\S+ \(not a frozen build\)$", plugins), plugins
     assert proc.stdout.rstrip().endswith("self-test passed")
+    assert proc.stdout.count(" self-test — ") == 1 and proc.stdout.count("ok      open the main window") == 1
     assert f"log file: {log_file_path()}" in proc.stdout   # bug reports attach it
 
 

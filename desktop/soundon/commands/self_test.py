@@ -120,7 +120,9 @@ def _load_every_module() -> str:
     import pkgutil
 
     import soundon
-    names = [info.name for info in pkgutil.walk_packages(soundon.__path__, "soundon.")]
+    # soundon.__main__ is the program itself: importing it would start a second run.
+    names = [info.name for info in pkgutil.walk_packages(soundon.__path__, "soundon.")
+             if not info.name.endswith(".__main__")]
     failed = []
     for name in names:
         try:
