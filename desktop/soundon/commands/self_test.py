@@ -1,10 +1,10 @@
 """soundon --self-test: a diagnostic run of every native part, printed for bug reports.
 
 Each step prints one line (ok / FAILED and why); the exit status is 0 only when every step passed.
-Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; load every module of the app; generate a 1-second clip; probe it;
-swap its audio for a generated track and verify the result; play it through libVLC to the end;
-say where the libVLC plugins that played it were loaded from (in a frozen build: the bundle's own,
-else the step fails); open the main window offscreen and close it.
+Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; load every module of the app; generate
+a 1-second clip; probe it; swap its audio for a generated track and verify the result; play it
+through libVLC to the end; say where the libVLC plugins that played it were loaded from (in a frozen
+build they must be the bundle's own); open the main window offscreen and close it.
 """
 from __future__ import annotations
 
