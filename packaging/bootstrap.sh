@@ -23,6 +23,7 @@ SYSTEM_PACKAGES=(
   # (its null sink's monitor is what the audio tests record)
   xvfb xauth xdotool pulseaudio pulseaudio-utils
   python3-venv
+  binutils   # strip, for `make package`
 )
 
 missing=()

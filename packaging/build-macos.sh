@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds dist/Sound-On.app and dist/Sound-On-<version>-macos.dmg on macOS.
+# Builds dist/Sound-On.app and dist/Sound-On-<version>-macos-<arch>.dmg on macOS.
 # Needs: Python 3.11+ (python.org or Homebrew), VLC 3 in /Applications (or SOUNDON_VLC_APP),
 #        ffmpeg + ffprobe (brew install ffmpeg, or static builds in SOUNDON_FFMPEG_DIR).
 # Signing and notarization run only when their credentials are set:
@@ -19,10 +19,13 @@ FFDIR=${SOUNDON_FFMPEG_DIR:-$(dirname "$(command -v ffmpeg)")}
 cp "$FFDIR/ffmpeg" "$FFDIR/ffprobe" "$NATIVE/bin/"
 # Homebrew's ffmpeg links Homebrew dylibs; PyInstaller collects them and rewrites their paths.
 cp "$VLC_APP/Contents/MacOS/lib/libvlc.dylib" "$VLC_APP/Contents/MacOS/lib/libvlccore.dylib" "$NATIVE/vlc/"
-cp -R "$VLC_APP/Contents/MacOS/plugins/"*.dylib "$NATIVE/vlc/plugins/"
+# Only the plugins a review player needs (packaging/bundle_layout.py says which, for every platform).
+.venv/bin/python packaging/bundle_layout.py copy-plugins "$VLC_APP/Contents/MacOS/plugins" "$NATIVE/vlc/plugins"
 
 .venv/bin/python -m PyInstaller --noconfirm --clean --workpath build/pyinstaller --distpath dist packaging/soundon.spec
 "$VLC_APP/Contents/MacOS/vlc-cache-gen" "dist/Sound-On.app/Contents/Frameworks/vlc/plugins" || true
+
+.venv/bin/python packaging/bundle_layout.py check dist/Sound-On.app
 
 VERSION=$(.venv/bin/python -c 'import soundon; print(soundon.__version__)')
 /usr/libexec/PlistBuddy -c "Set :CFBundleShortVersionString $VERSION" -c "Set :CFBundleVersion $VERSION" \
@@ -33,7 +36,7 @@ if [[ -n "${SOUNDON_CODESIGN_IDENTITY:-}" ]]; then
     --entitlements packaging/macos/entitlements.plist --sign "$SOUNDON_CODESIGN_IDENTITY" dist/Sound-On.app
 fi
 
-DMG="dist/Sound-On-$VERSION-macos.dmg"
+DMG="dist/Sound-On-$VERSION-macos-$(uname -m).dmg"
 rm -f "$DMG"
 STAGE=$(mktemp -d)
 cp -R dist/Sound-On.app "$STAGE/" && ln -s /Applications "$STAGE/Applications"

@@ -22,13 +22,14 @@ New-Item -ItemType Directory -Force "$native\bin", "$native\vlc\plugins" | Out-N
 Copy-Item "$ffmpeg\bin\ffmpeg.exe", "$ffmpeg\bin\ffprobe.exe" "$native\bin\"
 Get-ChildItem "$ffmpeg\bin\*.dll" -ErrorAction SilentlyContinue | Copy-Item -Destination "$native\bin\"
 Copy-Item "$vlc\libvlc.dll", "$vlc\libvlccore.dll" "$native\vlc\"
-foreach ($family in "access","audio_filter","audio_mixer","audio_output","codec","demux","logger","misc",
-                    "packetizer","stream_filter","video_chroma","video_filter","video_output","spu","text_renderer") {
-  Copy-Item -Recurse "$vlc\plugins\$family" "$native\vlc\plugins\"
-}
+# Only the plugins a review player needs (packaging/bundle_layout.py says which, for every platform).
+.\.venv\Scripts\python packaging\bundle_layout.py copy-plugins "$vlc\plugins" "$native\vlc\plugins"
+if ($LASTEXITCODE -ne 0) { throw "Copying the libVLC plugins failed." }
 
 .\.venv\Scripts\python -m PyInstaller --noconfirm --clean --workpath build\pyinstaller --distpath dist packaging\soundon.spec
 & "$vlc\vlc-cache-gen.exe" "dist\soundon\_internal\vlc\plugins"
+.\.venv\Scripts\python packaging\bundle_layout.py check dist\soundon
+if ($LASTEXITCODE -ne 0) { throw "The bundle's layout is incomplete." }
 
 $version = .\.venv\Scripts\python -c "import soundon; print(soundon.__version__)"
 if ($env:SOUNDON_SIGN_CERT) {

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 from soundon import __version__
@@ -128,10 +129,13 @@ def test_decisions_travel_between_libraries(cli, media, tmp_path):
 def test_self_test_passes_and_names_every_part(cli, tmp_path):
     proc = cli("--self-test", env={"SOUNDON_LIBRARY": str(tmp_path / "lib.sqlite"), "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stdout
-    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "swap its audio and verify", "play it through libVLC",
-                 "open the main window"):
+    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "load every module of the app", "swap its audio and verify",
+                 "play it through libVLC", "libVLC plugins", "open the main window"):
         assert f"ok      {part}" in proc.stdout
+    plugins = next(line for line in proc.stdout.splitlines() if line.startswith("ok      libVLC plugins"))
+    assert re.search(r": [1-9]\d* loaded from /\S+ \(not a frozen build\)$", plugins), plugins
     assert proc.stdout.rstrip().endswith("self-test passed")
+    assert proc.stdout.count(" self-test — ") == 1 and proc.stdout.count("ok      open the main window") == 1
     assert f"log file: {log_file_path()}" in proc.stdout   # bug reports attach it
 
 

@@ -1,9 +1,10 @@
 """soundon --self-test: a diagnostic run of every native part, printed for bug reports.
 
 Each step prints one line (ok / FAILED and why); the exit status is 0 only when every step passed.
-Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; generate a 1-second clip; probe it;
-swap its audio for a generated track and verify the result; play it through libVLC to the end;
-open the main window offscreen and close it.
+Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; load every module of the app; generate
+a 1-second clip; probe it; swap its audio for a generated track and verify the result; play it
+through libVLC to the end; say where the libVLC plugins that played it were loaded from (in a frozen
+build they must be the bundle's own); open the main window offscreen and close it.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ def run_self_test() -> int:
     with tempfile.TemporaryDirectory(prefix="soundon-selftest-") as folder:
         work = Path(folder)
         _version_steps(test)
+        test.step("load every module of the app", _load_every_module)
         clip = work / "self test clip.mp4"
         track = work / "post track.wav"
         out = work / "swapped.mp4"
@@ -71,6 +73,7 @@ def run_self_test() -> int:
         test.step("probe it", probe)
         test.step("swap its audio and verify", lambda: _swap(clip, track, out))
         test.step("play it through libVLC", lambda: _play(out if out.exists() else clip))
+        test.step("libVLC plugins", _loaded_plugins)
         test.step("audio output", _audio_output)
         test.step("open the main window offscreen", lambda: _window(work))
     test.line("self-test passed" if test.failures == 0 else f"self-test FAILED: {test.failures} step(s)")
@@ -97,12 +100,38 @@ def _version_steps(test: SelfTest) -> None:
         from soundon.media import tools
         version = tools.libvlc_version()
         import vlc
-        return f"{version} ({getattr(vlc.dll, '_name', '?')})"
+        path = str(getattr(vlc.dll, "_name", "?"))
+        if is_frozen():
+            if not _inside_bundle(path):
+                raise RuntimeError(f"libVLC {version} was loaded from {path}, outside the bundle {bundle_root()}")
+            return f"{version} (bundled: {path})"
+        return f"{version} ({path})"
 
     test.step("Qt", qt)
     test.step("ffmpeg", ffmpeg)
     test.step("ffprobe", ffprobe)
     test.step("libVLC", libvlc)
+
+
+def _load_every_module() -> str:
+    """Import each soundon module: a frozen build that left out a library one of them needs (a Qt
+    module, scipy) fails here, not when an editor first reaches that part of the app."""
+    import importlib
+    import pkgutil
+
+    import soundon
+    # soundon.__main__ is the program itself: importing it would start a second run.
+    names = [info.name for info in pkgutil.walk_packages(soundon.__path__, "soundon.")
+             if not info.name.endswith(".__main__")]
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # every module is tried; all failures are named together
+            failed.append(f"{name} ({type(exc).__name__}: {exc})")
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(names)} could not be loaded: {'; '.join(failed[:3])}")
+    return f"{len(names)} modules"
 
 
 def _audio_output() -> str:
@@ -189,22 +218,35 @@ def _play(path: Path) -> str:
     if "played" not in seen or length <= 0 or seen["max_position"] < length - 0.1:
         raise RuntimeError(f"playback did not reach the end within 15 s (state {state.value}, "
                            f"position {seen['max_position']:.2f} of {length:.2f} s)")
-    detail = f"played to the end ({length:.2f} s, last position {seen['max_position']:.2f} s)"
-    foreign = _libvlc_outside_bundle()
+    return f"played to the end ({length:.2f} s, last position {seen['max_position']:.2f} s)"
+
+
+def _inside_bundle(path: str) -> bool:
+    try:
+        Path(path).resolve().relative_to(bundle_root().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _loaded_plugins() -> str:
+    """Where the libVLC plugins that played the clip came from. In a frozen build every libVLC part
+    must be the bundled one (a system copy of another version is the classic python-vlc +
+    PyInstaller failure), and an empty bundled plugin folder plays nothing."""
+    from soundon.core.loaded_libraries import loaded_libraries, vlc_parts, vlc_plugins
+    loaded = loaded_libraries()
+    if not loaded:
+        return "this platform does not list loaded libraries"
+    plugins = vlc_plugins(loaded)
+    if not is_frozen():
+        folders = sorted({str(Path(p).parent.parent) for p in plugins})
+        return f"{len(plugins)} loaded from {', '.join(folders) or 'nowhere'} (not a frozen build)"
+    foreign = [p for p in vlc_parts(loaded) if not _inside_bundle(p)]
     if foreign:
         raise RuntimeError(f"libVLC parts were loaded from outside the bundle: {', '.join(foreign[:3])}")
-    return detail
-
-
-def _libvlc_outside_bundle() -> list[str]:
-    """In a frozen build, every loaded libVLC library and plugin must be the bundled one (a system
-    copy of another version is the classic python-vlc + PyInstaller failure)."""
-    maps = Path("/proc/self/maps")
-    if not is_frozen() or not maps.exists():
-        return []
-    root = str(bundle_root().resolve())
-    loaded = {line.split()[-1] for line in maps.read_text().splitlines() if "vlc" in line.split()[-1]}
-    return sorted(path for path in loaded if path.startswith("/") and not path.startswith(root))
+    if not plugins:
+        raise RuntimeError(f"no libVLC plugin was loaded from the bundle {bundle_root()}")
+    return f"{len(plugins)} loaded, all from the bundle ({bundle_root() / 'vlc' / 'plugins'})"
 
 
 def _window(work: Path) -> str:

@@ -1,0 +1,401 @@
+"""What goes into Sound-On's one-folder bundle, and the checks a built bundle must pass.
+
+Plain Python (standard library only, no import of soundon or Qt), so the build scripts of every
+platform and the release workflow use the same rules, and the unit tests check them on Linux:
+- which libVLC plugins are copied: the families a review player needs, less the plugins in them
+  that pull in libraries for discs, capture cards, network shares or subtitles it never uses;
+- which Qt modules and Qt files are left out;
+- the SHA256 check of the pinned native archives listed in packaging/native-archives.txt;
+- the layout a built bundle must have (libVLC with a plugin for every need, ffmpeg, ffprobe), and
+  what its frozen self-test must report once installed;
+- where the bundle's bytes go (the size report `make package` prints).
+
+Run as a script (`python packaging/bundle_layout.py --help`): copy-plugins, fetch, verify, check,
+check-self-test, sizes.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import sys
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PINS_FILE = HERE / "native-archives.txt"
+
+# libVLC 3 keeps its plugins in family folders on Linux and Windows (plugins/codec/…); VLC.app on
+# macOS keeps them in one flat folder. The families a player of local files needs:
+VLC_PLUGIN_FAMILIES = (
+    "access", "audio_filter", "audio_mixer", "audio_output", "codec", "demux", "logger", "misc",
+    "packetizer", "stream_filter", "video_chroma", "video_filter", "video_output",
+)
+
+# Plugins inside those families that Sound-On never loads (it plays local files, draws no
+# subtitles or on-screen text, records nothing), named without the "lib" prefix and
+# "_plugin.<ext>" suffix. Each pulls in libraries of its own (libSDL_image, libmtp, libdvdnav …).
+UNUSED_VLC_PLUGINS = frozenset({
+    # access: discs, capture, network shares and streaming protocols
+    "access_alsa", "access_mms", "access_mtp", "access_realrtsp", "cdda", "dc1394", "dtv", "dv1394",
+    "dvb", "dvdnav", "dvdread", "ftp", "http", "https", "libbluray", "linsys_hdsdi", "linsys_sdi",
+    "nfs", "pulsesrc", "rist", "rtp", "satip", "sdp", "sftp", "shm", "smb", "tcp", "udp", "v4l2",
+    "vcd", "vdr", "vnc", "rdp", "xcb_screen", "screen", "jack", "access_jack", "dshow", "bda",
+    "qtsound", "avcapture",
+    # codec: subtitles, teletext, images shown as video, encoders
+    "aribsub", "kate", "libass", "sdl_image", "zvbi", "telx", "svgdec", "oggspots", "shine",
+    "twolame", "x264", "x26410b", "x265", "fluidsynth", "cc", "scte18", "scte27", "dvbsub",
+    "cvdsub", "svcdsub", "substx3g", "subsusf", "subsdec", "webvtt", "ttml", "stl", "textst",
+    "t140", "cdg", "xwd", "spudec", "uleaddvaudio", "edummy", "ddummy",
+    # demux: chiptunes and trackers
+    "sid", "mod", "mpc", "gme", "vobsub", "subtitle",
+    # audio filters: spatial audio and an mp3 decoder libavcodec already covers
+    "spatialaudio", "mad", "speex_resampler",
+    # video output: terminals, framebuffers, Wayland (the app draws through X11 on Linux)
+    "aa", "caca", "fb", "flaschen", "kms", "evas", "wl_shm", "wl_shell", "xdg_shell", "egl_wl",
+    "glconv_vaapi_wl", "glconv_vdpau", "xcb_xv",
+    # misc: network, scrobbling, fingerprinting
+    "audioscrobbler", "fingerprinter", "gnutls", "securetransport", "addonsfsstorage",
+    "addonsvorepository", "stats", "export", "vod_rtsp",
+})
+
+# What playback in Sound-On needs from libVLC: each need and the plugins any one of which meets it
+# (names differ per platform). A bundle missing one plays nothing, or plays it silently.
+PLUGIN_NEEDS: dict[str, tuple[str, ...]] = {
+    "reading local files": ("filesystem",),
+    "the MP4/QuickTime demuxer": ("mp4",),
+    "the Matroska/WebM demuxer": ("mkv",),
+    "the WAV demuxer": ("wav",),
+    "decoding video and audio (libavcodec)": ("avcodec",),
+    "the H.264 packetizer": ("packetizer_h264",),
+    "audio handed to the app's own output (amem)": ("amem",),
+    "the silent audio output of the self-test": ("adummy",),
+    "a video output into the app's window": ("xcb_x11", "gl", "direct3d11", "direct3d9", "glwin32",
+                                            "macosx", "caopengllayer"),
+    "the window-less video output": ("vdummy",),
+    "audio sample-format conversion": ("audio_format",),
+    "the audio mixer": ("float_mixer",),
+    "picture-format conversion (swscale)": ("swscale",),
+}
+
+# Qt modules Sound-On doesn't import: left out of the analysis so PyInstaller bundles none of them.
+# (QtNetwork stays: a second start hands its files to the running app over a QLocalSocket.)
+UNUSED_QT_MODULES = (
+    "Qt3DCore", "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus",
+    "QtDesigner", "QtHelp", "QtMultimedia", "QtMultimediaWidgets", "QtOpenGL",
+    "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets", "QtPositioning", "QtQml", "QtQuick",
+    "QtQuickWidgets", "QtRemoteObjects", "QtSensors", "QtSerialPort", "QtSql", "QtSvgWidgets",
+    "QtTest", "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineWidgets", "QtXml",
+)
+
+# Files of the Qt modules it does use that a desktop review app never loads: translations of Qt's
+# own dialogs, the Wayland and EGLFS integrations, the GTK theme (it would pull in GTK), the
+# virtual keyboard, and the Qt Quick/QML parts that plugins drag in. Matched on the path as text.
+UNUSED_QT_PARTS = (
+    "Qt/translations", "wayland", "Wayland", "EglFS", "eglfs", "qgtk3", "libqpdf", "virtualkeyboard",
+    "VirtualKeyboard", "QtQuick", "QtQml", "Qt6Quick", "Qt6Qml", "Qt6Pdf",
+    "libqlinuxfb", "libqminimalegl", "libqvnc", "libqvkkhrdisplay", "libqxdgdesktopportal",
+    "libqtuiotouchplugin", "networkinformation", "plugins/tls", "qmltooling", "qmllint",
+    "sqldrivers", "plugins/designer", "egldeviceintegrations",
+)
+
+
+def keeps_qt_part(path: str) -> bool:
+    """Whether a file (a PyInstaller TOC entry's path) belongs in the bundle: only Qt's own files
+    are judged, so a system library whose name happens to say "wayland" is never dropped."""
+    path = path.replace("\\", "/")
+    if "PySide6" not in path and "Qt6" not in path:
+        return True
+    return not any(part in path for part in UNUSED_QT_PARTS)
+
+
+# -- libVLC plugins ---------------------------------------------------------------------------
+
+_PLUGIN_NAME = re.compile(r"^lib(.+)_plugin\.(so|dll|dylib)$")
+
+
+def plugin_name(path: Path) -> str | None:
+    """'avcodec' for libavcodec_plugin.so / .dll / .dylib; None for anything else."""
+    match = _PLUGIN_NAME.match(path.name)
+    return match.group(1) if match else None
+
+
+def plugin_files(plugins: Path) -> list[Path]:
+    """Every plugin file under a plugins folder, in either layout."""
+    if not plugins.is_dir():
+        return []
+    return sorted(p for p in plugins.rglob("*") if p.is_file() and plugin_name(p))
+
+
+def selected_plugins(plugins: Path) -> list[Path]:
+    """The plugins of a libVLC install that go into the bundle (paths relative to `plugins`).
+
+    In the family layout a plugin goes in when its family is needed and it is not one of the
+    unused ones; in VLC.app's flat layout (no families to read) every plugin but the unused ones."""
+    chosen = []
+    for path in plugin_files(plugins):
+        relative = path.relative_to(plugins)
+        if len(relative.parts) > 1 and relative.parts[0] not in VLC_PLUGIN_FAMILIES:
+            continue
+        if plugin_name(path) in UNUSED_VLC_PLUGINS:
+            continue
+        chosen.append(relative)
+    return chosen
+
+
+def copy_plugins(source: Path, dest: Path) -> list[Path]:
+    """Copy the selected plugins, keeping their layout; returns what was copied (relative)."""
+    chosen = selected_plugins(source)
+    if not chosen:
+        raise LayoutProblem(f"No libVLC plugins found in {source}: is libVLC 3 installed there?")
+    for relative in chosen:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / relative, target)
+    return chosen
+
+
+# -- pinned archives --------------------------------------------------------------------------
+
+class ChecksumProblem(Exception):
+    """A pinned archive has no SHA256 in the repository yet, or its bytes don't match it."""
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Pin:
+    name: str
+    sha256: str        # 64 hex digits, or "" while the published value has not been filled in
+    url: str
+
+
+def load_pins(path: Path = PINS_FILE) -> dict[str, Pin]:
+    """The pinned archives: one `name sha256 url` a line ('#' starts a comment; a sha256 not yet
+    filled in is written as FILL-IN)."""
+    pins = {}
+    for number, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if len(fields) != 3:
+            raise ChecksumProblem(f"{path.name} line {number}: expected 'name sha256 url', got {raw!r}.")
+        name, digest, url = fields
+        digest = digest.lower()
+        if digest != "fill-in" and not _SHA256.match(digest):
+            raise ChecksumProblem(f"{path.name} line {number}: {digest!r} is not a SHA256 (64 hex digits).")
+        if not url.startswith("https://") or "latest" in url:
+            raise ChecksumProblem(f"{path.name} line {number}: {url} is not a pinned https release URL.")
+        pins[name] = Pin(name, "" if digest == "fill-in" else digest, url)
+    return pins
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _not_filled_in(pin: Pin) -> ChecksumProblem:
+    return ChecksumProblem(
+        f"{pin.name} has no SHA256 in {PINS_FILE.name} yet. Fill it in from the checksum the "
+        f"publisher lists for {pin.url}; an archive is never used unchecked.")
+
+
+def verify_archive(archive: Path, pin: Pin) -> str:
+    """The archive's SHA256 when it is the pinned one; ChecksumProblem otherwise."""
+    if not pin.sha256:
+        raise _not_filled_in(pin)
+    actual = sha256_of(archive)
+    if actual != pin.sha256:
+        raise ChecksumProblem(f"{archive.name} is not the pinned {pin.name}: its SHA256 is {actual}, "
+                              f"{PINS_FILE.name} expects {pin.sha256}. Delete it and download it again.")
+    return actual
+
+
+def fetch(pin: Pin, dest: Path) -> Path:
+    """Download a pinned archive into dest (a folder) and check it; a mismatching file is deleted."""
+    if not pin.sha256:
+        raise _not_filled_in(pin)  # before downloading anything
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / pin.url.rsplit("/", 1)[1]
+    if not target.is_file():
+        with urllib.request.urlopen(pin.url, timeout=300) as response, target.open("wb") as out:
+            shutil.copyfileobj(response, out)
+    try:
+        verify_archive(target, pin)
+    except ChecksumProblem:
+        target.unlink()
+        raise
+    return target
+
+
+# -- a built bundle ---------------------------------------------------------------------------
+
+class LayoutProblem(Exception):
+    """A built bundle lacks a part Sound-On needs."""
+
+
+_EXE = ".exe" if sys.platform == "win32" else ""
+
+
+def vlc_folder(bundle: Path) -> Path | None:
+    """The bundled libVLC folder (dist/soundon/_internal/vlc, or inside Sound-On.app)."""
+    for candidate in sorted(bundle.rglob("vlc")):
+        if candidate.is_dir() and (candidate / "plugins").is_dir():
+            return candidate
+    return None
+
+
+def layout_problems(bundle: Path, exe_suffix: str = _EXE) -> list[str]:
+    """Every missing part of a built bundle, one sentence each (empty: the layout is complete)."""
+    if not bundle.is_dir():
+        return [f"{bundle} is not a folder: build the bundle first."]
+    problems = []
+    vlc = vlc_folder(bundle)
+    if vlc is None:
+        return [f"{bundle} has no libVLC folder (vlc/ with plugins/): the copy step did not run."]
+    if not any(re.match(r"libvlc(\.so\.\d+|\.dll|\.dylib)$", p.name) for p in vlc.iterdir()):
+        problems.append(f"{vlc} has no libvlc library.")
+    if not any(re.match(r"libvlccore(\.so\.\d+|\.dll|\.dylib)$", p.name) for p in vlc.iterdir()):
+        problems.append(f"{vlc} has no libvlccore library.")
+    found = {plugin_name(p) for p in plugin_files(vlc / "plugins")}
+    if not found:
+        problems.append(f"The libVLC plugin folder {vlc / 'plugins'} is empty: nothing could be played.")
+    else:
+        for need, names in PLUGIN_NEEDS.items():
+            if not found.intersection(names):
+                problems.append(f"No libVLC plugin for {need} ({' or '.join(names)}) in {vlc / 'plugins'}.")
+    for tool in ("ffmpeg", "ffprobe"):
+        if not any(p.is_file() for p in bundle.rglob(f"bin/{tool}{exe_suffix}")):
+            problems.append(f"{bundle} has no bin/{tool}{exe_suffix}.")
+    return problems
+
+
+def check_bundle(bundle: Path, exe_suffix: str = _EXE) -> None:
+    problems = layout_problems(bundle, exe_suffix)
+    if problems:
+        raise LayoutProblem("\n".join(problems))
+
+
+# What the frozen `soundon --self-test` of an installed or mounted bundle must report, line by line.
+SELF_TEST_MUST_SAY = {
+    "the bundled libVLC and its path": r"^ok\s+libVLC \(.*\): .*\(bundled: (?P<path>.+)\)$",
+    "libVLC plugins loaded from the bundle": r"^ok\s+libVLC plugins \(.*\): [1-9]\d* loaded, all from the bundle \((?P<path>.+)\)$",
+    "every module of the app loaded": r"^ok\s+load every module of the app",
+    "a swapped clip that verified": r"^ok\s+swap its audio and verify \(.*\): \d+ video packets identical",
+    "a clip played to its end": r"^ok\s+play it through libVLC \(.*\): played to the end",
+    "the main window opened": r"^ok\s+open the main window",
+    "a pass": r"^self-test passed$",
+}
+
+
+def self_test_problems(report: str, bundle: Path) -> list[str]:
+    """What a frozen self-test report lacks, one sentence each; paths must lie inside `bundle`."""
+    lines = [line.rstrip() for line in report.splitlines()]
+    problems = []
+    root = str(bundle.resolve())
+    for what, pattern in SELF_TEST_MUST_SAY.items():
+        match = next((m for m in (re.match(pattern, line) for line in lines) if m), None)
+        if match is None:
+            problems.append(f"The self-test did not report {what}.")
+        elif "path" in match.groupdict() and not str(Path(match["path"]).resolve()).startswith(root):
+            problems.append(f"The self-test reported {what} at {match['path']}, outside {bundle}.")
+    problems += [f"The self-test reported: {line}" for line in lines if line.startswith("FAILED")]
+    return problems
+
+
+# -- where the bytes go -----------------------------------------------------------------------
+
+_PARTS = (  # first match wins: (part, test on the path relative to the bundle's library folder)
+    ("libVLC + plugins", lambda p: p.startswith("vlc/")),
+    ("ffmpeg + ffprobe programs", lambda p: p.startswith("bin/")),
+    ("Qt (PySide6)", lambda p: p.startswith(("PySide6/", "shiboken6/")) or re.match(r"lib(Qt6|pyside6|shiboken6)", p)),
+    ("FFmpeg libraries", lambda p: re.match(r"lib(avcodec|avformat|avutil|avfilter|avdevice|swscale|swresample|postproc)\.", p)),
+    ("numpy", lambda p: p.startswith(("numpy/", "numpy.libs/"))),
+    ("scipy", lambda p: p.startswith(("scipy/", "scipy.libs/"))),
+    ("pedalboard", lambda p: p.startswith(("pedalboard", "pedalboard_native"))),
+    ("Python", lambda p: p.startswith(("python3", "base_library.zip", "lib-dynload/")) or p.startswith("libpython")),
+    ("other shared libraries", lambda p: ".so" in p or p.endswith((".dll", ".dylib"))),
+)
+
+
+def sizes_by_part(bundle: Path) -> dict[str, int]:
+    """Bytes per part of a built bundle, largest first (symlinks not counted twice)."""
+    library = next((p for p in (bundle / "_internal", bundle / "Contents" / "Frameworks") if p.is_dir()), bundle)
+    totals: dict[str, int] = {}
+    for path in bundle.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        relative = path.relative_to(library).as_posix() if path.is_relative_to(library) else path.name
+        part = next((name for name, test in _PARTS if test(relative)), "everything else")
+        totals[part] = totals.get(part, 0) + path.stat().st_size
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def format_sizes(sizes: dict[str, int]) -> str:
+    lines = [f"{size / 1e6:8.1f} MB  {part}" for part, size in sizes.items()]
+    lines.append(f"{sum(sizes.values()) / 1e6:8.1f} MB  the whole bundle")
+    return "\n".join(lines)
+
+
+# -- command line -----------------------------------------------------------------------------
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bundle_layout.py", description=__doc__.split("\n\n")[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    copy = verbs.add_parser("copy-plugins", help="copy the libVLC plugins the bundle needs")
+    copy.add_argument("source", type=Path)
+    copy.add_argument("dest", type=Path)
+    get = verbs.add_parser("fetch", help="download a pinned archive and check its SHA256")
+    get.add_argument("name")
+    get.add_argument("dest", type=Path)
+    verify = verbs.add_parser("verify", help="check an archive against its pinned SHA256")
+    verify.add_argument("name")
+    verify.add_argument("archive", type=Path)
+    check = verbs.add_parser("check", help="check a built bundle's layout")
+    check.add_argument("bundle", type=Path)
+    report = verbs.add_parser("check-self-test", help="check a frozen self-test report of an installed bundle")
+    report.add_argument("report", type=Path)
+    report.add_argument("bundle", type=Path)
+    sizes = verbs.add_parser("sizes", help="bytes per part of a built bundle")
+    sizes.add_argument("bundle", type=Path)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        if args.verb == "copy-plugins":
+            print(f"{len(copy_plugins(args.source, args.dest))} libVLC plugins copied to {args.dest}")
+        elif args.verb in ("fetch", "verify"):
+            pins = load_pins()
+            if args.name not in pins:
+                print(f"No pinned archive named {args.name!r} in {PINS_FILE.name} "
+                      f"(known: {', '.join(sorted(pins))}).", file=sys.stderr)
+                return 2
+            if args.verb == "fetch":
+                print(fetch(pins[args.name], args.dest))
+            else:
+                print(f"{args.archive.name}: SHA256 {verify_archive(args.archive, pins[args.name])} ok")
+        elif args.verb == "check":
+            check_bundle(args.bundle)
+            print(f"{args.bundle}: libVLC, its plugins for every need, ffmpeg and ffprobe are in place")
+        elif args.verb == "check-self-test":
+            problems = self_test_problems(args.report.read_text(errors="replace"), args.bundle)
+            if problems:
+                raise LayoutProblem("\n".join(problems))
+            print(f"{args.report}: bundled libVLC and plugins, a swapped and a played clip, the window: all reported")
+        else:
+            print(format_sizes(sizes_by_part(args.bundle)))
+    except (ChecksumProblem, LayoutProblem, OSError) as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
