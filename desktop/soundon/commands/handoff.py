@@ -12,7 +12,6 @@ from pathlib import Path
 
 from soundon.commands import nle_option
 from soundon.commands.common import UsageError, UserError, emit_json, open_library
-from soundon.jobs.handoff_job import hand_off, original_media
 
 
 def register(subparsers, common) -> None:
@@ -25,6 +24,7 @@ def register(subparsers, common) -> None:
 
 
 def run(args) -> int:
+    from soundon.jobs.handoff_job import hand_off, original_media
     formats = nle_option.formats_from(args)
     if not formats:
         raise UsageError("--nle none leaves nothing to hand off; name the NLE files to write.")

@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 from soundon.commands.common import UsageError, say, warn
-from soundon.jobs.handoff_job import NLE_FORMATS, FormatChoiceError, HandoffResult, parse_formats
+from typing import TYPE_CHECKING
+
+from soundon.core.handoff.formats import NLE_FORMATS, FormatChoiceError, parse_formats
+
+if TYPE_CHECKING:
+    from soundon.jobs.handoff_job import HandoffResult
 
 
 def add_nle_option(parser) -> None:

@@ -16,36 +16,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from soundon.core.errors import SoundOnError
 from soundon.core.handoff import edl, fcpxml, otio_timeline, xmeml
+from soundon.core.handoff.formats import NLE_FORMATS, SUFFIXES
 from soundon.core.handoff.selects import MixedRates, NothingToHandOff, Selects, select_clip
 from soundon.core.take import Take
 from soundon.media import destination
 from soundon.media.nle_timing import read_timing
 from soundon.media.probe import ProbeError
 from soundon.store.library import Library
-
-NLE_FORMATS = ("fcpxml", "xmeml", "edl", "otio")
-SUFFIXES = {"fcpxml": ".fcpxml", "xmeml": ".xml", "edl": ".edl", "otio": ".otio"}
-
-
-class FormatChoiceError(SoundOnError, ValueError):
-    """An --nle value that names no format."""
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """'fcpxml,edl' → ('fcpxml', 'edl'); 'none' → (); 'all' → every format."""
-    words = [w.strip().lower() for w in text.split(",") if w.strip()]
-    if words in (["none"], []):
-        return ()
-    if words == ["all"]:
-        return NLE_FORMATS
-    unknown = [w for w in words if w not in NLE_FORMATS]
-    if unknown:
-        raise FormatChoiceError(f"--nle takes {', '.join(NLE_FORMATS)} (comma-separated), all or none; "
-                                f"not {', '.join(unknown)}.")
-    return tuple(f for f in NLE_FORMATS if f in words)
-
 
 @dataclass
 class HandoffResult:

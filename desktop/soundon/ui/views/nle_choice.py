@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
-from soundon.jobs.handoff_job import NLE_FORMATS
+from soundon.core.handoff.formats import NLE_FORMATS
 
 LABELS = {"fcpxml": "FCPXML (Final Cut Pro, Resolve)", "xmeml": "FCP7 XML (Premiere, Resolve)",
           "edl": "EDL", "otio": "OTIO"}
