@@ -204,3 +204,20 @@ def test_previews_are_uploaded_only_when_asked(reviewers):
     anna.set_flag(take_named(anna, "b.mp4").id, "pick")
     sync(anna, server, previews=True)
     assert [p.name for p in server.previews] == ["b.mp4"]
+
+
+def test_decisions_made_before_the_upgrade_are_queued_for_the_first_sync(reviewers, tmp_path):
+    anna, _ = reviewers
+    a = take_named(anna, "a.mp4").id
+    anna.add_note(a, Note("made before the queue existed"))
+    triggers = [r[0] for r in anna.db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sync_queue_%'")]
+    for name in triggers:
+        anna.db.execute(f"DROP TRIGGER {name}")
+    for name in ("sync_queue", "sync_quiet", "sync_seen"):     # back to a version 3 library
+        anna.db.execute(f"DROP TABLE {name}")
+    anna.db.execute("PRAGMA user_version = 3")
+    anna.db.execute("UPDATE reviews SET flag = 'pick', updated_at = '2026-01-05T10:00:00+00:00' WHERE take_id = ?", [a])
+    anna.close()
+    upgraded = Library(tmp_path / "anna" / "library.sqlite")
+    assert sorted(c["kind"] for c in upgraded.queued_changes()) == ["decision", "note"]
+    upgraded.close()
