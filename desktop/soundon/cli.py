@@ -21,7 +21,7 @@ from soundon.core.logs import start_logging
 log = logging.getLogger(__name__)
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them.
-VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "align", "export",
+VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "sync", "swap", "align", "export",
          "handoff", "analyze", "preview", "prompts", "models")
 
 

@@ -244,7 +244,6 @@ def _v4(db: sqlite_utils.Database, progress: Progress) -> None:
     db.execute("INSERT INTO sync_queue (take_id, kind) SELECT take_id, 'decision' FROM reviews WHERE updated_at != ''")
     db.execute("INSERT INTO sync_queue (take_id, kind, note_id) SELECT take_id, 'note', id FROM notes")
     db.execute("INSERT INTO sync_queue (take_id, kind) SELECT take_id, 'swap' FROM swap_specs")
-    progress(1.0, "done")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database, Progress], None]] = [_v1, _v2, _v3, _v4]
