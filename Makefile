@@ -21,6 +21,7 @@ test: setup
 	@$(XVFB) $(PY) -m pytest -m "not slow and not bench" $(PYTEST_ARGS)
 
 test-slow: setup
+	@bash packaging/bootstrap.sh --slow
 	@$(XVFB) $(PY) -m pytest -m "slow" $(PYTEST_ARGS)
 
 bench: setup

@@ -64,3 +64,38 @@ if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
   "$VENV/bin/python" -m pip install -q -e '.[test]'
   touch "$STAMP"
 fi
+
+# The slow tier (`make test-slow`) only: a real Kitsu server for the team sync test — PostgreSQL and
+# Redis from Debian, and zou from PyPI in a virtual environment of its own (zou pins its own
+# dependencies, which must never meet the app's). `make test` never comes here.
+SLOW_TEST_PACKAGES=(
+  postgresql       # the server binaries come with its versioned package (postgresql-15 on Debian 12)
+  redis-server
+)
+ZOU_VENV=.venv-zou
+ZOU_STAMP="$ZOU_VENV/.zou-installed"
+if [[ "${1:-}" == "--slow" ]]; then
+  slow_missing=()
+  if command -v dpkg-query >/dev/null 2>&1; then
+    for pkg in "${SLOW_TEST_PACKAGES[@]}"; do
+      status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+      [[ "$status" == "install ok installed" ]] || slow_missing+=("$pkg")
+    done
+  fi
+  if ((${#slow_missing[@]})); then
+    echo "Installing the slow tier's system packages: ${slow_missing[*]}"
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${slow_missing[@]}"
+    # The test starts its own clusters on the loopback interface; the package's own may stay off.
+  fi
+  if [[ ! -f "$ZOU_STAMP" ]]; then
+    echo "Installing zou (the Kitsu server) into $ZOU_VENV"
+    python3 -m venv "$ZOU_VENV"
+    "$ZOU_VENV/bin/python" -m pip install -q --upgrade pip
+    "$ZOU_VENV/bin/python" -m pip install -q "zou>=1.0,<1.1"
+    touch "$ZOU_STAMP"
+  fi
+fi

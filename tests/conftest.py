@@ -30,10 +30,12 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(autouse=True)
-def _programs_from_bootstrap_only(tmp_path_factory):
-    """A test fails when it (or the app under test) ran a program packaging/bootstrap.sh doesn't provide."""
+def _programs_from_bootstrap_only(request, tmp_path_factory):
+    """A test fails when it (or the app under test) ran a program packaging/bootstrap.sh doesn't provide
+    (a slow test: with its --slow path)."""
     yield  # programs started by session fixtures are judged with the first test that needed them
-    refused = _guard.take_refusals(temporary_folders(tmp_path_factory.getbasetemp()))
+    slow = request.node.get_closest_marker("slow") is not None
+    refused = _guard.take_refusals(temporary_folders(tmp_path_factory.getbasetemp()), slow)
     if refused:
         pytest.fail("this test ran programs a fresh machine won't have: "
                     + "; ".join(f"{v.program} ({v.why})" for v in refused)

@@ -28,12 +28,13 @@ DPKG_INFO = Path("/var/lib/dpkg/info")
 DPKG_STATUS = Path("/var/lib/dpkg/status")
 
 
-def bootstrap_packages(script: Path = BOOTSTRAP) -> set[str]:
-    """The Debian packages named in bootstrap.sh's SYSTEM_PACKAGES array (comments stripped)."""
+def bootstrap_packages(script: Path = BOOTSTRAP, array: str = "SYSTEM_PACKAGES") -> set[str]:
+    """The Debian packages named in one of bootstrap.sh's arrays (comments stripped):
+    SYSTEM_PACKAGES for every test, SLOW_TEST_PACKAGES for the slow tier's."""
     text = script.read_text()
-    match = re.search(r"^SYSTEM_PACKAGES=\((.*?)^\)", text, re.S | re.M)
+    match = re.search(rf"^{array}=\((.*?)^\)", text, re.S | re.M)
     if not match:
-        raise AssertionError(f"{script} has no SYSTEM_PACKAGES=( … ) array")
+        raise AssertionError(f"{script} has no {array}=( … ) array")
     words = []
     for line in match.group(1).splitlines():
         words += line.split("#", 1)[0].split()
@@ -92,11 +93,14 @@ def _project_prefixes() -> tuple[str, ...]:
         str(Path(sys.executable).resolve().parent),)
 
 
-def judge(program: str, test_folders: tuple[str, ...] = ()) -> Verdict:
-    """May the suite run this program (a resolved absolute path)?"""
+def judge(program: str, test_folders: tuple[str, ...] = (), slow: bool = False) -> Verdict:
+    """May the suite run this program (a resolved absolute path)? A slow test may also run what
+    bootstrap.sh's --slow path installs: its packages and the zou environment."""
     real = os.path.realpath(program)
     if any(real.startswith(p + os.sep) or program.startswith(p + os.sep) for p in _project_prefixes()):
         return Verdict(program, True, "the project's own interpreter or virtual environment")
+    if slow and program.startswith(str(ROOT / ".venv-zou") + os.sep):
+        return Verdict(program, True, "the slow tier's zou environment")
     if any(real.startswith(folder) for folder in test_folders):
         return Verdict(program, True, "written by the test itself")
     if not DPKG_INFO.is_dir():
@@ -106,9 +110,17 @@ def judge(program: str, test_folders: tuple[str, ...] = ()) -> Verdict:
         return Verdict(program, False, "it was not installed by any Debian package (installed by hand?)")
     if package in bootstrap_packages():
         return Verdict(program, True, f"bootstrap.sh installs {package}")
+    if slow and _slow_package(package):
+        return Verdict(program, True, f"bootstrap.sh --slow installs {package}")
     if package in base_system_packages():
         return Verdict(program, True, f"{package} is part of every Debian system")
     return Verdict(program, False, f"it comes from the Debian package {package}, which bootstrap.sh does not install")
+
+
+def _slow_package(package: str) -> bool:
+    # "postgresql" is a metapackage: its server binaries belong to "postgresql-15" and the like.
+    return any(package == name or re.fullmatch(rf"{re.escape(name)}-\d+", package)
+               for name in bootstrap_packages(array="SLOW_TEST_PACKAGES"))
 
 
 def _program_of(args, kwargs) -> str | None:
@@ -152,9 +164,9 @@ class ProgramGuard:
         if self._original is not None:
             subprocess.Popen.__init__ = self._original
 
-    def take_refusals(self, test_folders: tuple[str, ...]) -> list[Verdict]:
+    def take_refusals(self, test_folders: tuple[str, ...], slow: bool = False) -> list[Verdict]:
         started, self.started = self.started, []
-        verdicts = {program: judge(program, test_folders) for program in started}
+        verdicts = {program: judge(program, test_folders, slow) for program in started}
         return [v for v in verdicts.values() if not v.allowed]
 
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Verb modules under soundon.commands, in the order `soundon --help` lists them. Each imports its
 # work (jobs, media, the library) only when it runs: one verb's start-up doesn't pay for another's.
-VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "swap", "align", "export",
+VERBS = ("open_app", "import_batch", "list_takes", "review", "relink", "decisions", "sync", "swap", "align", "export",
          "handoff", "analyze", "preview", "prompts", "models")
 
 

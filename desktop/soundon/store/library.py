@@ -344,6 +344,11 @@ class Library:
                                   [take_id]))
         return rows[0] if rows else {"flag": "none", "rating": 0, "audio_verdict": "undecided"}
 
+    def review_updated_at(self, take_id: int) -> str:
+        """When the take's decision was last made ('' when it never was)."""
+        row = self.db.execute("SELECT updated_at FROM reviews WHERE take_id = ?", [take_id]).fetchone()
+        return row[0] if row else ""
+
     def _review(self, take_id: int, column: str, value) -> None:
         self._require_take(take_id)
         self._write(
@@ -373,33 +378,86 @@ class Library:
         """Other reviewers' decisions, checked beforehand: (take id, MergedDecision) pairs. Written in
         one transaction; a decision is taken when it is newer than ours. Returns (decisions taken,
         notes added)."""
-        taken, added = [], []
         with self.transaction():
-            for take_id, decision in decisions:
-                rows = list(self.db.query("SELECT updated_at FROM reviews WHERE take_id = ?", [take_id]))
-                ours = stored_time(rows[0]["updated_at"]) if rows else None
-                if decision.updated_at is not None and (ours is None or decision.updated_at > ours):
+            taken, added = self._merge_reviews_here(decisions)
+        self._tell_merged(taken, added, [])
+        return len(taken), len(added)
+
+    def _merge_reviews_here(self, decisions: list) -> tuple[list[int], list[int]]:
+        taken, added = [], []
+        for take_id, decision in decisions:
+            rows = list(self.db.query("SELECT updated_at FROM reviews WHERE take_id = ?", [take_id]))
+            ours = stored_time(rows[0]["updated_at"]) if rows else None
+            if decision.updated_at is not None and (ours is None or decision.updated_at > ours):
+                self.db.execute(
+                    "INSERT INTO reviews (take_id, flag, rating, audio_verdict, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(take_id) DO UPDATE SET flag = excluded.flag, rating = excluded.rating, "
+                    "audio_verdict = excluded.audio_verdict, updated_at = excluded.updated_at",
+                    (take_id, decision.flag, decision.rating, decision.verdict, spelled(decision.updated_at)))
+                taken.append(take_id)
+            existing = {(n["text"], n["start"], n["end"]) for n in self.notes(take_id)}
+            for note in decision.notes:
+                key = (note["text"], note["start"], note["end"])
+                if key not in existing:
                     self.db.execute(
-                        "INSERT INTO reviews (take_id, flag, rating, audio_verdict, updated_at) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(take_id) DO UPDATE SET flag = excluded.flag, rating = excluded.rating, "
-                        "audio_verdict = excluded.audio_verdict, updated_at = excluded.updated_at",
-                        (take_id, decision.flag, decision.rating, decision.verdict, spelled(decision.updated_at)))
-                    taken.append(take_id)
-                existing = {(n["text"], n["start"], n["end"]) for n in self.notes(take_id)}
-                for note in decision.notes:
-                    key = (note["text"], note["start"], note["end"])
-                    if key not in existing:
-                        self.db.execute(
-                            "INSERT INTO notes (take_id, text, start, end, author, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                            (take_id, note["text"], note["start"], note["end"], note["author"],
-                             note["created_at"] or now()))
-                        existing.add(key)
-                        added.append(take_id)
+                        "INSERT INTO notes (take_id, text, start, end, author, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (take_id, note["text"], note["start"], note["end"], note["author"],
+                         note["created_at"] or now()))
+                    existing.add(key)
+                    added.append(take_id)
+        return taken, added
+
+    def _tell_merged(self, taken: list[int], added: list[int], swapped: list[int]) -> None:
         if taken:
             self._changed("review", taken)
         if added:
             self._changed("notes", sorted(set(added)))
-        return len(taken), len(added)
+        if swapped:
+            self._changed("swap", swapped)
+
+    # -- the team server's queue (store/team_sync.py pushes it) -----------------------------------
+
+    def queued_changes(self) -> list[dict]:
+        """Changes not yet on the team server, oldest first, with their take's batch and fingerprint."""
+        return list(self.db.query(
+            "SELECT q.id, q.kind, q.take_id, q.note_id, t.fingerprint, t.rel_path, b.name AS batch "
+            "FROM sync_queue q JOIN takes t ON t.id = q.take_id JOIN batches b ON b.id = t.batch_id "
+            "ORDER BY q.id"))
+
+    def drop_queued(self, queue_id: int) -> None:
+        """The change is on the server (its own transaction, so a sync stopped later keeps it done)."""
+        self._write("DELETE FROM sync_queue WHERE id = ?", (queue_id,))
+
+    def swap_row(self, take_id: int) -> dict | None:
+        """The take's stored swap spec as it is kept: track path (relative to its batch folder when
+        inside it), the spec, and when it was set."""
+        rows = list(self.db.query("SELECT track_path, spec, updated_at FROM swap_specs WHERE take_id = ?", [take_id]))
+        return rows[0] if rows else None
+
+    def seen_on_server(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT key FROM sync_seen")}
+
+    def merge_pulled(self, decisions: list, swaps: list, seen: set[str]) -> tuple[list[int], list[int], list[int]]:
+        """Decisions pulled from the team server, merged as merge_reviews does, and swap specs
+        ((take id, track path, spec dict, time) — the newer wins), in one transaction that doesn't
+        queue them again; `seen` are the server comments merged. Returns the takes whose decision,
+        notes and swap spec changed."""
+        with self.transaction():
+            self.db.execute("INSERT INTO sync_quiet (busy) VALUES (1)")
+            taken, added = self._merge_reviews_here(decisions)
+            swapped = []
+            for take_id, track, spec, moment in swaps:
+                row = self.swap_row(take_id)
+                ours = stored_time(row["updated_at"]) if row else None
+                if ours is None or moment > ours:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO swap_specs (take_id, track_path, spec, updated_at) VALUES (?, ?, ?, ?)",
+                        (take_id, track, json.dumps(spec, sort_keys=True), spelled(moment)))
+                    swapped.append(take_id)
+            self.db.conn.executemany("INSERT OR IGNORE INTO sync_seen (key) VALUES (?)", [(k,) for k in seen])
+            self.db.execute("DELETE FROM sync_quiet")
+        self._tell_merged(taken, added, swapped)
+        return taken, added, swapped
 
     def _require_take(self, take_id: int) -> None:
         if not list(self.db.query("SELECT 1 FROM takes WHERE id = ?", [take_id])):

@@ -197,7 +197,56 @@ _SEARCH_TRIGGERS = (
        END""",
 )
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database, Progress], None]] = [_v1, _v2, _v3]
+
+def _v4(db: sqlite_utils.Database, progress: Progress) -> None:
+    """Team review: a queue of the changes not yet sent to the team server, filled by triggers so that
+    every way a decision is written (the app, `soundon review`, a decisions merge) is queued in the
+    same transaction as the change itself. A change pulled from the server is not queued again: the
+    sync writes it while `sync_quiet` has a row. Takes the server has already seen are remembered
+    (by their comment keys) so a sync knows which of the other reviewers' decisions are new to it."""
+    db.execute("""
+        CREATE TABLE sync_queue (
+            id INTEGER PRIMARY KEY,
+            take_id INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('decision', 'note', 'swap')),
+            note_id INTEGER NOT NULL DEFAULT 0,   -- the note, for kind 'note'
+            UNIQUE (kind, take_id, note_id)
+        )""")
+    db.execute("CREATE TABLE sync_quiet (busy INTEGER PRIMARY KEY)")
+    db.execute("CREATE TABLE sync_seen (key TEXT PRIMARY KEY)")   # server comments already merged
+    quiet = "NOT EXISTS (SELECT 1 FROM sync_quiet)"
+    # NOT EXISTS rather than OR IGNORE: an outer statement's own conflict clause (an upsert, an
+    # INSERT OR REPLACE) would override the trigger's.
+    for statement in (
+            f"""CREATE TRIGGER sync_queue_decision_add AFTER INSERT ON reviews
+                WHEN new.updated_at != '' AND {quiet} BEGIN
+                  INSERT INTO sync_queue (take_id, kind) SELECT new.take_id, 'decision' WHERE NOT EXISTS
+                    (SELECT 1 FROM sync_queue WHERE take_id = new.take_id AND kind = 'decision');
+                END""",
+            f"""CREATE TRIGGER sync_queue_decision_change AFTER UPDATE ON reviews
+                WHEN new.updated_at != '' AND {quiet} BEGIN
+                  INSERT INTO sync_queue (take_id, kind) SELECT new.take_id, 'decision' WHERE NOT EXISTS
+                    (SELECT 1 FROM sync_queue WHERE take_id = new.take_id AND kind = 'decision');
+                END""",
+            f"""CREATE TRIGGER sync_queue_note_add AFTER INSERT ON notes WHEN {quiet} BEGIN
+                  INSERT INTO sync_queue (take_id, kind, note_id) VALUES (new.take_id, 'note', new.id);
+                END""",
+            f"""CREATE TRIGGER sync_queue_swap_add AFTER INSERT ON swap_specs WHEN {quiet} BEGIN
+                  INSERT INTO sync_queue (take_id, kind) SELECT new.take_id, 'swap' WHERE NOT EXISTS
+                    (SELECT 1 FROM sync_queue WHERE take_id = new.take_id AND kind = 'swap');
+                END""",
+            f"""CREATE TRIGGER sync_queue_swap_change AFTER UPDATE ON swap_specs WHEN {quiet} BEGIN
+                  INSERT INTO sync_queue (take_id, kind) SELECT new.take_id, 'swap' WHERE NOT EXISTS
+                    (SELECT 1 FROM sync_queue WHERE take_id = new.take_id AND kind = 'swap');
+                END"""):
+        db.execute(statement)
+    # Decisions made before the queue existed are queued too: the first sync shares them.
+    db.execute("INSERT INTO sync_queue (take_id, kind) SELECT take_id, 'decision' FROM reviews WHERE updated_at != ''")
+    db.execute("INSERT INTO sync_queue (take_id, kind, note_id) SELECT take_id, 'note', id FROM notes")
+    db.execute("INSERT INTO sync_queue (take_id, kind) SELECT take_id, 'swap' FROM swap_specs")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database, Progress], None]] = [_v1, _v2, _v3, _v4]
 LATEST_VERSION = len(MIGRATIONS)
 
 

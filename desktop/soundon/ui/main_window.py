@@ -43,6 +43,7 @@ from soundon.ui.controllers.importing import ImportController, ImportProgress
 from soundon.ui.controllers.post_lane import PostLaneEditor
 from soundon.ui.controllers.post_track import PostTrackActions
 from soundon.ui.controllers.prompt_craft import PromptCraft
+from soundon.ui.controllers.team_sync import TeamSync
 from soundon.ui.keymap import COMPARE_DIGITS
 from soundon.ui.library_bridge import LibraryBridge
 from soundon.ui.models.listening_state import ListeningState
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
                     docks=(self.batches_dock, self.inspector_dock, self.import_dock),
                     keyboard_help=self.show_keyboard_help, about=self.show_about)
         self.prompt_craft = PromptCraft(self)   # adds its actions to the View and Review menus
+        self.team_sync = TeamSync(self)         # Review › Sync with Kitsu…
         self.toolbar = build_toolbar(self, self.actions)
         for name in ("audible_1", "audible_2", "audible_3", "audible_4", "leave_compare"):
             self.actions[name].setEnabled(False)   # Compare only
