@@ -133,8 +133,8 @@ def test_an_older_library_is_migrated_with_a_copy_first_and_progress(tmp_path, m
     heard = []
     library = Library(path, on_migration=lambda fraction, what, step: heard.append((step, fraction)))
     assert (tmp_path / "old.sqlite.before-v2.bak").is_file()
-    assert heard and heard[-1] == (migrations.LATEST_VERSION, 1.0) and all(0 <= f <= 1 for _, f in heard)
-    assert [f for _, f in heard] == sorted(f for _, f in heard)
+    browsing = [f for step, f in heard if step == 3]   # the step that builds the indexes says how far it is
+    assert browsing and browsing[-1] == 1.0 and browsing == sorted(browsing) and all(0 <= f <= 1 for f in browsing)
     ids = library.take_ids(TakeFilter(search="clunk"))
     assert [library.take(i).rel_path for i in ids] == ["sub/Take_01.mp4"]
     assert len(library.take_ids(TakeFilter(search="bells"))) == 30
