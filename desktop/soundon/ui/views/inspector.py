@@ -221,7 +221,10 @@ class Inspector(QScrollArea):
         self.note_range.setText(range_text)
         self.note_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         # The field sits under the notes, often below the visible part: bring it (and the range
-        # it is for, just above it) into view, so the editor never types blind.
+        # it is for, just above it) into view, so the editor never types blind. The panels above
+        # (plots, prompt check) may still be settling their size: lay out first, so the field is
+        # where it will be drawn.
+        self.widget().layout().activate()
         self.ensureWidgetVisible(self.note_range, 0, 0)
         self.ensureWidgetVisible(self.note_field, 0, 8)
 

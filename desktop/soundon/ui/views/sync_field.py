@@ -46,9 +46,13 @@ class SyncField(QWidget):
         self.apply = QPushButton("Apply the estimate", self)
         self.apply.setToolTip("Nudge the native audio by the opposite of the estimated offset")
         self.apply.clicked.connect(self._apply_estimate)
-        row.addWidget(self.apply)
         row.addStretch(1)
         layout.addLayout(row)
+        # on a line of its own: beside the field it made the inspector wider than its dock
+        apply_row = QHBoxLayout()
+        apply_row.addWidget(self.apply)
+        apply_row.addStretch(1)
+        layout.addLayout(apply_row)
         self._take: Take | None = None
         self.show_take(None)
 
