@@ -229,7 +229,7 @@ def _v4(db: sqlite_utils.Database, progress: Progress) -> None:
                     (SELECT 1 FROM sync_queue WHERE take_id = new.take_id AND kind = 'decision');
                 END""",
             f"""CREATE TRIGGER sync_queue_note_add AFTER INSERT ON notes WHEN {quiet} BEGIN
-                  INSERT INTO sync_queue (take_id, kind, note_id) VALUES (new.take_id, 'note', new.id);
+                  INSERT OR IGNORE INTO sync_queue (take_id, kind, note_id) VALUES (new.take_id, 'note', new.id);
                 END""",
             f"""CREATE TRIGGER sync_queue_swap_add AFTER INSERT ON swap_specs WHEN {quiet} BEGIN
                   INSERT INTO sync_queue (take_id, kind) SELECT new.take_id, 'swap' WHERE NOT EXISTS
@@ -289,7 +289,11 @@ def migrate(db: sqlite_utils.Database, path: Path | None, progress: StepProgress
         conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if upgrading:
+                upgrading(0.0, "starting", version)   # every step is said, whether or not it reports
             MIGRATIONS[version - 1](db, lambda fraction, what, v=version: upgrading and upgrading(fraction, what, v))
+            if upgrading:
+                upgrading(1.0, "done", version)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
