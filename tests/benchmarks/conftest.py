@@ -50,7 +50,7 @@ BUDGETS = {
     "import_stall": Budget("longest event-loop stall during an in-app import", 100, "ms",
                            held_by="tests/ui/test_import_in_app.py"),
     "first_block": Budget("untreated start of a new take (profile from the first block)", 0, "ms"),
-    "switch": Budget("profile switch heard after the call (max)", 20, "ms"),
+    "switch": Budget("profile switch heard after the call, real-time clock (max)", 20, "ms"),
     "picture_freeze": Budget("longest gap between new pictures while playing", 80, "ms"),
     "playback_cpu": Budget("playback CPU, × bare libVLC", 1.3, "×"),
     "dsp": Budget("audio graph DSP, worst setup", 5, "% of real time"),

@@ -131,7 +131,9 @@ def test_live_audio_as_heard(qtbot, media, sound_server):
                                        f"underruns {output.underruns}"),
     ]
     report("live audio as heard on the device (PulseAudio null sink monitor)", rows)
-    budget("switch", max(latencies))
+    # The table holds the real-time figure: the take-clock one is read against the player's position,
+    # libVLC's interpolated time, which lags what is heard by some of the device's latency.
+    budget("switch", max(wall))
     budget("first_block", untreated_ms)
 
 
