@@ -380,9 +380,9 @@ class ExportJob:
                     "preflight": [f.as_dict() for f in result.preflight],
                     "files": [i.as_dict() for i in result.items]}
         try:
-            result.manifest_json = str(_write_text(base.with_name(base.name + ".json"),
+            result.manifest_json = str(destination.write_text(base.with_name(base.name + ".json"),
                                                    json.dumps(document, indent=2, ensure_ascii=False, default=str)))
-            result.manifest_csv = str(_write_text(base.with_name(base.name + ".csv"), manifest_csv(result.items)))
+            result.manifest_csv = str(destination.write_text(base.with_name(base.name + ".csv"), manifest_csv(result.items)))
         except (OSError, DestinationError):
             # The files themselves are written and verified; a manifest that can't be written is
             # reported, not a reason to undo them.
@@ -456,11 +456,3 @@ def manifest_csv(items: list[ExportItem]) -> str:
             "prompt_findings": " | ".join(f"{f['rule']}: {f['message']}" for f in (item.prompt_check or {}).get("findings", []))})
     return buffer.getvalue()
 
-
-def _write_text(path: Path, text: str) -> Path:
-    temp = destination.create_temp(path)
-    try:
-        temp.write_text(text, encoding="utf-8")
-        return destination.place(temp, path).final
-    finally:
-        destination.remove_quietly(temp)

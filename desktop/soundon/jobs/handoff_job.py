@@ -84,10 +84,10 @@ def hand_off(library: Library, batch: str, media: list[tuple[Take, str]], to: Pa
         except MixedRates as exc:
             result.refused[name] = str(exc)
             continue
-        result.files[name] = str(_write_text(base.with_name(f"{base.name}-selects{SUFFIXES[name]}"), text))
+        result.files[name] = str(destination.write_text(base.with_name(f"{base.name}-selects{SUFFIXES[name]}"), text))
     result.warnings = selects.warnings()
     if result.warnings and result.files:
-        result.warnings_file = str(_write_text(base.with_name(f"{base.name}-selects-warnings.txt"),
+        result.warnings_file = str(destination.write_text(base.with_name(f"{base.name}-selects-warnings.txt"),
                                                "\n".join(result.warnings) + "\n"))
     return result
 
@@ -104,11 +104,3 @@ def _document(name: str, selects: Selects, result: HandoffResult) -> str:
         return edl.write(selects)
     return otio_timeline.write(selects)
 
-
-def _write_text(path: Path, text: str) -> Path:
-    temp = destination.create_temp(path)
-    try:
-        temp.write_text(text, encoding="utf-8")
-        return destination.place(temp, path).final
-    finally:
-        destination.remove_quietly(temp)

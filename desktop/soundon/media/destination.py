@@ -205,3 +205,14 @@ def place(temp: Path, requested: Path) -> Placement:
         remove_quietly(temp)
         return Placement(requested, candidate)
     raise DestinationError(f"No free name near {requested.name} in {requested.parent}.")
+
+
+def write_text(path: Path, text: str) -> Path:
+    """A small text file (a manifest, an NLE file) written as media is: under a temporary name, then
+    placed at `path` or a free name beside it, never over an existing file. Returns where it went."""
+    temp = create_temp(path)
+    try:
+        temp.write_text(text, encoding="utf-8")
+        return place(temp, path).final
+    finally:
+        remove_quietly(temp)
