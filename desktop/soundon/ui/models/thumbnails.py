@@ -9,6 +9,7 @@ now, not what the editor scrolled past), and requests nobody will see again are 
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -34,7 +35,8 @@ class ThumbnailCache(QObject):
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._placeholder: QPixmap | None = None
         self._loading: QPixmap | None = None
-        self._waiting: OrderedDict[str, None] = OrderedDict()   # newest last
+        self._waiting: OrderedDict[str, None] = OrderedDict()   # newest last; the reader pops from it
+        self._waiting_lock = threading.Lock()
         self._reader: BackgroundJob | None = None
         self._start_soon = QTimer(self, singleShot=True, interval=0)
         self._start_soon.timeout.connect(self._start_reading)
@@ -48,10 +50,11 @@ class ThumbnailCache(QObject):
         if found is not None:
             self._pixmaps.move_to_end(file_name)
             return found
-        self._waiting[file_name] = None
-        self._waiting.move_to_end(file_name)
-        while len(self._waiting) > WAITING_AT_MOST:
-            self._waiting.popitem(last=False)
+        with self._waiting_lock:
+            self._waiting[file_name] = None
+            self._waiting.move_to_end(file_name)
+            while len(self._waiting) > WAITING_AT_MOST:
+                self._waiting.popitem(last=False)
         if self._reader is None:
             self._start_soon.start()   # not from inside a paint: a job run inline would repaint in it
         return self.loading()
@@ -74,12 +77,9 @@ class ThumbnailCache(QObject):
         self._reader.start()
 
     def _next_waiting(self) -> str | None:
-        # Called from the reader's thread; popping from the end of an OrderedDict is atomic enough
-        # under the GIL for one reader and one GUI thread (a lost request is asked for again).
-        try:
-            return self._waiting.popitem(last=True)[0]
-        except KeyError:
-            return None
+        """The newest request (called from the reader's thread)."""
+        with self._waiting_lock:
+            return self._waiting.popitem(last=True)[0] if self._waiting else None
 
     def _read_waiting(self, job: BackgroundJob) -> None:
         while not job.cancelled:
