@@ -24,6 +24,12 @@ underrun, or estimates more than DAC_BREAK_S off for several callbacks, which is
 card's crystal drifting from the system clock is followed). Each buffer, and each new take or jump
 locked to the clock, is then placed to a fraction of a millisecond, not to the last callback's guess.
 
+A callback's own moment is PortAudio's, taken as the device thread woke (`currentTime`, on
+PortAudio's clock: the wall clock on Linux), not the player's clock read inside the callback: the
+callback may wait a few ms for the interpreter on a busy machine, and a DAC date built on that late
+reading would put every sample early by the wait (heard: marks 4 ms early after a pause on a loaded
+machine). `ClockBridge` keeps how far PortAudio's clock is from the player's.
+
 The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
 callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
 buffer (10 ms), however far ahead libVLC has decoded, and nothing is ever re-decoded.
@@ -56,6 +62,11 @@ RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it
 DAC_SETTLE = 100            # callbacks (1 s) whose estimates make the DAC date of a stream
 DAC_BREAK_S = 0.004         # an estimate this far off …
 DAC_BREAK_CALLBACKS = 3     # … this many times in a row: the stream broke, its DAC date is new
+# PortAudio's clock is read against the player's between two readings of the player's clock at most
+# this far apart (the audio thread may wait for the interpreter between two calls: such a pair is
+# not used), and followed smoothly unless it steps (a wall clock set by NTP).
+BRIDGE_PAIR_US = 200
+BRIDGE_STEP_US = 1000
 
 
 class Graph(Protocol):
@@ -169,6 +180,33 @@ class DacClock:
         return start
 
 
+class ClockBridge:
+    """How far the player's clock (µs) is from PortAudio's stream clock (s), read as pairs."""
+
+    def __init__(self, player_us: Callable[[], float]):
+        self._player_us = player_us
+        self.offset_us: float | None = None
+
+    def measure(self, device_s: Callable[[], float]) -> None:
+        """Read the two clocks once; a pair taken with a wait in between is not used."""
+        before = self._player_us()
+        device = device_s()
+        after = self._player_us()
+        if after - before > BRIDGE_PAIR_US:
+            return
+        sample = (before + after) / 2 - device * 1e6
+        if self.offset_us is None or abs(sample - self.offset_us) > BRIDGE_STEP_US:
+            self.offset_us = sample
+        else:
+            self.offset_us += (sample - self.offset_us) * 0.05
+
+    def player_us(self, device_s: float) -> float | None:
+        """A moment on PortAudio's clock as the player's clock has it (None: not known yet)."""
+        if self.offset_us is None or device_s <= 0.0:
+            return None
+        return device_s * 1e6 + self.offset_us
+
+
 class LiveOutput:
     """The one audio device of the app, playing the active feed through the graph."""
 
@@ -180,6 +218,8 @@ class LiveOutput:
         self._generation = -1
         self._next_us: float | None = None
         self._dac = DacClock()
+        self._bridge = ClockBridge(clock_us)
+        self._device_time: Callable[[], float] | None = None   # PortAudio's stream clock, s
         self._buffer = np.zeros((DEVICE_BLOCK * 8, CHANNELS), dtype=np.float32)
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
@@ -208,6 +248,7 @@ class LiveOutput:
             self._say(f"no audio output ({_plain(exc)})")
             return
         self._stream = stream
+        self._device_time = lambda: stream.time
         self.latency_s = float(stream.latency)
         try:
             self.device_name = str(sounddevice.query_devices(stream.device)["name"])
@@ -273,8 +314,12 @@ class LiveOutput:
         if not 0.0 <= to_dac < 1.0:   # not reported by this host API
             to_dac = self.latency_s
         now_us = self._clock_us()
+        if self._device_time is not None:
+            self._bridge.measure(self._device_time)
+        began_us = self._bridge.player_us(time_info.currentTime)
         # Every buffer counts, silent ones too: the DAC date is of the stream's samples.
-        dac_us = self._dac.place(now_us, to_dac, frames, broke=bool(status.output_underflow))
+        dac_us = self._dac.place(now_us if began_us is None else began_us, to_dac, frames,
+                                 broke=bool(status.output_underflow))
         self.dac_delay_s = (dac_us - now_us) / 1e6
         feed = self._feed
         if feed is None:
