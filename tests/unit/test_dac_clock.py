@@ -83,7 +83,7 @@ def test_a_callback_that_runs_late_still_places_its_buffer_where_the_device_said
         feed.push(Chunk(due_us, 0.0, click))
         output.listen_to(feed)
         out = np.zeros((DEVICE_BLOCK, 2), np.float32)
-        for i in range(400):
+        for i in range(int(3 * RATE / DEVICE_BLOCK)):             # 3 s of callbacks
             dac = start_us + i * BLOCK_US                           # the truth
             began = dac - 30_000 + rng.uniform(-500, 500)            # as the callback began
             player_now[0] = began + (rng.uniform(0, lateness_us) if i % 3 else lateness_us)

@@ -6,7 +6,7 @@ libVLC's clock, the clock the picture is shown by). A device has an output laten
 How that latency is compensated: the device asks for a buffer in its callback and says when that
 buffer's first sample will reach the DAC (PortAudio's `outputBufferDacTime − currentTime`: the audio
 PortAudio has queued, plus, through ALSA's pulse plugin, the sound server's latency; 30 ms through
-PulseAudio with the 20 ms asked for here). The buffer is filled with the take's audio libVLC dated
+PulseAudio with 20 ms asked, 12 ms with 8 ms). The buffer is filled with the take's audio libVLC dated
 for libVLC's clock now + that delay (+ `extra_latency_s`, for what a device doesn't report: a
 Bluetooth headset, say). So each sample reaches the DAC at the moment libVLC shows the frame of the
 same take time: the latency is taken out of the audio's schedule, the picture is never held back.
@@ -32,7 +32,7 @@ machine). `ClockBridge` keeps how far PortAudio's clock is from the player's.
 
 The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
 callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
-buffer (10 ms), however far ahead libVLC has decoded, and nothing is ever re-decoded.
+buffer (4-20 ms: the rungs below), however far ahead libVLC has decoded, and nothing is ever re-decoded.
 
 No Qt here. Failures never raise into the device thread: an error in the graph is counted and that
 buffer is silent; a device that can't be opened, or goes away, leaves `problem` set and the rest of
@@ -50,13 +50,18 @@ import numpy as np
 
 RATE = 48000
 CHANNELS = 2
-DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
-# What PortAudio keeps queued at the device: two 10 ms buffers, the least its ALSA host takes with
-# this block size (asked for less, it keeps 20 ms). Everything queued was made with the settings of
-# its time, so this is most of what a switch waits before it is heard (measured through PulseAudio:
-# 30 ms from callback to DAC, against 40 ms at 30 ms asked, and no more underruns than at 30 ms on
-# a loaded machine). The latency itself is compensated, so picture and sound agree either way.
-DEVICE_LATENCY_S = 0.02
+# How much the device keeps queued, as (block, latency asked): everything queued was made with the
+# settings of its time, so this is most of what a switch waits before it is heard. PortAudio's ALSA
+# host keeps two blocks whatever less is asked for. Measured through PulseAudio on two cores, call to
+# sink: 4 ms blocks 12-17 ms, 10 ms blocks 35-39 ms. A short queue runs dry on a starved machine, so
+# the stream starts on the first rung and climbs one when it runs dry UNDERRUNS_TO_CLIMB times within
+# CLIMB_WINDOW_S (reopened: a gap of a few ms, where the dry device had gaps already). It never climbs
+# down while the app runs: an editor would rather keep a steady sound than a fast switch that stutters.
+# The latency itself is compensated on every rung, so picture and sound agree on each.
+LATENCY_RUNGS = ((192, 0.008), (480, 0.02), (960, 0.04))
+DEVICE_BLOCK = LATENCY_RUNGS[0][0]
+UNDERRUNS_TO_CLIMB = 3
+CLIMB_WINDOW_S = 10.0
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
 RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it is given (not only pre-filling)
 DAC_SETTLE = 100            # callbacks (1 s) whose estimates make the DAC date of a stream
@@ -220,7 +225,7 @@ class LiveOutput:
         self._dac = DacClock()
         self._bridge = ClockBridge(clock_us)
         self._device_time: Callable[[], float] | None = None   # PortAudio's stream clock, s
-        self._buffer = np.zeros((DEVICE_BLOCK * 8, CHANNELS), dtype=np.float32)
+        self._buffer = np.zeros((LATENCY_RUNGS[-1][0] * 2, CHANNELS), dtype=np.float32)
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
         self.graph_errors = 0
@@ -232,6 +237,12 @@ class LiveOutput:
         self.device_name = ""
         self.latency_s = 0.0
         self._stream = None
+        self._serial = 0          # the stream whose callbacks are heard (an older one's are silent)
+        self.rung = 0             # of LATENCY_RUNGS
+        self._dry_at: collections.deque[float] = collections.deque()   # monotonic times of recent underruns
+        self._climbing = False
+        self._swap = threading.Lock()   # a climb and close() don't cross
+        self._device = device
         self._on_problem = on_problem or (lambda message: None)
         self._open(device)
 
@@ -239,21 +250,69 @@ class LiveOutput:
 
     def _open(self, device) -> None:
         try:
-            import sounddevice  # noqa: PLC0415 — PortAudio is loaded on first use, so its absence is a message
-            stream = sounddevice.OutputStream(
-                samplerate=RATE, channels=CHANNELS, dtype="float32", blocksize=DEVICE_BLOCK,
-                latency=DEVICE_LATENCY_S, device=device, callback=self._callback, finished_callback=self._finished)
-            stream.start()
+            stream = self._start_stream(device, self.rung, self._serial)
         except Exception as exc:  # noqa: BLE001 — PortAudio reports every failure its own way
             self._say(f"no audio output ({_plain(exc)})")
             return
-        self._stream = stream
-        self._device_time = lambda: stream.time
-        self.latency_s = float(stream.latency)
+        self._use(stream)
         try:
+            import sounddevice  # noqa: PLC0415
             self.device_name = str(sounddevice.query_devices(stream.device)["name"])
         except Exception:  # noqa: BLE001
             self.device_name = str(stream.device)
+
+    def _start_stream(self, device, rung: int, serial: int):
+        import sounddevice  # noqa: PLC0415 — PortAudio is loaded on first use, so its absence is a message
+        block, latency = LATENCY_RUNGS[rung]
+
+        def callback(outdata, frames, time_info, status):
+            if serial == self._serial:
+                self._callback(outdata, frames, time_info, status)
+            else:
+                outdata.fill(0)     # a stream being replaced, or not yet in use
+
+        def finished():
+            if serial == self._serial:
+                self._finished()
+
+        stream = sounddevice.OutputStream(
+            samplerate=RATE, channels=CHANNELS, dtype="float32", blocksize=block,
+            latency=latency, device=device, callback=callback, finished_callback=finished)
+        stream.start()
+        return stream
+
+    def _use(self, stream) -> None:
+        self._stream = stream
+        self._device_time = lambda: stream.time
+        self.latency_s = float(stream.latency)
+
+    def _climb(self) -> None:
+        """The device ran dry too often: reopen it one rung up (from a thread of its own: a stream
+        can't be closed from its callback). The new stream is silent until it takes over."""
+        try:
+            stream = self._start_stream(self._device, self.rung + 1, self._serial + 1)
+        except Exception:  # noqa: BLE001 — keep the stream there is
+            self._climbing = False
+            return
+        with self._swap:
+            old = self._stream
+            if old is None:       # closed meanwhile
+                old = stream
+            else:
+                self._dac.reset()
+                self._next_us = None
+                self._generation = -1
+                self._dry_at.clear()
+                self.rung += 1
+                self._use(stream)
+                self._serial += 1        # from here on the new stream's callbacks are heard
+            self._climbing = False
+        if old is not None:
+            try:
+                old.abort()
+                old.close()
+            except Exception:  # noqa: BLE001 — the old stream's end is nothing to keep
+                pass
 
     def _finished(self) -> None:
         """PortAudio ended the stream (from its own thread): the device or the server went away."""
@@ -264,11 +323,20 @@ class LiveOutput:
         self.problem = problem
         self._on_problem(problem)
 
+    def _ran_dry(self, now: float) -> None:
+        self._dry_at.append(now)
+        while self._dry_at and now - self._dry_at[0] > CLIMB_WINDOW_S:
+            self._dry_at.popleft()
+        if len(self._dry_at) >= UNDERRUNS_TO_CLIMB and self.rung + 1 < len(LATENCY_RUNGS) and not self._climbing:
+            self._climbing = True
+            threading.Thread(target=self._climb, name="audio device climb", daemon=True).start()
+
     def report(self) -> str:
         """One line for the self-test: the device, its latency, and how it has fared."""
         if self.problem:
             return self.problem
-        return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported, "
+        raised = f" (raised {self.rung} step{'s' if self.rung > 1 else ''} after underruns)" if self.rung else ""
+        return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported{raised}, "
                 f"{self.dac_delay_s * 1000:.1f} ms to the DAC compensated, {self.buffers} buffers, "
                 f"{self.underruns} underruns, {self.graph_errors} graph errors")
 
@@ -284,7 +352,8 @@ class LiveOutput:
 
     def close(self) -> None:
         self._on_problem = lambda message: None   # closing is not a fault
-        stream, self._stream = self._stream, None
+        with self._swap:
+            stream, self._stream = self._stream, None
         if stream is not None:
             try:
                 stream.abort()
@@ -310,6 +379,7 @@ class LiveOutput:
             self._first_callback = self._latest_callback
         if status.output_underflow:
             self.underruns += 1
+            self._ran_dry(self._latest_callback)
         to_dac = time_info.outputBufferDacTime - time_info.currentTime
         if not 0.0 <= to_dac < 1.0:   # not reported by this host API
             to_dac = self.latency_s
