@@ -54,12 +54,15 @@ class _Status:
     output_underflow = False
 
 
-def test_a_callback_that_runs_late_still_places_its_buffer_where_the_device_said():
+def test_a_callback_that_runs_late_still_places_its_buffer_where_the_device_said(monkeypatch):
     """The audio thread may wait for the interpreter for a few ms before its callback runs; the
     player's clock read then is late, and the DAC date must not be: PortAudio's own times are taken as
     its callback begins. With a 3 kHz click due at a known date, the click must land on the same
     sample whether or not the callbacks ran late."""
     from soundon.media.audio_out import Chunk, Feed, LiveOutput
+    # No device: the callbacks are driven by hand (opening PortAudio here, before a test's sound
+    # server is up, would leave this process without one).
+    monkeypatch.setattr(LiveOutput, "_open", lambda self, device: None)
 
     class Passthrough:
         def process(self, native, media_time_s):
@@ -75,7 +78,7 @@ def test_a_callback_that_runs_late_still_places_its_buffer_where_the_device_said
     def heard(lateness_us: float, seed: int) -> int:
         rng = np.random.default_rng(seed)
         player_now = [0.0]
-        output = LiveOutput(Passthrough(), lambda: player_now[0], device=-12345)   # no device: fed by hand
+        output = LiveOutput(Passthrough(), lambda: player_now[0])
         output._device_time = lambda: (player_now[0] / 1e6) + offset_s           # PortAudio's clock, read now
         feed = Feed()
         click = np.zeros((RATE // 50, 2), np.float32)

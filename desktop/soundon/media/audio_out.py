@@ -64,7 +64,7 @@ UNDERRUNS_TO_CLIMB = 3
 CLIMB_WINDOW_S = 10.0
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
 RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it is given (not only pre-filling)
-DAC_SETTLE = 100            # callbacks (1 s) whose estimates make the DAC date of a stream
+DAC_SETTLE_S = 1.0          # the first second of a stream's estimates make its DAC date
 DAC_BREAK_S = 0.004         # an estimate this far off …
 DAC_BREAK_CALLBACKS = 3     # … this many times in a row: the stream broke, its DAC date is new
 # PortAudio's clock is read against the player's between two readings of the player's clock at most
@@ -177,7 +177,7 @@ class DacClock:
             self._off = 0
         if self._origin_us is None:
             self._origin_us, self._count, self._off = estimate, 0, 0
-        if not self._off and self._count < DAC_SETTLE:   # an odd estimate is not averaged in
+        if not self._off and self._count * frames < DAC_SETTLE_S * RATE:   # an odd estimate is not averaged in
             self._count += 1
             self._origin_us += (estimate - self._origin_us) / self._count
         start = self._origin_us + self._frames * 1e6 / RATE
@@ -232,6 +232,7 @@ class LiveOutput:
         self.buffers = 0          # device callbacks so far
         self._first_callback = 0.0   # time.monotonic() of the first and the latest callback
         self._latest_callback = 0.0
+        self._stream_began: float | None = None   # time.monotonic() of the current stream's first callback
         self.dac_delay_s = 0.0    # the last buffer's time from the callback to the DAC, as the device says
         self.problem: str | None = None
         self.device_name = ""
@@ -300,6 +301,7 @@ class LiveOutput:
                 old = stream
             else:
                 self._dac.reset()
+                self._stream_began = None
                 self._next_us = None
                 self._generation = -1
                 self._dry_at.clear()
@@ -344,6 +346,11 @@ class LiveOutput:
     def working(self) -> bool:
         return self._stream is not None and self.problem is None
 
+    def settled(self) -> bool:
+        """The stream has played long enough for its DAC date to be settled (DAC_SETTLE_S)."""
+        began = self._stream_began
+        return self.running() and began is not None and self._latest_callback - began > DAC_SETTLE_S + 0.5
+
     def running(self) -> bool:
         """The device has asked for audio (a sound server may take a second to start a stream)."""
         # The first callbacks come at once (the device's buffer is filled ahead); a sound server
@@ -377,6 +384,8 @@ class LiveOutput:
         self._latest_callback = time.monotonic()
         if self.buffers == 1:
             self._first_callback = self._latest_callback
+        if self._stream_began is None:
+            self._stream_began = self._latest_callback
         if status.output_underflow:
             self.underruns += 1
             self._ran_dry(self._latest_callback)
