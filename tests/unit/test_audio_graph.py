@@ -395,10 +395,19 @@ def test_a_new_nudge_is_heard_from_the_next_block_and_the_position_does_not_move
     clicks = list(range(0, RATE, 4800))
     native[clicks] = 0.8
     graph = AudioGraph(ListeningSetup("headphones"))
-    nudged = nudged_native(native, 0.0)
-    graph.set_nudged(nudged)
+    nudged = nudged_native(native, 80.0)
     switch_at = 31 * BLOCK
-    out = run(graph, native, changes={switch_at: lambda g: nudged.set_spec(nudge_spec(80.0))})
+    out = run(graph, native, changes={switch_at: lambda g: g.set_nudged(nudged)})
     shift = round(0.080 * RATE)
     assert peaks(out) == [c for c in clicks if c < switch_at] + [c + shift for c in clicks if c + shift >= switch_at
                                                                  and c + shift < RATE]
+
+
+def test_a_nudge_changed_while_heard_is_a_new_placement_from_the_next_block():
+    native = np.zeros((RATE, 2), np.float32)
+    native[[12000, 36000]] = 0.8
+    graph = AudioGraph(ListeningSetup("headphones"))
+    nudged = nudged_native(native, 80.0)
+    graph.set_nudged(nudged)
+    out = run(graph, native, changes={RATE // 2: lambda g: nudged.set_spec(nudge_spec(-40.0))})
+    assert peaks(out) == [12000 + 3840, 36000 - 1920]

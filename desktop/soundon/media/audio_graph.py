@@ -24,7 +24,7 @@ feeds it a decoded file in fixed blocks. Same code, same samples, whatever the b
   laid like a post track at the nudge's offset, with no fades, as the export's stream copy shifts
   it: the graph reads it at the take time of each block instead of the block libVLC decoded, so
   the position never moves, and a new nudge is a new placement of the same samples, crossfaded in
-  over 5 ms from the next block.
+  over 5 ms from the next block (so is the change from libVLC's blocks to the nudged audio and back).
 - The meters (`meter`, media/dsp/meter.py) read the delivered mix, before the listening profile:
   for a take delivered with a post track (`set_delivered`), the placed track with the native bed
   its spec asks for (none without one), as the export writes it, whatever is being heard; else
@@ -117,6 +117,7 @@ class AudioGraph:
         self._delivered: PostSource | None = None
         self._metered = True
         self._nudged: PostSource | None = None
+        self._nudged_before: PostSource | None | bool = False   # what was heard before a new set_nudged
         self.meter = LoudnessMeter(self.RATE)
         _prepare_noise(setup)
         self._apply(self._take_pending())
@@ -172,6 +173,7 @@ class AudioGraph:
         """After a seek or any discontinuity: filters, dynamics and gains start from rest."""
         self._apply(self._take_pending())
         self._outgoing, self._crossfade_left = None, 0
+        self._nudged_before = False
         self._chain.reset()
         self._safety.reset()
         self.meter.reset()
@@ -189,8 +191,8 @@ class AudioGraph:
         start = self._follow(media_time_s, n)
         if n == 0:
             return np.zeros((0, 2), np.float32)
-        if self._nudged is not None:
-            native = self._nudged.samples_from(start, n)
+        if self._nudged is not None or self._nudged_before is not False:
+            native = self._heard_native(native, start, n)
         if self._passes_through():
             self._meter(native, start, n)
             return np.array(native, dtype=np.float32, copy=True)
@@ -223,7 +225,8 @@ class AudioGraph:
             self._outgoing, self._chain = self._chain, p.chain
             self._crossfade_left = RAMP_SAMPLES
         self._post_source, self._mix, self._delivered, self._metered = p.post, p.mix, p.delivered, p.metered
-        self._nudged = p.nudged
+        if p.nudged is not self._nudged:
+            self._nudged_before, self._nudged = self._nudged, p.nudged
         self._place_post()
         setup = ListeningSetup(p.setup.profile, p.setup.noise, p.volume_db, p.setup.match_loudness).effective
         gain_db = (p.match_gain_db if setup.match_loudness else 0.0) + setup.volume_db
@@ -260,6 +263,20 @@ class AudioGraph:
                 and self._native.steady and self._native.value == 1.0 and self._post.silent
                 and self._programme.steady and self._programme.value == 1.0
                 and all(r.silent for r in self._noise_gains.values()))
+
+    def _heard_native(self, native: np.ndarray, start: int, n: int) -> np.ndarray:
+        """The native audio heard in this block: at its nudge, crossfaded from what was heard
+        before over the first 5 ms after set_nudged."""
+        def at(source):
+            return native if source is None else source.samples_from(start, n)
+        heard = np.array(at(self._nudged), dtype=np.float32)
+        before, self._nudged_before = self._nudged_before, False
+        if before is not False:
+            fade = min(n, RAMP_SAMPLES)
+            old = np.asarray(at(before)[:fade], np.float32)
+            ramp = (np.arange(1, fade + 1, dtype=np.float32) / fade)[:, None]
+            heard[:fade] = old + (heard[:fade] - old) * ramp
+        return heard
 
     def _mixed(self, native: np.ndarray, start: int, n: int) -> np.ndarray:
         x = np.asarray(native, np.float64) * self._native.gains(n)
