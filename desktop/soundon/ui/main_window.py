@@ -56,6 +56,7 @@ from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
 from soundon.ui.player.vlc_player import PlayerState
 from soundon.ui.controllers.nudge import NudgeController
+from soundon.ui.controllers.dialogue_volume import DialogueVolume
 from soundon.ui.controllers.review_history import ReviewHistory
 from soundon.ui.views.batch_tree_view import BatchTreeView
 from soundon.ui.views.import_panel import ImportPanel
@@ -253,6 +254,9 @@ class MainWindow(QMainWindow):
         self.session.marks_changed.connect(lambda m: self.post_lane.timeline.set_marks(m.start, m.end))
         self.cursor.changed.connect(lambda take, _autoplay: self.lane_editor.show_take(take))
         self.session.take_refreshed.connect(self.lane_editor.show_take)
+        self.dialogue_volume = DialogueVolume(listening, self.inspector.translation, self.analysis, self)
+        self.cursor.changed.connect(lambda take, _autoplay: self.dialogue_volume.show_take(take))
+        self.session.take_refreshed.connect(self.dialogue_volume.show_take)
         self.session.message.connect(self.statusBar().showMessage)
         self.browser.grid.doubleClicked.connect(lambda *_: self._drive("toggle"))
         self.browser.table.doubleClicked.connect(lambda *_: self._drive("toggle"))
