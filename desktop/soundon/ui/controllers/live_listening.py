@@ -108,11 +108,13 @@ class LiveListening(QObject):
                 and _track_of(take) == _track_of(self._take):
             if take.delivered_swap() != self._take.delivered_swap() or take.audio_verdict != self._take.audio_verdict \
                     or take.nudge_ms != self._take.nudge_ms:
+                nudge_was = _nudge_heard(self._take)
                 self._take = take
                 self._place_post()
                 self._meter_delivered()
                 self._place_nudge()
-                self.refresh()
+                if _nudge_heard(take) != nudge_was:
+                    self.refresh()   # the switch says when a first nudge is not heard yet
             return
         self._take = take
         self._sound = TakeSound()
