@@ -70,7 +70,8 @@ class AnalysisRunner(QObject):
             return
         self._again = False
         volume = self.volume_db
-        job = BackgroundJob(lambda job: analyse_due_takes(job, volume), what="analysis", library=self.library, share_changes_with=self.bridge)
+        job = BackgroundJob(lambda job: analyse_due_takes(job, volume), what="analysis", library=self.library,
+                            share_changes_with=self.bridge)
         job.progress.connect(lambda tick: self.progress.emit(*tick))
         job.finished.connect(self._finished)
         job.failed.connect(self._failed)

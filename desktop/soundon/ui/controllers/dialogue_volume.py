@@ -82,6 +82,7 @@ class DialogueVolume(QObject):
         self._job = None
         if problem:
             self.panel.set_dialogue_judged_at(None)
-            self.window.statusBar().showMessage(f"The dialogue could not be judged at the phone volume: {problem}", 8000)
+            self.window.statusBar().showMessage(
+                f"The dialogue could not be judged at the phone volume: {problem}", 8000)
             return
         self._settle.start()    # the volume may have moved on meanwhile

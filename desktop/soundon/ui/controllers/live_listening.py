@@ -113,7 +113,7 @@ class LiveListening(QObject):
                 self._place_post()
                 self._meter_delivered()
                 self._place_nudge()
-                if _nudge_heard(take) != nudge_was:
+                if bool(_nudge_heard(take)) != bool(nudge_was):
                     self.refresh()   # the switch says when a first nudge is not heard yet
             return
         self._take = take

@@ -9,9 +9,11 @@ history and what is heard never disagree.
 Keys (Review menu): Alt+Left / Alt+Right slip the post track one frame earlier / later,
 Alt+Shift+Left / Alt+Shift+Right 10 ms. A take with no post track whose native audio is kept
 (verdict keep) has nothing to slip: the same keys nudge its native audio by the same steps instead
-(ui/controllers/nudge.py, one undo step each), and the menu names them so. Review › Align Post Track to Native… (and the lane's button)
-cross-correlates the track with the take's audio in the background, shows the offset with its
-confidence, and applies it only when the editor says so; a low confidence changes nothing.
+(ui/controllers/nudge.py, one undo step each), and the menu names them so.
+
+Review › Align Post Track to Native… (and the lane's button) cross-correlates the track with the
+take's audio in the background, shows the offset with its confidence, and applies it only when the
+editor says so; a low confidence changes nothing.
 """
 from __future__ import annotations
 
