@@ -253,3 +253,24 @@ def test_the_in_out_range_loops_on_while_the_track_is_slipped(qtbot, window, tra
     assert window.session.marks() == (pytest.approx(0.4), pytest.approx(1.2))
     assert all(0.35 <= p <= 1.3 for p in positions[slipped:])
     qtbot.keyClick(keys, Qt.Key.Key_Space)
+
+
+def test_with_no_post_track_the_slip_keys_nudge_a_kept_takes_native_audio(qtbot, window):
+    take_id = window.current_take_id()
+    keys = window.browser.view
+    later = window.actions["slip_later_10ms"]
+    assert not later.isEnabled()                       # undecided: nothing to slip, nothing to nudge
+    window.library.set_audio_verdict(take_id, "keep")
+    qtbot.waitUntil(lambda: later.isEnabled(), timeout=3000)
+    assert later.text() == "Nudge Native Audio Later (10 ms)"
+    assert not window.post_lane.isVisible()
+    for _ in range(8):
+        qtbot.keyClick(keys, Qt.Key.Key_Right, ALT | SHIFT)
+    qtbot.keyClick(keys, Qt.Key.Key_Left, ALT)
+    assert window.library.take(take_id).nudge_ms == pytest.approx(80 - 1000 * FRAME)
+    qtbot.waitUntil(lambda: window.inspector.sync.nudge.value() == 40, timeout=3000)
+    window.undo_stack.undo()
+    assert window.library.take(take_id).nudge_ms == pytest.approx(80)
+    window.library.set_audio_verdict(take_id, "replace")
+    qtbot.waitUntil(lambda: not later.isEnabled(), timeout=3000)
+    assert later.text() == "Slip Post Track Later (10 ms)"
