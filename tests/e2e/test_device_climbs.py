@@ -60,3 +60,34 @@ def test_a_device_that_runs_dry_climbs_a_rung_and_plays_on(sound_server):
     tail = heard[-RATE:]
     windows = np.array([tone_level(tail[i:i + 960], 440) for i in range(0, RATE - 960, 960)])
     assert np.mean(windows > 0.25) >= 0.9, (windows, output.underruns - underruns)
+
+
+def test_the_app_reopens_its_device_on_the_rung_it_climbed_to(sound_server, monkeypatch):
+    from soundon.media.audio_graph import AudioGraph
+    from soundon.ui.player import live_audio
+    starving = StarvingGraph()
+    real_process = AudioGraph.process
+
+    def slow_process(self, native, media_time_s):
+        starving.process(native, media_time_s)
+        return real_process(self, native, media_time_s)
+
+    monkeypatch.setattr(AudioGraph, "process", slow_process)
+    # the climb is kept for the rest of the process: after this test, the tests go on where they were
+    monkeypatch.setattr(live_audio, "_climbed", live_audio._climbed)
+    live_audio.close()
+    output = live_audio.live_output()
+    first_latency = output.latency_s
+    feed = Feed()
+    clock = output._clock_us
+    tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(20 * RATE) / RATE)).astype(np.float32)
+    feed.push(Chunk(clock() + 300_000, 0.0, np.repeat(tone[:, None], 2, axis=1)))
+    output.listen_to(feed)
+    with sound_server.recorder() as recorder:
+        recorder.wait_for(lambda r: output.rung >= 1, timeout=15)
+    climbed = output.rung
+    live_audio.close()
+    starving.starving = False
+    again = live_audio.live_output()
+    assert again is not output and again.working, again.problem
+    assert again.rung == climbed and again.latency_s > first_latency

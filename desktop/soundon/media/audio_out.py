@@ -216,7 +216,8 @@ class LiveOutput:
     """The one audio device of the app, playing the active feed through the graph."""
 
     def __init__(self, graph: Graph, clock_us: Callable[[], float], *, device=None,
-                 extra_latency_s: float = 0.0, on_problem: Callable[[str], None] | None = None):
+                 extra_latency_s: float = 0.0, on_problem: Callable[[str], None] | None = None,
+                 rung: int = 0):
         self.graph = graph
         self._clock_us = clock_us
         self._feed: Feed | None = None
@@ -239,7 +240,7 @@ class LiveOutput:
         self.latency_s = 0.0
         self._stream = None
         self._serial = 0          # the stream whose callbacks are heard (an older one's are silent)
-        self.rung = 0             # of LATENCY_RUNGS
+        self.rung = min(rung, len(LATENCY_RUNGS) - 1)   # of LATENCY_RUNGS: where the stream starts
         self._dry_at: collections.deque[float] = collections.deque()   # monotonic times of recent underruns
         self._climbing = False
         self._swap = threading.Lock()   # a climb and close() don't cross

@@ -29,6 +29,7 @@ SWITCH_INTERVAL_S = 0.001
 OPEN_AFTER_MS = 200
 
 _output: LiveOutput | None = None
+_climbed = 0   # the latency rung the device has climbed to: a device opened again starts there
 _opened_at = 0.0
 _listeners: list = []
 _waiting: list = []
@@ -41,6 +42,7 @@ def live_output() -> LiveOutput:
     global _output, _opened_at
     if _output is not None and _output.problem and time.monotonic() - _opened_at > RETRY_S:
         lost, _output = _output, None
+        _keep_rung(lost)
         lost.close()
         _open(lost.graph, lost.feed)
     if _output is None:
@@ -56,9 +58,15 @@ def _open(graph, feed) -> None:
 
     vlc = load_vlc()
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
-    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell)
+    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell, rung=_climbed)
     _output.listen_to(feed)
     _opened_at = time.monotonic()
+
+
+def _keep_rung(output: LiveOutput) -> None:
+    """The device never climbs down while the app runs (media/audio_out.py LATENCY_RUNGS)."""
+    global _climbed
+    _climbed = max(_climbed, output.rung)
 
 
 def is_open() -> bool:
@@ -143,5 +151,6 @@ def close() -> None:
     if _soon is not None:
         _soon.stop()
     if _output is not None:
+        _keep_rung(_output)
         _output.close()
         _output = None
