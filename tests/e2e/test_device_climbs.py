@@ -73,8 +73,8 @@ def test_the_app_reopens_its_device_on_the_rung_it_climbed_to(sound_server, monk
         return real_process(self, native, media_time_s)
 
     monkeypatch.setattr(AudioGraph, "process", slow_process)
-    # the climb is kept for the rest of the process: after this test, the tests go on where they were
-    monkeypatch.setattr(live_audio, "_climbed", live_audio._climbed)
+    # from the first rung; what this test climbs is not kept for the tests after it
+    monkeypatch.setattr(live_audio, "_climbed", 0)
     live_audio.close()
     output = live_audio.live_output()
     first_latency = output.latency_s
