@@ -1,22 +1,27 @@
-"""A take's overview for browsing: a poster-frame thumbnail and waveform peaks, made by one ffmpeg
-run (two inputs of the same file: a fast seek for the poster frame, a full read of the audio)."""
+"""A take's overview for browsing: a poster-frame thumbnail and waveform peaks, made in this
+process from one opening of the file (PyAV): the poster frame decoded from the keyframe before it,
+the audio decoded once for the peaks. No process is started per take: at import, a process start
+(exec, ~200 shared libraries) cost as much as the decoding itself."""
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import numpy as np
 
 from soundon.core.errors import SoundOnError
-from soundon.media import priority, tools
+from soundon.media import priority
 from soundon.media.probe import MediaInfo
 from soundon.media.safety import input_options, input_url
 
 THUMB_WIDTH = 320
+THUMB_QUALITY = 4           # JPEG quantiser, as ffmpeg's -q:v (2 best … 31 worst)
 PEAKS_PER_SECOND = 100
-PEAK_RATE = 8000  # Hz the audio is read at for peaks: plenty for a drawing, cheap to decode
-TIMEOUT_S = 120
 
 
 class OverviewError(SoundOnError, RuntimeError):
@@ -34,45 +39,114 @@ def poster_time(duration: float) -> float:
     return min(1.0, duration / 2)
 
 
-def _input(path: Path, seek: float | None = None) -> list[str]:
-    args: list[str] = []
-    for key, value in input_options().items():
-        args += [f"-{key}", value]
-    if seek:
-        args += ["-ss", f"{seek:.3f}"]
-    return args + ["-i", input_url(path)]
-
-
 def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, peaks_out: Path, *,
                   background: bool = False) -> Overview:
     path = Path(path)
-    args = [tools.ffmpeg().path, "-hide_banner", "-nostdin", "-v", "error", "-y"]
-    outputs: list[str] = []
-    index = 0
-    if info.has_video:
-        args += _input(path, poster_time(info.duration))
-        outputs += ["-map", f"{index}:v:0", "-frames:v", "1", "-vf", f"scale={THUMB_WIDTH}:-2",
-                    "-q:v", "4", "-f", "image2", "-update", "1", str(thumb_out)]
-        index += 1
-    if info.has_audio:
-        args += ["-vn", "-sn", "-dn"] + _input(path)
-        outputs += ["-map", f"{index}:a:0", "-ac", "2" if info.audio_channels >= 2 else "1",
-                    "-ar", str(PEAK_RATE), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]
-    if not outputs:
+    if not (info.has_video or info.has_audio):
         return Overview(None, None)
-    proc = priority.run(args + outputs, background=background, timeout=TIMEOUT_S)
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-        raise OverviewError(f"the thumbnail and waveform could not be made ({message[0][:200]})")
-    thumbnail = thumb_out if info.has_video and thumb_out.is_file() else None
-    waveform = None
-    if info.has_audio:
-        channels = 2 if info.audio_channels >= 2 else 1
-        samples = np.frombuffer(proc.stdout, dtype="<f4")
-        samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels)
-        np.save(peaks_out, peaks(samples, PEAK_RATE))
-        waveform = peaks_out
+    with _lowered(background):
+        try:
+            with av.open(input_url(path), options=input_options()) as container:
+                thumbnail = waveform = None
+                if info.has_video and container.streams.video:
+                    thumbnail = _write_poster(container, poster_time(info.duration), thumb_out)
+                if info.has_audio and container.streams.audio:
+                    channels = 2 if info.audio_channels >= 2 else 1
+                    np.save(peaks_out, _audio_peaks(container, channels))
+                    waveform = peaks_out
+        except (av.FFmpegError, OSError, ValueError) as exc:
+            raise OverviewError(f"the thumbnail and waveform could not be made ({str(exc)[:200]})") from None
     return Overview(thumbnail, waveform)
+
+
+def _write_poster(container, at_s: float, out: Path) -> Path | None:
+    """The frame shown at `at_s` (the last one starting at or before it), scaled to THUMB_WIDTH
+    wide (even height, aspect kept), as a JPEG."""
+    stream = container.streams.video[0]
+    stream.thread_type = "SLICE"     # one frame wanted: frame threads would only decode ahead
+    start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+    target = start + at_s
+    if at_s > 0:
+        container.seek(int(target / stream.time_base), stream=stream, backward=True)
+    chosen = None
+    for frame in container.decode(stream):
+        if frame.time is not None and chosen is not None and frame.time > target + 1e-6:
+            break
+        chosen = frame
+        if frame.time is not None and frame.time >= target - 1e-6:
+            break
+    if chosen is None:
+        return None
+    width = THUMB_WIDTH
+    height = max(2, round(chosen.height * width / chosen.width / 2) * 2)
+    small = chosen.reformat(width=width, height=height, format="yuvj420p", interpolation="BICUBIC")
+    encoder = av.CodecContext.create("mjpeg", "w")
+    encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuvj420p"
+    encoder.time_base = Fraction(1, 25)
+    encoder.qmin = encoder.qmax = THUMB_QUALITY     # one fixed quantiser, as -q:v gives ffmpeg
+    small.pts = 0
+    data = b"".join(bytes(p) for p in [*encoder.encode(small), *encoder.encode(None)])
+    out.write_bytes(data)
+    return out
+
+
+def _audio_peaks(container, channels: int) -> np.ndarray:
+    """Peaks of the first audio stream from its start, at its own rate: float audio as decoded
+    (the usual AAC/Opus), anything else or more than two channels first brought to float stereo
+    (or mono) by the resampler, as ffmpeg's `-ac 2` would."""
+    stream = container.streams.audio[0]
+    container.seek(0)
+    rate = stream.codec_context.sample_rate or stream.sample_rate or 48000
+    resampler = None
+    rows = []
+    for frame in container.decode(stream):
+        if resampler is None and (frame.format.name not in ("flt", "fltp") or len(frame.layout.channels) > 2):
+            resampler = av.AudioResampler(format="fltp", layout="stereo" if channels == 2 else "mono", rate=rate)
+        frames = [frame] if resampler is None else resampler.resample(_untimed(frame))
+        rows.extend(_planar(f) for f in frames)
+    if resampler is not None:
+        rows.extend(_planar(f) for f in resampler.resample(None))
+    if not rows:
+        return np.zeros(0, dtype=np.float16)
+    samples = np.concatenate(rows, axis=1)
+    return peaks(samples.T, rate)
+
+
+def _untimed(frame):
+    frame.pts = None        # the resampler counts samples; timestamps don't matter for peaks
+    return frame
+
+
+def _planar(frame) -> np.ndarray:
+    """channels × samples, whether the frame is planar or interleaved."""
+    data = frame.to_ndarray()
+    return data if frame.format.is_planar else data.reshape(-1, len(frame.layout.channels)).T
+
+
+class _lowered:
+    """Background work at a lower priority: on Linux a thread has its own niceness, so the
+    import's worker thread yields to the window's (elsewhere it runs as it is)."""
+
+    def __init__(self, background: bool):
+        self.active = background and sys.platform.startswith("linux")
+
+    def __enter__(self):
+        if self.active:
+            try:
+                tid = threading.get_native_id()
+                self.before = os.getpriority(os.PRIO_PROCESS, tid)
+                os.setpriority(os.PRIO_PROCESS, tid, max(self.before, priority.BACKGROUND_NICENESS))
+            except OSError:
+                self.active = False
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            try:   # raising a thread's priority back may be refused without privileges: it stays low
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.before)
+            except OSError:
+                pass
+        return False
 
 
 def peaks(samples: np.ndarray, rate: int, per_second: int = PEAKS_PER_SECOND) -> np.ndarray:
