@@ -44,24 +44,29 @@ def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, pea
     path = Path(path)
     if not (info.has_video or info.has_audio):
         return Overview(None, None)
-    with _lowered(background):
+    with lowered(background):
         try:
             with av.open(input_url(path), options=input_options()) as container:
-                thumbnail = waveform = None
-                if info.has_video and container.streams.video:
-                    thumbnail = _write_poster(container, poster_time(info.duration), thumb_out)
-                if info.has_audio and container.streams.audio:
-                    channels = 2 if info.audio_channels >= 2 else 1
-                    np.save(peaks_out, _audio_peaks(container, channels))
-                    waveform = peaks_out
+                return write_overview(container, info, thumb_out, peaks_out)
         except (av.FFmpegError, OSError, ValueError) as exc:
             raise OverviewError(f"the thumbnail and waveform could not be made ({str(exc)[:200]})") from None
+
+
+def write_overview(container, info: MediaInfo, thumb_out: Path, peaks_out: Path) -> Overview:
+    """The overview from a file just opened. Raises av.FFmpegError, OSError or ValueError."""
+    waveform = thumbnail = None
+    if info.has_audio and container.streams.audio:     # first: from the start, before any seek
+        np.save(peaks_out, audio_peaks(container, 2 if info.audio_channels >= 2 else 1))
+        waveform = peaks_out
+    if info.has_video and container.streams.video:
+        frame = poster_frame(container, poster_time(info.duration))
+        thumbnail = write_jpeg(frame, thumb_out) if frame is not None else None
     return Overview(thumbnail, waveform)
 
 
-def _write_poster(container, at_s: float, out: Path) -> Path | None:
-    """The frame shown at `at_s` (the last one starting at or before it), scaled to THUMB_WIDTH
-    wide (even height, aspect kept), as a JPEG."""
+def poster_frame(container, at_s: float):
+    """The first frame at or after `at_s` (the last one, if the picture ends before), or None;
+    as ffmpeg's `-ss` picks it."""
     stream = container.streams.video[0]
     stream.thread_type = "SLICE"     # one frame wanted: frame threads would only decode ahead
     start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
@@ -70,13 +75,15 @@ def _write_poster(container, at_s: float, out: Path) -> Path | None:
         container.seek(int(target / stream.time_base), stream=stream, backward=True)
     chosen = None
     for frame in container.decode(stream):
-        if frame.time is not None and chosen is not None and frame.time > target + 1e-6:
-            break
         chosen = frame
         if frame.time is not None and frame.time >= target - 1e-6:
             break
-    if chosen is None:
-        return None
+    return chosen
+
+
+def write_jpeg(chosen, out: Path) -> Path:
+    """The frame scaled to THUMB_WIDTH wide (even height, aspect kept), as a JPEG."""
+    chosen = upright(chosen)
     width = THUMB_WIDTH
     height = max(2, round(chosen.height * width / chosen.width / 2) * 2)
     small = chosen.reformat(width=width, height=height, format="yuvj420p", interpolation="BICUBIC")
@@ -90,12 +97,23 @@ def _write_poster(container, at_s: float, out: Path) -> Path | None:
     return out
 
 
-def _audio_peaks(container, channels: int) -> np.ndarray:
+def upright(frame):
+    """The frame turned as a player shows it (its display matrix), as ffmpeg turns a picture
+    unless told not to (`-autorotate`)."""
+    turns = round((frame.rotation or 0) / 90) % 4
+    if not turns:
+        return frame
+    # A display matrix's rotation counts counter-clockwise; np.rot90 turns counter-clockwise too.
+    picture = np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), turns))
+    return av.VideoFrame.from_ndarray(picture, format="rgb24")
+
+
+def audio_peaks(container, channels: int) -> np.ndarray:
     """Peaks of the first audio stream from its start, at its own rate: float audio as decoded
     (the usual AAC/Opus), anything else or more than two channels first brought to float stereo
-    (or mono) by the resampler, as ffmpeg's `-ac 2` would."""
+    (or mono) by the resampler, as ffmpeg's `-ac 2` would. Read before any seek: seeking back to
+    the start of a WebM lands on the picture's first cue and drops the audio before it."""
     stream = container.streams.audio[0]
-    container.seek(0)
     rate = stream.codec_context.sample_rate or stream.sample_rate or 48000
     resampler = None
     rows = []
@@ -123,7 +141,7 @@ def _planar(frame) -> np.ndarray:
     return data if frame.format.is_planar else data.reshape(-1, len(frame.layout.channels)).T
 
 
-class _lowered:
+class lowered:
     """Background work at a lower priority: on Linux a thread has its own niceness, so the
     import's worker thread yields to the window's (elsewhere it runs as it is)."""
 

@@ -138,7 +138,12 @@ def main_streams(streams: list[dict]) -> tuple[dict | None, dict | None]:
 
 def probe(path: str | os.PathLike, *, background: bool = False) -> MediaInfo:
     """Probe a take or a post track. Raises ProbeError when it is not usable media."""
-    data = run_ffprobe(path, "-show_format", "-show_streams", background=background)
+    return describe(run_ffprobe(path, "-show_format", "-show_streams", background=background))
+
+
+def describe(data: dict) -> MediaInfo:
+    """What a file holds, from ffprobe's `-show_format -show_streams` answer (or the same fields
+    read in process, media/take_reading.py). Raises ProbeError when it is not usable media."""
     fmt = data.get("format") or {}
     streams = data.get("streams") or []
     video, audio = main_streams(streams)
