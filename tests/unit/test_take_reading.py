@@ -25,6 +25,7 @@ TAKES = {
     "surround.mkv": ClipSpec(duration=1.0, channels=6),
     "mono-8k.mov": ClipSpec(duration=1.0, channels=1, sample_rate=8000),
     "silent.mp4": ClipSpec(duration=1.0, audio=""),
+    "long.mp4": ClipSpec(duration=25, size="160x90"),       # peaks reduced every 10 s as they come
     "vfr.mp4": ClipSpec(extra=["-vf", "setpts='if(lt(N,10),N*2/25/TB,PTS+10/25/TB)'", "-fps_mode", "vfr"]),
 }
 

@@ -116,17 +116,42 @@ def audio_peaks(container, channels: int) -> np.ndarray:
     stream = container.streams.audio[0]
     rate = stream.codec_context.sample_rate or stream.sample_rate or 48000
     resampler = None
-    magnitudes = []
+    reducer = _PeakReducer(rate)
     for frame in container.decode(stream):
         if resampler is None and (frame.format.name not in ("flt", "fltp") or len(frame.layout.channels) > 2):
             resampler = av.AudioResampler(format="fltp", layout="stereo" if channels == 2 else "mono", rate=rate)
-        frames = [frame] if resampler is None else resampler.resample(_untimed(frame))
-        magnitudes.extend(_magnitude(f) for f in frames)
+        for part in [frame] if resampler is None else resampler.resample(_untimed(frame)):
+            reducer.add(_magnitude(part))
     if resampler is not None:
-        magnitudes.extend(_magnitude(f) for f in resampler.resample(None))
-    if not magnitudes:
-        return np.zeros(0, dtype=np.float16)
-    return peaks(np.concatenate(magnitudes)[:, None], rate)
+        for part in resampler.resample(None):
+            reducer.add(_magnitude(part))
+    return reducer.result()
+
+
+class _PeakReducer:
+    """`peaks` of a stream of magnitudes, reduced every few seconds: a long take's audio at its
+    own rate is never held whole."""
+
+    KEEP_S = 10
+
+    def __init__(self, rate: int):
+        self.rate, self.bucket = rate, max(1, rate // PEAKS_PER_SECOND)
+        self.pending: list[np.ndarray] = []
+        self.count = 0
+        self.done: list[np.ndarray] = []
+
+    def add(self, magnitude: np.ndarray) -> None:
+        self.pending.append(magnitude)
+        self.count += len(magnitude)
+        if self.count >= self.KEEP_S * self.rate:
+            data = np.concatenate(self.pending)
+            usable = len(data) - len(data) % self.bucket
+            self.done.append(peaks(data[:usable, None], self.rate))
+            self.pending, self.count = [data[usable:]], len(data) - usable
+
+    def result(self) -> np.ndarray:
+        rest = peaks(np.concatenate(self.pending)[:, None], self.rate) if self.count else np.zeros(0, np.float16)
+        return np.concatenate([*self.done, rest]) if self.done else rest
 
 
 def _untimed(frame):

@@ -151,7 +151,7 @@ def describe(data: dict) -> MediaInfo:
         raise ProbeError("it has neither a video nor an audio stream")
 
     info = MediaInfo(container=fmt.get("format_name", ""))
-    info.duration = _duration(fmt, streams)
+    info.duration = duration_of(fmt, streams)
     info.bit_rate = int(fmt.get("bit_rate") or 0)
     info.creation_time = (fmt.get("tags") or {}).get("creation_time", "")
     if video is not None:
@@ -185,7 +185,8 @@ def describe(data: dict) -> MediaInfo:
     return info
 
 
-def _duration(fmt: dict, streams: list[dict]) -> float:
+def duration_of(fmt: dict, streams: list[dict]) -> float:
+    """The file's length: the container's, else its first stream's that has one."""
     for candidate in [fmt.get("duration")] + [s.get("duration") for s in streams]:
         try:
             value = float(candidate)

@@ -18,7 +18,7 @@ import numpy as np
 
 from soundon.media.overview import (Overview, OverviewError, audio_peaks, lowered, make_overview, poster_frame,
                                     poster_time, write_jpeg)
-from soundon.media.probe import MediaInfo, ProbeError, _duration, describe, probe
+from soundon.media.probe import MediaInfo, ProbeError, describe, duration_of, probe
 from soundon.media.safety import input_options, input_url
 
 
@@ -42,7 +42,7 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
                 peaks = None
                 if container.streams.audio:     # first: from the start, before the poster's seek
                     peaks = audio_peaks(container, 2 if container.streams.audio[0].codec_context.channels >= 2 else 1)
-                poster = poster_frame(container, poster_time(_duration(data["format"], data["streams"])))
+                poster = poster_frame(container, poster_time(duration_of(data["format"], data["streams"])))
                 if poster is not None and poster.rotation:
                     data["streams"][container.streams.video[0].index]["side_data_list"] = [
                         {"rotation": poster.rotation}]
