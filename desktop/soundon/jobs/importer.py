@@ -15,6 +15,7 @@ from soundon.core.file_names import shown
 from soundon.core.ordinary_files import what_it_is
 from soundon.core.take import Refusal, Take, prompt_group_key
 from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
+from soundon.media import tools
 from soundon.media.fingerprint import fingerprint
 from soundon.media.probe import ProbeError
 from soundon.media.take_reading import read_for_import
@@ -99,6 +100,9 @@ class Importer:
         """Yield prepared takes as they finish, keeping at most a few in flight."""
         if not candidates:
             return
+        # A take PyAV can't read is handed to ffprobe: a missing or broken ffprobe is said before
+        # any work, as the installation problem it is, not on the first odd file of a batch.
+        tools.ffprobe()
         cache = self.library.cache_dir
         # Workers check this snapshot instead of sharing the library's connection across threads.
         self._known = self.library.fingerprints()
