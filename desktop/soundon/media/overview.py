@@ -5,8 +5,6 @@ the audio decoded once for the peaks. No process is started per take: at import,
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -44,7 +42,7 @@ def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, pea
     path = Path(path)
     if not (info.has_video or info.has_audio):
         return Overview(None, None)
-    with lowered(background):
+    with priority.lowered(background):
         try:
             with av.open(input_url(path), options=input_options()) as container:
                 return write_overview(container, info, thumb_out, peaks_out)
@@ -169,32 +167,6 @@ def _magnitude(frame) -> np.ndarray:
     for plane in frame.planes[1:channels]:
         np.maximum(magnitude, np.abs(np.frombuffer(plane, np.float32, count)), out=magnitude)
     return magnitude
-
-
-class lowered:
-    """Background work at a lower priority: on Linux a thread has its own niceness, so the
-    import's worker thread yields to the window's (elsewhere it runs as it is)."""
-
-    def __init__(self, background: bool):
-        self.active = background and sys.platform.startswith("linux")
-
-    def __enter__(self):
-        if self.active:
-            try:
-                tid = threading.get_native_id()
-                self.before = os.getpriority(os.PRIO_PROCESS, tid)
-                os.setpriority(os.PRIO_PROCESS, tid, max(self.before, priority.BACKGROUND_NICENESS))
-            except OSError:
-                self.active = False
-        return self
-
-    def __exit__(self, *exc):
-        if self.active:
-            try:   # raising a thread's priority back may be refused without privileges: it stays low
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.before)
-            except OSError:
-                pass
-        return False
 
 
 def peaks(samples: np.ndarray, rate: int, per_second: int = PEAKS_PER_SECOND) -> np.ndarray:

@@ -16,8 +16,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from soundon.media.overview import (Overview, OverviewError, audio_peaks, lowered, make_overview, poster_frame,
-                                    poster_time, write_jpeg)
+from soundon.media import priority
+from soundon.media.overview import (Overview, OverviewError, audio_peaks, make_overview, poster_frame, poster_time,
+                                    write_jpeg)
 from soundon.media.probe import MediaInfo, ProbeError, describe, duration_of, probe
 from soundon.media.safety import input_options, input_url
 
@@ -33,7 +34,7 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
     """What the take holds, and its overview when it has a picture. Raises ProbeError when it is
     not usable media (ffprobe's reason)."""
     path = Path(path)
-    with lowered(background):
+    with priority.lowered(background):
         try:
             with av.open(input_url(path), options=input_options()) as container:
                 data = _as_ffprobe_would(container)
