@@ -40,14 +40,18 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
                 data = _as_ffprobe_would(container)
                 if not container.streams.video:
                     return TakeReading(describe(data), None)
-                peaks = None
-                if container.streams.audio:     # first: from the start, before the poster's seek
-                    peaks = audio_peaks(container, 2 if container.streams.audio[0].codec_context.channels >= 2 else 1)
-                poster = poster_frame(container, poster_time(duration_of(data["format"], data["streams"])))
+                peaks = poster = None
+                sound, picture = _decodable(container.streams.audio), _decodable(container.streams.video)
+                if sound is not None:       # first: from the start, before the poster's seek
+                    peaks = audio_peaks(container, 2 if sound.codec_context.channels >= 2 else 1)
+                if picture is not None:
+                    poster = poster_frame(container, poster_time(duration_of(data["format"], data["streams"])))
                 if poster is not None and poster.rotation:
                     data["streams"][container.streams.video[0].index]["side_data_list"] = [
                         {"rotation": poster.rotation}]
                 info = describe(data)
+                if not info.has_video:      # its only picture is cover art: not a take
+                    return TakeReading(info, None)
                 if peaks is not None and info.has_audio:
                     np.save(peaks_out, peaks)
                 overview = Overview(write_jpeg(poster, thumb_out) if poster is not None else None,
@@ -62,6 +66,11 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
         return TakeReading(info, make_overview(path, info, thumb_out, peaks_out, background=background))
     except OverviewError:
         return TakeReading(info, None)
+
+
+def _decodable(streams):
+    """The first of these streams (the one the overview reads), if this FFmpeg can decode it."""
+    return streams[0] if streams and streams[0].codec_context is not None else None
 
 
 def _as_ffprobe_would(container) -> dict:
