@@ -103,6 +103,41 @@ def test_dragging_the_post_waveform_slips_it_by_the_dragged_time(qtbot, window, 
     assert stored_spec(window, take_id)["offset"] == 0.0
 
 
+def test_a_drag_goes_on_when_the_take_is_refreshed_under_it(qtbot, window, track):
+    """The library says the take changed while the mouse is down (its analysis finished, a rating
+    came from the CLI): the drag is not lost, and its release is written."""
+    take_id = attach(qtbot, window, track)
+    timeline = window.post_lane.timeline
+    y = int(timeline.height() * 0.75)
+    start, moved = QPoint(timeline.width() // 3, y), 90
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(timeline, QPoint(start.x() + moved // 2, y))
+    window.library.set_rating(take_id, 4)          # the take comes back from the library, as it holds it
+    qtbot.waitUntil(lambda: window.current_take().rating == 4, timeout=3000)
+    qtbot.mouseMove(timeline, QPoint(start.x() + moved, y))
+    assert timeline.shown_offset() == pytest.approx(moved * timeline.seconds_per_pixel(), abs=0.001)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(start.x() + moved, y))
+    assert stored_spec(window, take_id)["offset"] == pytest.approx(moved * timeline.seconds_per_pixel(), abs=0.001)
+
+
+def test_a_drag_ends_unwritten_when_another_take_comes_on_screen(qtbot, window, track):
+    take_id = attach(qtbot, window, track)
+    other = next(t.id for t in window.library.takes() if t.id != take_id)
+    window.post_track.attach([other], track)
+    timeline = window.post_lane.timeline
+    y = int(timeline.height() * 0.75)
+    start = QPoint(timeline.width() // 3, y)
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(timeline, QPoint(start.x() + 60, y))
+    assert timeline.shown_offset() > 0
+    window.select_take(other)
+    qtbot.waitUntil(lambda: window.current_take_id() == other, timeout=3000)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(start.x() + 60, y))
+    assert stored_spec(window, take_id)["offset"] == 0.0
+    assert stored_spec(window, other)["offset"] == 0.0
+    assert window.post_lane.readout_text() == "+0.0 ms · +0.00 frames"
+
+
 def type_into(qtbot, box, text: str) -> None:
     box.setFocus()
     box.lineEdit().selectAll()

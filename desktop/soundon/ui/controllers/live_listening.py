@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from soundon.core.listening import PROFILE_NAMES
-from soundon.core.swap_spec import SwapSpecError
+from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.core.take import Take
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.models.listening_state import ListeningState
@@ -76,6 +76,7 @@ class LiveListening(QObject):
         self._take: Take | None = None
         self._sound = TakeSound()
         self._gains_asked = False   # the match gains of the take on screen are made or being made
+        self._for_now: SwapSpec | None = None   # heard, not saved: the post track being dragged
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
         listener = self._device_problem.emit
         live_audio.watch(listener)
@@ -94,6 +95,7 @@ class LiveListening(QObject):
         self._take = take
         self._sound = TakeSound()
         self._gains_asked = False
+        self._for_now = None
         has_post = bool(take and take.swap and Path(take.swap.path).is_file())
         self.state.set_post_available(has_post)
         if has_post and not self.state.match_loudness:
@@ -119,6 +121,12 @@ class LiveListening(QObject):
         self._place_post()   # the spec may have changed while the track was being decoded
         self.refresh()
 
+    def hear_for_now(self, spec: SwapSpec | None) -> None:
+        """Place the take's post track by this spec without it being saved, heard from the next
+        block (the lane while its track is dragged); None goes back to the spec the library holds."""
+        self._for_now = spec
+        self._place_post()
+
     def _place_post(self) -> None:
         """Place the decoded post track by the take's current swap spec, heard from the next block: a
         new offset, fit, fade, level or bed is a new placement of the same samples, never a decode."""
@@ -131,11 +139,13 @@ class LiveListening(QObject):
         if swap.problem:
             self.problem.emit(f"The post track can't be placed that way, so it plays as before: {swap.problem}")
             return
+        spec = swap.spec if self._for_now is None else self._for_now.with_level_default(self._take.batch_target)
         try:
-            if swap.spec != post.spec:
-                post.set_spec(swap.spec)
+            if spec != post.spec:
+                post.set_spec(spec)
         except SwapSpecError as exc:
-            self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
+            if self._for_now is None:   # a drag past where the track can sit: the lane says so itself
+                self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
 
     def _meter_delivered(self) -> None:
         """The meters read what the export will deliver: the post track for a replace take (heard

@@ -79,7 +79,8 @@ class LaneTimeline(QWidget):
     """The two waveforms. Dragging in the post row slips the track; a click in the native row seeks."""
 
     slipping = Signal(float)       # the offset under the mouse while dragging
-    slipped = Signal(float)        # the offset where the drag ended
+    slipped = Signal(float)        # the offset where the drag ended (when it moved the track)
+    drag_ended = Signal()          # the button was released, after `slipped` if the track moved
     seek_requested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None):
@@ -96,6 +97,7 @@ class LaneTimeline(QWidget):
         self._spec = SwapSpec()
         self._drag_offset: float | None = None
         self._drag_from = 0.0
+        self._drag_base = 0.0          # the offset the drag started from
         self._position = 0.0
         self._marks: tuple[float | None, float | None] = (None, None)
         self._problem = ""
@@ -109,7 +111,9 @@ class LaneTimeline(QWidget):
         self.update()
 
     def set_track(self, name: str, spec: SwapSpec) -> None:
-        self._name, self._spec, self._drag_offset = name, spec, None
+        """The track as the library holds it. A drag in progress goes on (the take is refreshed
+        whenever the library says it changed, an analysis finishing or a rating from the CLI)."""
+        self._name, self._spec = name, spec
         self.update()
 
     def set_track_peaks(self, peaks: np.ndarray | None, track_s: float) -> None:
@@ -124,6 +128,14 @@ class LaneTimeline(QWidget):
     def set_marks(self, mark_in: float | None, mark_out: float | None) -> None:
         self._marks = (mark_in, mark_out)
         self.update()
+
+    def cancel_drag(self) -> None:
+        """Another take came on screen: a drag of the last one's track ends, written nowhere."""
+        if self._drag_offset is not None:
+            self._drag_offset = None
+            self.unsetCursor()
+            self.update()
+            self.drag_ended.emit()
 
     def shown_offset(self) -> float:
         return self._drag_offset if self._drag_offset is not None else self._spec.offset
@@ -217,7 +229,7 @@ class LaneTimeline(QWidget):
             self.seek_requested.emit(max(0.0, min(self._duration, event.position().x() * self.seconds_per_pixel())))
             return
         self._drag_from = event.position().x()
-        self._drag_offset = self._spec.offset
+        self._drag_offset = self._drag_base = self._spec.offset
         self.setCursor(Qt.CursorShape.ClosedHandCursor)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -225,7 +237,7 @@ class LaneTimeline(QWidget):
             return
         moved = (event.position().x() - self._drag_from) * self.seconds_per_pixel()
         # A millisecond is finer than a pixel at any lane width an editor uses; frames come from the keys.
-        self._drag_offset = round(max(-OFFSET_LIMIT_S, min(OFFSET_LIMIT_S, self._spec.offset + moved)), 3)
+        self._drag_offset = round(max(-OFFSET_LIMIT_S, min(OFFSET_LIMIT_S, self._drag_base + moved)), 3)
         self.slipping.emit(self._drag_offset)
         self.update()
 
@@ -237,6 +249,7 @@ class LaneTimeline(QWidget):
         self.update()
         if offset != self._spec.offset:
             self.slipped.emit(offset)
+        self.drag_ended.emit()
 
 
 def _spin(parent: QWidget, low: float, high: float, step: float, decimals: int, suffix: str, tip: str) -> QDoubleSpinBox:
