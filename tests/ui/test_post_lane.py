@@ -138,6 +138,43 @@ def test_a_drag_ends_unwritten_when_another_take_comes_on_screen(qtbot, window, 
     assert window.post_lane.readout_text() == "+0.0 ms · +0.00 frames"
 
 
+def drag(qtbot, widget, start: QPoint, end: QPoint) -> None:
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 5):
+        qtbot.mouseMove(widget, start + (end - start) * step / 4)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_the_fade_handles_set_the_fades_as_the_fields_do(qtbot, window, track):
+    take_id = attach(qtbot, window, track)
+    lane, timeline = window.post_lane, window.post_lane.timeline
+    handles = timeline.fade_handles()
+    at_in, at_out = handles["fade_in"].toPoint(), handles["fade_out"].toPoint()
+    assert at_in.x() == 0 and at_out.x() == timeline.width() - 1   # no fades: at the track's top corners
+    spp = timeline.seconds_per_pixel()
+
+    drag(qtbot, timeline, at_in, at_in + QPoint(40, 0))            # the fade-in's corner, dragged right
+    assert stored_spec(window, take_id)["fade_in"] == pytest.approx(40 * spp, abs=0.001)
+    assert lane.fade_in.value() == pytest.approx(round(40 * spp, 3) * 1000)
+    assert window.undo_stack.undoText().startswith("Fade-in")
+    assert timeline.fade_handles()["fade_in"].x() == pytest.approx(40, abs=1)   # the handle sits at its end
+
+    drag(qtbot, timeline, at_out, at_out - QPoint(60, 0))          # the fade-out's corner, dragged left
+    assert stored_spec(window, take_id)["fade_out"] == pytest.approx(60 * spp, abs=0.001)
+    assert lane.fade_out.value() == pytest.approx(round(60 * spp, 3) * 1000)
+    assert stored_spec(window, take_id)["offset"] == 0.0           # a handle's drag is not a slip
+
+    drag(qtbot, timeline, at_out - QPoint(60, 0), QPoint(0, at_out.y()))   # no longer than the track leaves
+    fades = stored_spec(window, take_id)
+    assert fades["fade_in"] + fades["fade_out"] <= 2.0 + 1e-6
+
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert stored_spec(window, take_id)["fade_in"] is None and stored_spec(window, take_id)["fade_out"] is None
+    assert lane.fade_in.text() == "auto"
+
+
 def type_into(qtbot, box, text: str) -> None:
     box.setFocus()
     box.lineEdit().selectAll()

@@ -6,8 +6,8 @@ library at once; the library's change signal then brings the new spec back to th
 listening (heard from the next block, without decoding the track again), so the lane, the undo
 history and what is heard never disagree.
 
-A drag of the post waveform is heard while the mouse is down: each offset under the mouse is given
-to live listening as it comes, unsaved; the release writes it (one undo step) and live listening
+A drag of the post waveform or of a fade handle is heard while the mouse is down: each spec under
+the mouse is given to live listening as it comes, unsaved; the release writes it (one undo step) and live listening
 goes back to what the library holds, which is then the same.
 
 Keys (Review menu): Alt+Left / Alt+Right slip the post track one frame earlier / later,
@@ -74,7 +74,7 @@ class PostLaneEditor(QObject):
         lane.refused.connect(self._say)
         lane.editing_done.connect(lambda: window.browser.view.setFocus(Qt.FocusReason.OtherFocusReason))
         lane.timeline.seek_requested.connect(window.seek)
-        lane.timeline.slipping.connect(self._hear_slip)
+        lane.timeline.previewing.connect(self._hear_for_now)
         lane.timeline.drag_ended.connect(lambda: self._hear_for_now(None))
         self.show_take(None)
 
@@ -131,9 +131,6 @@ class PostLaneEditor(QObject):
         spec = self.lane.spec()
         amount = f"{frames:+d} frame" if frames else f"{ms:+g} ms"
         self.edit(spec.with_changes(offset=round(spec.offset + step, 6)), f"Slip post track {amount}")
-
-    def _hear_slip(self, offset: float) -> None:
-        self._hear_for_now(self.lane.spec().with_changes(offset=offset))
 
     def _hear_for_now(self, spec: SwapSpec | None) -> None:
         live = self.window.live_listening
