@@ -7,8 +7,8 @@ listening (heard from the next block, without decoding the track again), so the 
 history and what is heard never disagree.
 
 A drag of the post waveform or of a fade handle is heard while the mouse is down: each spec under
-the mouse is given to live listening as it comes, unsaved; the release writes it (one undo step) and live listening
-goes back to what the library holds, which is then the same.
+the mouse is given to live listening as it comes, unsaved; the release writes it (one undo step)
+and live listening goes back to what the library holds, which is then the same.
 
 Keys (Review menu): Alt+Left / Alt+Right slip the post track one frame earlier / later,
 Alt+Shift+Left / Alt+Shift+Right 10 ms. Review › Align Post Track to Native… (and the lane's button)
