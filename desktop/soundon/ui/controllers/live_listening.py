@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from soundon.core.listening import PROFILE_NAMES
-from soundon.core.swap_spec import SwapSpecError
+from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.core.take import Take
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.models.listening_state import ListeningState
@@ -96,6 +96,7 @@ class LiveListening(QObject):
         self._nudged = None         # the take on screen's native audio at its nudge, once decoded
         self._nudge_asked = False
         self._nudge_problem = False
+        self._for_now: SwapSpec | None = None   # heard, not saved: the post track being dragged
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
         listener = self._device_problem.emit
         live_audio.watch(listener)
@@ -120,6 +121,7 @@ class LiveListening(QObject):
         self._sound = TakeSound()
         self._gains_asked = False
         self._nudged, self._nudge_asked, self._nudge_problem = None, False, False
+        self._for_now = None
         self._place_nudge()
         has_post = bool(take and take.swap and Path(take.swap.path).is_file())
         self.state.set_post_available(has_post)
@@ -146,6 +148,12 @@ class LiveListening(QObject):
         self._place_post()   # the spec may have changed while the track was being decoded
         self.refresh()
 
+    def hear_for_now(self, spec: SwapSpec | None) -> None:
+        """Place the take's post track by this spec without it being saved, heard from the next
+        block (the lane while its track is dragged); None goes back to the spec the library holds."""
+        self._for_now = spec
+        self._place_post()
+
     def _place_post(self) -> None:
         """Place the decoded post track by the take's current swap spec, heard from the next block: a
         new offset, fit, fade, level or bed is a new placement of the same samples, never a decode."""
@@ -158,11 +166,13 @@ class LiveListening(QObject):
         if swap.problem:
             self.problem.emit(f"The post track can't be placed that way, so it plays as before: {swap.problem}")
             return
+        spec = swap.spec if self._for_now is None else self._for_now.with_level_default(self._take.batch_target)
         try:
-            if swap.spec != post.spec:
-                post.set_spec(swap.spec)
+            if spec != post.spec:
+                post.set_spec(spec)
         except SwapSpecError as exc:
-            self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
+            if self._for_now is None:   # a drag past where the track can sit: the lane says so itself
+                self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
 
     def _place_nudge(self) -> None:
         """Hear the take's native audio at its nudge from the next block (its first nudge once its

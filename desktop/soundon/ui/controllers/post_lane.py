@@ -6,6 +6,10 @@ library at once; the library's change signal then brings the new spec back to th
 listening (heard from the next block, without decoding the track again), so the lane, the undo
 history and what is heard never disagree.
 
+A drag of the post waveform or of a fade handle is heard while the mouse is down: each spec under
+the mouse is given to live listening as it comes, unsaved; the release writes it (one undo step)
+and live listening goes back to what the library holds, which is then the same.
+
 Keys (Review menu): Alt+Left / Alt+Right slip the post track one frame earlier / later,
 Alt+Shift+Left / Alt+Shift+Right 10 ms. A take with no post track whose native audio is kept
 (verdict keep) has nothing to slip: the same keys nudge its native audio by the same steps instead
@@ -76,6 +80,8 @@ class PostLaneEditor(QObject):
         lane.refused.connect(self._say)
         lane.editing_done.connect(lambda: window.browser.view.setFocus(Qt.FocusReason.OtherFocusReason))
         lane.timeline.seek_requested.connect(window.seek)
+        lane.timeline.previewing.connect(self._hear_for_now)
+        lane.timeline.drag_ended.connect(lambda: self._hear_for_now(None))
         self.show_take(None)
 
     # -- the take on screen ---------------------------------------------------------------------------
@@ -84,6 +90,8 @@ class PostLaneEditor(QObject):
         """The take under the cursor, or the same take with what the library now holds of it."""
         if take is not None and take.id != self.window.current_take_id():
             return   # Compare's audible take: the lane belongs to the single view
+        if take is None or self._take is None or take.id != self._take.id:
+            self.lane.timeline.cancel_drag()
         self._take = take
         swap = take.swap if take is not None else None
         usable = swap is not None and not swap.problem
@@ -147,6 +155,11 @@ class PostLaneEditor(QObject):
             return
         spec = self.lane.spec()
         self.edit(spec.with_changes(offset=round(spec.offset + step, 6)), f"Slip post track {amount}")
+
+    def _hear_for_now(self, spec: SwapSpec | None) -> None:
+        live = self.window.live_listening
+        if live is not None:       # None: no libVLC, nothing is heard anyway
+            live.hear_for_now(spec)
 
     def edit(self, spec: SwapSpec, what: str) -> bool:
         """Lay the take's post track by this spec: checked against the track, written (one undo step),
