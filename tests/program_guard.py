@@ -67,17 +67,16 @@ def _owners() -> dict[str, str]:
 
 
 def owning_package(path: str) -> str | None:
-    """The Debian package that installed this program (None: not installed by a package)."""
+    """The Debian package that installed this program (None: not installed by a package). A link is
+    its own package's (binutils installs /usr/bin/strip, a link to a file of a package it pulls in),
+    so the path as called is looked up before the file it leads to."""
     owners = _owners()
-    candidates = {path, os.path.realpath(path)}
-    for found in list(candidates):  # merged /usr: dpkg may record /bin/mount for /usr/bin/mount
-        if found.startswith("/usr/"):
-            candidates.add(found[len("/usr"):])
-        else:
-            candidates.add("/usr" + found)
-    for candidate in candidates:
-        if candidate in owners:
-            return owners[candidate]
+    for found in dict.fromkeys((path, os.path.realpath(path))):   # in that order
+        # merged /usr: dpkg may record /bin/mount for /usr/bin/mount
+        other = found[len("/usr"):] if found.startswith("/usr/") else "/usr" + found
+        for candidate in (found, other):
+            if candidate in owners:
+                return owners[candidate]
     return None
 
 
