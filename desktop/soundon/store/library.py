@@ -287,18 +287,20 @@ class Library:
         names = [row[0] for row in self.db.execute("SELECT DISTINCT model FROM takes WHERE model != ''")]
         return sorted(names, key=str.casefold)
 
-    def prompt_groups(self) -> list[dict]:
-        """Each batch's prompt groups with their take count and prompt (the batch tree)."""
+    def prompt_groups(self, batch: str | None = None) -> list[dict]:
+        """Each batch's prompt groups (or one batch's) with their take count and prompt (the batch tree)."""
+        where, params = (" WHERE b.name = ?", [batch]) if batch is not None else ("", [])
         return list(self.db.query(
             "SELECT b.name AS batch, t.prompt_group, COUNT(*) AS takes, MIN(t.prompt) AS prompt "
-            "FROM takes t JOIN batches b ON b.id = t.batch_id GROUP BY t.batch_id, t.prompt_group"))
+            f"FROM takes t JOIN batches b ON b.id = t.batch_id{where} GROUP BY t.batch_id, t.prompt_group", params))
 
-    def prompt_variations(self) -> list[dict]:
+    def prompt_variations(self, batch: str | None = None) -> list[dict]:
         """Each prompt group's distinct prompts (its variations), with the shortest take's length."""
+        where, params = (" AND b.name = ?", [batch]) if batch is not None else ("", [])
         return list(self.db.query(
             "SELECT b.name AS batch, t.prompt_group, t.prompt, MIN(t.duration) AS duration "
-            "FROM takes t JOIN batches b ON b.id = t.batch_id WHERE t.prompt != '' "
-            "GROUP BY t.batch_id, t.prompt_group, t.prompt"))
+            f"FROM takes t JOIN batches b ON b.id = t.batch_id WHERE t.prompt != ''{where} "
+            "GROUP BY t.batch_id, t.prompt_group, t.prompt", params))
 
     def takes_in_group(self, batch: str, prompt_group: str) -> list[Take]:
         rows = self.db.query(_TAKE_SELECT + " WHERE b.name = ? AND t.prompt_group = ? ORDER BY t.sort_name, t.id",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListView, QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from soundon.core.timecode import format_duration
@@ -19,6 +19,7 @@ from soundon.ui.models.roles import TakeRole
 from soundon.store.take_query import SORT_KEYS
 from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel
 from soundon.ui.theme import icon
+from soundon.ui.views.card_grid import CardGrid
 
 CARD = QSize(212, 196)
 THUMB = QSize(196, 110)
@@ -153,18 +154,14 @@ def _font(points: int, bold: bool = False) -> QFont:
     return font
 
 
-class TakeGrid(QListView):
+class TakeGrid(CardGrid):
+    """The cards, placed by arithmetic (ui/views/card_grid.py): a sort of 50,000 takes moves no
+    card rectangles around."""
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setViewMode(QListView.ViewMode.IconMode)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)   # thousands of takes: layout without asking every row
-        self.setSpacing(2)
-        self.setWrapping(True)
+        super().__init__(CARD, CARD + QSize(4, 4), margin=2, parent=parent)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setItemDelegate(TakeCardDelegate(self))
-        self.setGridSize(CARD + QSize(4, 4))
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt's name)
         """No type-ahead: letters are the window's review keys."""
