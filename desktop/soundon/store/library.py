@@ -23,7 +23,7 @@ from soundon.core.swap_spec import SwapSpec
 from soundon.core.take import PostTrack, Take, prompt_group_key
 from soundon.core.translation import verdict as translation_verdict
 from soundon.store import migrations
-from soundon.store.take_query import TakeFilter, ordered_ids_sql
+from soundon.store.take_query import TakeFilter, ordered_ids
 from soundon.store.library_errors import DamagedLibraryError, LibraryError, SortedDatabase, library_faults
 
 LIBRARY_ENV = "SOUNDON_LIBRARY"
@@ -266,8 +266,7 @@ class Library:
 
     def take_ids(self, take_filter: TakeFilter = TakeFilter(), sort_key: str = "name",
                  descending: bool = False) -> list[int]:
-        sql, params = ordered_ids_sql(take_filter, sort_key, descending)
-        return [row[0] for row in self.db.execute(sql, params)]
+        return ordered_ids(self.db.conn, take_filter, sort_key, descending)
 
     def takes_by_ids(self, take_ids: list[int]) -> dict[int, Take]:
         found: dict[int, Take] = {}

@@ -145,7 +145,7 @@ class TakeListModel(QAbstractTableModel):
 
     def _set_ids(self, ids: list[int]) -> None:
         self._ids = ids
-        self._row_of = {take_id: row for row, take_id in enumerate(ids)}
+        self._row_of = dict(zip(ids, range(len(ids))))
 
     def _show(self, ids: list[int]) -> None:
         """List these ids, with the signals that keep the views' selection and current take."""
