@@ -17,7 +17,7 @@ from soundon.core.timecode import format_duration
 from soundon.core.translation import verdict as translation_verdict
 from soundon.ui.models.roles import TakeRole
 from soundon.store.take_query import SORT_KEYS
-from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel
+from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel, take_name
 from soundon.ui.theme import icon
 from soundon.ui.views.card_grid import CardGrid
 
@@ -57,7 +57,11 @@ class TakeCardDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(4, 4, -4, -4)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         current = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        flag = index.data(TakeRole.FLAG)
+        take = index.data(TakeRole.TAKE)   # one read of the row; the card draws its fields
+        if take is None:
+            painter.restore()
+            return
+        flag = take.flag
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#2c4a6e") if selected else QColor("#24272c"))
         painter.drawRoundedRect(rect, 4, 4)
@@ -84,12 +88,12 @@ class TakeCardDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(badge, 3, 3)
             painter.setPen(QColor("#0d0f12"))
-            painter.setFont(_font(8, bold=True))
+            painter.setFont(_font(8, bold=True)[0])
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "PICK" if flag == "pick" else "REJECT")
         # Duration in the corner of the picture, as in NLE bins.
-        duration = format_duration(index.data(TakeRole.DURATION) or 0)
-        painter.setFont(_font(8))
-        metrics = QFontMetrics(painter.font())
+        duration = format_duration(take.duration or 0)
+        font, metrics = _font(8)
+        painter.setFont(font)
         box = QRect(0, 0, metrics.horizontalAdvance(duration) + 8, 16)
         box.moveBottomRight(thumb_box.bottomRight() - QPoint(4, 4))
         painter.fillRect(box, QColor(0, 0, 0, 170))
@@ -97,34 +101,36 @@ class TakeCardDelegate(QStyledItemDelegate):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, duration)
         # Text lines under the picture.
         x, y, width = rect.left() + 6, thumb_box.bottom() + 6, rect.width() - 12
-        painter.setFont(_font(9, bold=True))
+        font, metrics = _font(9, bold=True)
+        painter.setFont(font)
         painter.setPen(QColor("#e6e9ed"))
-        name = QFontMetrics(painter.font()).elidedText(index.data(TakeRole.NAME) or "", Qt.TextElideMode.ElideMiddle, width)
+        name = metrics.elidedText(take_name(take), Qt.TextElideMode.ElideMiddle, width)
         painter.drawText(QRect(x, y, width, 16), Qt.AlignmentFlag.AlignLeft, name)
-        painter.setFont(_font(8))
+        painter.setFont(_font(8)[0])
         painter.setPen(QColor("#aab1bb"))
-        painter.drawText(QRect(x, y + 17, width, 14), Qt.AlignmentFlag.AlignLeft, index.data(TakeRole.MODEL) or "unknown model")
-        rating = index.data(TakeRole.RATING) or 0
-        painter.setFont(_font(10))
+        painter.drawText(QRect(x, y + 17, width, 14), Qt.AlignmentFlag.AlignLeft, take.model or "unknown model")
+        rating = take.rating or 0
+        painter.setFont(_font(10)[0])
         painter.setPen(STAR)
         painter.drawText(QRect(x, y + 31, 90, 16), Qt.AlignmentFlag.AlignLeft, "★" * rating)
         painter.setPen(QColor("#3a3e45"))
         painter.drawText(QRect(x + 11 * rating, y + 31, 90, 16), Qt.AlignmentFlag.AlignLeft, "☆" * (5 - rating))
-        verdict = VERDICT.get(index.data(TakeRole.AUDIO_VERDICT) or "")
+        verdict = VERDICT.get(take.audio_verdict or "")
         if verdict:
-            painter.setFont(_font(7, bold=True))
+            painter.setFont(_font(7, bold=True)[0])
             painter.setPen(verdict[1])
             painter.drawText(QRect(x + 80, y + 33, width - 80, 14), Qt.AlignmentFlag.AlignRight, verdict[0])
-        flags = index.data(TakeRole.ANALYSIS_FLAGS)
+        flags = take.analysis_flags
         if flags is not None:
-            painter.setFont(_font(7, bold=True))
+            font, metrics = _font(7, bold=True)
+            painter.setFont(font)
             chip_x = x
             # The translation verdict first (green when the take translates), then what earned it.
             state = translation_verdict(flags)
             text = TRANSLATION_BADGE[state]
-            if index.data(TakeRole.MEASURED_ON) == "post mix":
+            if take.analysis_measured_on == "post mix":
                 text += " · POST MIX"      # the report is of the post mix the export writes
-            chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+            chip_w = metrics.horizontalAdvance(text) + 8
             chip = QRect(chip_x, y + 49, chip_w, 14)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(TRANSLATION_COLOURS[state][0])
@@ -134,7 +140,7 @@ class TakeCardDelegate(QStyledItemDelegate):
             chip_x += chip_w + 4
             for name in [f for f in flags if f not in ("no_audio", "silent")][:3]:
                 text = ANALYSIS_TEXT.get(name, name).upper()
-                chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+                chip_w = metrics.horizontalAdvance(text) + 8
                 if chip_x + chip_w > x + width:
                     break
                 chip = QRect(chip_x, y + 49, chip_w, 14)
@@ -147,11 +153,18 @@ class TakeCardDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
+_FONTS: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
+
+
+def _font(points: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
+    """A card's font and its metrics, made once: a scroll paints a dozen cards in a few milliseconds."""
+    found = _FONTS.get((points, bold))
+    if found is None:
+        font = QFont()
+        font.setPointSize(points)
+        font.setBold(bold)
+        found = _FONTS[(points, bold)] = (font, QFontMetrics(font))
+    return found
 
 
 class TakeGrid(CardGrid):
