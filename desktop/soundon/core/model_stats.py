@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from soundon.core.audio_need import NEEDS, advice, audio_need, guidance, need_label
 from soundon.core.prompt_check import PromptCheck, check_prompt
@@ -20,6 +21,17 @@ MIN_DECISIONS = 10
 MIN_PER_MODEL = 3
 UNKNOWN_MODEL = "unknown model"
 NOT_ANALYSED = "not_analysed"
+
+
+class DecidedTake(NamedTuple):
+    """What the figures read of a take (a library of 50,000 is counted from these, not from whole takes)."""
+    model: str
+    prompt: str
+    duration: float
+    flag: str
+    rating: int
+    audio_verdict: str
+    analysis_flags: tuple[str, ...] | None
 
 
 @dataclass
@@ -33,7 +45,7 @@ class ModelFigures:
     replaced: int = 0
     verdicts: Counter = field(default_factory=Counter)
 
-    def add(self, take: Take) -> None:
+    def add(self, take: Take | DecidedTake) -> None:
         self.takes += 1
         self.picked += take.flag == "pick"
         self.rejected += take.flag == "reject"
@@ -138,7 +150,7 @@ class CheckCache:
         return self._checks[key]
 
 
-def pick_statistics(takes: list[Take], cache: CheckCache | None = None) -> PickStatistics:
+def pick_statistics(takes: list[Take] | list[DecidedTake], cache: CheckCache | None = None) -> PickStatistics:
     cache = cache or CheckCache()
     needs = {n: NeedFigures(n) for n in NEEDS}
     models: dict[str, ModelFigures] = {}

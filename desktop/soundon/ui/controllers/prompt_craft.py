@@ -68,7 +68,7 @@ class PromptCraft:
             return   # counted again when this count is in
         self._stale = False
         checks = self._checks
-        self._counting = BackgroundJob(lambda job: pick_statistics(job.library.takes(), checks),
+        self._counting = BackgroundJob(lambda job: pick_statistics(job.library.decided_takes(), checks),
                                        what="pick statistics", library=self.window.library)
         self._counting.finished.connect(self._counted)
         self._counting.failed.connect(lambda _message: self._counted(None))
@@ -86,7 +86,7 @@ class PromptCraft:
     def show_statistics(self) -> ModelStatsView:
         if self._stats is None:   # the first count is still to come: count now, on this thread
             self._recount.stop()
-            self._stats = pick_statistics(self.window.library.takes(), self._checks)
+            self._stats = pick_statistics(self.window.library.decided_takes(), self._checks)
         if self.view is None:
             self.view = ModelStatsView(self._stats, self.window)
         else:
