@@ -323,6 +323,18 @@ class Library:
                 found[take.id] = take
         return found
 
+    def take_paths(self, take_ids: list[int]) -> dict[int, str]:
+        """Each take's file path, without reading the rest of it."""
+        found: dict[int, str] = {}
+        for start in range(0, len(take_ids), 500):
+            chunk = take_ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for take_id, root, rel_path in self.db.execute(
+                    f"SELECT t.id, b.root, t.rel_path FROM takes t JOIN batches b ON b.id = t.batch_id "
+                    f"WHERE t.id IN ({marks})", chunk):
+                found[take_id] = str(Path(root) / rel_path)
+        return found
+
     def take_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM takes").fetchone()[0]
 
