@@ -332,7 +332,7 @@ class Library:
             for take_id, root, rel_path in self.db.execute(
                     f"SELECT t.id, b.root, t.rel_path FROM takes t JOIN batches b ON b.id = t.batch_id "
                     f"WHERE t.id IN ({marks})", chunk):
-                found[take_id] = str(Path(root) / rel_path)
+                found[take_id] = os.path.join(root, rel_path)   # a tenth of Path's cost, for thousands
         return found
 
     def take_count(self) -> int:
