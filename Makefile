@@ -28,6 +28,7 @@ bench: setup
 	@$(XVFB) $(PY) -m pytest tests/benchmarks -m bench -s -p no:cacheprovider $(PYTEST_ARGS)
 
 package: setup
+	@bash packaging/bootstrap.sh --package
 	@bash packaging/build-linux.sh
 
 clean:

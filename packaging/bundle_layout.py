@@ -6,19 +6,25 @@ platform and the release workflow use the same rules, and the unit tests check t
   that pull in libraries for discs, capture cards, network shares or subtitles it never uses;
 - which Qt modules and Qt files are left out;
 - the SHA256 check of the pinned native archives listed in packaging/native-archives.txt;
-- the layout a built bundle must have (libVLC with a plugin for every need, ffmpeg, ffprobe), and
-  what its frozen self-test must report once installed;
+- PyAV's modules relinked to the bundle's own FFmpeg libraries, so one FFmpeg serves PyAV, ffmpeg
+  and ffprobe (Linux);
+- stripping the bundle's libraries without breaking the ones auditwheel rewrote;
+- the layout a built bundle must have (libVLC with a plugin for every need, ffmpeg, ffprobe, no
+  second FFmpeg copy for PyAV), and what its frozen self-test must report once installed;
 - where the bundle's bytes go (the size report `make package` prints).
 
-Run as a script (`python packaging/bundle_layout.py --help`): copy-plugins, fetch, verify, check,
-check-self-test, sizes.
+Run as a script (`python packaging/bundle_layout.py --help`): copy-plugins, fetch, verify,
+relink-pyav, strip, check, check-self-test, sizes.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import re
+import os
 import shutil
+import struct
+import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterable
@@ -57,9 +63,15 @@ UNUSED_VLC_PLUGINS = frozenset({
     # video output: terminals, framebuffers, Wayland (the app draws through X11 on Linux)
     "aa", "caca", "fb", "flaschen", "kms", "evas", "wl_shm", "wl_shell", "xdg_shell", "egl_wl",
     "glconv_vaapi_wl", "glconv_vdpau", "xcb_xv",
-    # misc: network, scrobbling, fingerprinting
+    # misc: network, scrobbling, fingerprinting; the XML parser (playlists, DASH manifests, skins),
+    # which brings libxml2 and with it Debian's ICU (34 MB)
     "audioscrobbler", "fingerprinter", "gnutls", "securetransport", "addonsfsstorage",
-    "addonsvorepository", "stats", "export", "vod_rtsp",
+    "addonsvorepository", "stats", "export", "vod_rtsp", "xml",
+    # streaming (HLS, DASH, Chromecast) and libavformat's network access
+    "adaptive", "demux_chromecast", "avio",
+    # hardware decoding (the app asks libVLC for none: --avcodec-hw=none) and FFmpeg's
+    # post-processing filter, whose libpostproc the bundle's FFmpeg doesn't build
+    "vaapi", "vaapi_drm", "glconv_vaapi_x11", "glconv_vaapi_drm", "postproc",
 })
 
 # What playback in Sound-On needs from libVLC: each need and the plugins any one of which meets it
@@ -92,14 +104,18 @@ UNUSED_QT_MODULES = (
 )
 
 # Files of the Qt modules it does use that a desktop review app never loads: translations of Qt's
-# own dialogs, the Wayland and EGLFS integrations, the GTK theme (it would pull in GTK), the
-# virtual keyboard, and the Qt Quick/QML parts that plugins drag in. Matched on the path as text.
+# own dialogs, the Wayland and EGLFS integrations (and Qt OpenGL, which only EGLFS links), the GTK
+# theme (it would pull in GTK), the virtual keyboard, the Qt Quick/QML parts that plugins drag in,
+# the framebuffer input drivers (evdev), and image formats it never reads (TIFF, WebP, ICNS, TGA,
+# WBMP). Matched on the path as text.
 UNUSED_QT_PARTS = (
-    "Qt/translations", "wayland", "Wayland", "EglFS", "eglfs", "qgtk3", "libqpdf", "virtualkeyboard",
+    "Qt/translations", "wayland", "Wayland", "EglFS", "EglFs", "eglfs", "WlShellIntegration",
+    "Qt6OpenGL", "qgtk3", "libqpdf", "virtualkeyboard",
     "VirtualKeyboard", "QtQuick", "QtQml", "Qt6Quick", "Qt6Qml", "Qt6Pdf",
     "libqlinuxfb", "libqminimalegl", "libqvnc", "libqvkkhrdisplay", "libqxdgdesktopportal",
     "libqtuiotouchplugin", "networkinformation", "plugins/tls", "qmltooling", "qmllint",
-    "sqldrivers", "plugins/designer", "egldeviceintegrations",
+    "sqldrivers", "plugins/designer", "egldeviceintegrations", "plugins/generic/",
+    "libqtiff", "libqwebp", "libqicns", "libqtga", "libqwbmp",
 )
 
 
@@ -237,6 +253,86 @@ def fetch(pin: Pin, dest: Path) -> Path:
     return target
 
 
+# -- one FFmpeg for PyAV, ffmpeg and ffprobe (Linux) ---------------------------------------------
+
+# The FFmpeg libraries in PyAV's wheel, renamed by auditwheel: libavcodec-5e6b81c2.so.62.28.102.
+_WHEEL_FFMPEG = re.compile(
+    r"^(lib(?:avcodec|avformat|avutil|avfilter|avdevice|swscale|swresample))-[0-9a-f]{8}(\.so\.\d+)(?:\.\d+)*$")
+
+
+def shared_ffmpeg_name(wheel_name: str) -> str | None:
+    """The name the bundle's own FFmpeg library goes by ('libavcodec.so.62') for one from PyAV's
+    wheel ('libavcodec-5e6b81c2.so.62.28.102'); None for any other library."""
+    match = _WHEEL_FFMPEG.match(wheel_name)
+    return match.group(1) + match.group(2) if match else None
+
+
+def relink_pyav(internal: Path, patchelf: str = "patchelf") -> list[Path]:
+    """Point PyAV's modules in a built bundle at the bundle's FFmpeg libraries in lib/ (the release
+    PyAV was built on) instead of the wheel's copy; returns the modules changed."""
+    lib = internal / "lib"
+    changed = []
+    for module in sorted((internal / "av").rglob("*.so")):
+        needed = subprocess.run([patchelf, "--print-needed", str(module)], capture_output=True,
+                                text=True, check=True).stdout.split()
+        swaps = [(name, shared_ffmpeg_name(name)) for name in needed if shared_ffmpeg_name(name)]
+        if not swaps:
+            continue
+        missing = sorted({new for _, new in swaps if not (lib / new).is_file()})
+        if missing:
+            raise LayoutProblem(f"{module.relative_to(internal)} needs {', '.join(missing)}, which {lib} "
+                                f"lacks: build the bundle's FFmpeg first (build-ffmpeg-linux.sh).")
+        command = [patchelf]
+        for old, new in swaps:
+            command += ["--replace-needed", old, new]
+        command += ["--set-rpath", "$ORIGIN/" + os.path.relpath(lib, module.parent), str(module)]
+        subprocess.run(command, check=True)
+        changed.append(module)
+    if not changed:
+        raise LayoutProblem(f"No PyAV module linked to its wheel's FFmpeg was found in {internal / 'av'}.")
+    return changed
+
+
+# -- stripping --------------------------------------------------------------------------------
+
+def loadable_segments(path: Path) -> bool:
+    """Whether every loadable segment of a 64-bit little-endian ELF file lies at an offset the
+    dynamic loader accepts (offset ≡ address modulo alignment); glibc refuses the file otherwise
+    ("ELF load command address/offset not page-aligned")."""
+    data = path.read_bytes()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        return True   # not a 64-bit little-endian ELF file: nothing to judge
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for index in range(phnum):
+        kind, _, offset, vaddr, _, _, _, align = struct.unpack_from("<IIQQQQQQ", data, phoff + index * phentsize)
+        if kind == 1 and align > 1 and (offset - vaddr) % align:
+            return False
+    return True
+
+
+def strip_libraries(files: Iterable[Path], strip: str = "strip") -> tuple[int, int, list[Path]]:
+    """Strip debug information and static symbols from shared libraries (the dynamic symbols stay).
+
+    A library that auditwheel or patchelf rewrote can come out of `strip` with a segment the loader
+    refuses: each result is checked, and such a library is kept as it was. Returns (bytes before,
+    bytes after, the libraries kept as they were for that reason)."""
+    before = after = 0
+    refused = []
+    for path in files:
+        before += path.stat().st_size
+        stripped = path.with_name(path.name + ".stripped")
+        result = subprocess.run([strip, "--strip-unneeded", "-o", str(stripped), str(path)], capture_output=True)
+        if result.returncode == 0 and not loadable_segments(stripped):
+            refused.append(path)
+        elif result.returncode == 0 and stripped.stat().st_size < path.stat().st_size:
+            shutil.copymode(path, stripped)
+            stripped.replace(path)
+        stripped.unlink(missing_ok=True)
+        after += path.stat().st_size
+    return before, after, refused
+
+
 # -- a built bundle ---------------------------------------------------------------------------
 
 class LayoutProblem(Exception):
@@ -276,6 +372,10 @@ def layout_problems(bundle: Path, exe_suffix: str = _EXE) -> list[str]:
     for tool in ("ffmpeg", "ffprobe"):
         if not any(p.is_file() for p in bundle.rglob(f"bin/{tool}{exe_suffix}")):
             problems.append(f"{bundle} has no bin/{tool}{exe_suffix}.")
+    wheel_copies = sorted(p.name for p in bundle.rglob("*") if shared_ffmpeg_name(p.name))
+    if wheel_copies:
+        problems.append(f"{bundle} carries PyAV's own FFmpeg copy ({', '.join(wheel_copies[:3])} …) beside "
+                        f"its FFmpeg: leave the wheel's av.libs out and relink PyAV (relink-pyav).")
     return problems
 
 
@@ -314,14 +414,18 @@ def self_test_problems(report: str, bundle: Path) -> list[str]:
 
 # -- where the bytes go -----------------------------------------------------------------------
 
+_FFMPEG_LIBRARY = re.compile(
+    r"^(lib/|vlc/)?lib(avcodec|avformat|avutil|avfilter|avdevice|swscale|swresample|postproc)\.")
 _PARTS = (  # first match wins: (part, test on the path relative to the bundle's library folder)
+    ("PyAV (with its wheel's FFmpeg copy, if any)", lambda p: p.startswith(("av/", "av.libs/"))),
+    ("FFmpeg libraries", lambda p: _FFMPEG_LIBRARY.match(p)),
     ("libVLC + plugins", lambda p: p.startswith("vlc/")),
     ("ffmpeg + ffprobe programs", lambda p: p.startswith("bin/")),
     ("Qt (PySide6)", lambda p: p.startswith(("PySide6/", "shiboken6/")) or re.match(r"lib(Qt6|pyside6|shiboken6)", p)),
-    ("FFmpeg libraries", lambda p: re.match(r"lib(avcodec|avformat|avutil|avfilter|avdevice|swscale|swresample|postproc)\.", p)),
     ("numpy", lambda p: p.startswith(("numpy/", "numpy.libs/"))),
     ("scipy", lambda p: p.startswith(("scipy/", "scipy.libs/"))),
     ("pedalboard", lambda p: p.startswith(("pedalboard", "pedalboard_native"))),
+    ("lxml, cryptography", lambda p: p.startswith(("lxml/", "cryptography/"))),
     ("Python", lambda p: p.startswith(("python3", "base_library.zip", "lib-dynload/")) or p.startswith("libpython")),
     ("other shared libraries", lambda p: ".so" in p or p.endswith((".dll", ".dylib"))),
 )
@@ -360,6 +464,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     verify = verbs.add_parser("verify", help="check an archive against its pinned SHA256")
     verify.add_argument("name")
     verify.add_argument("archive", type=Path)
+    relink = verbs.add_parser("relink-pyav", help="point PyAV's modules at the bundle's FFmpeg libraries (Linux)")
+    relink.add_argument("internal", type=Path, help="the bundle's library folder (dist/soundon/_internal)")
+    relink.add_argument("--patchelf", default="patchelf")
+    strip_verb = verbs.add_parser("strip", help="strip the shared libraries under a folder, keeping any that would not load")
+    strip_verb.add_argument("folder", type=Path)
+    strip_verb.add_argument("--skip", action="append", default=[], help="a subfolder to leave alone")
     check = verbs.add_parser("check", help="check a built bundle's layout")
     check.add_argument("bundle", type=Path)
     report = verbs.add_parser("check-self-test", help="check a frozen self-test report of an installed bundle")
@@ -381,6 +491,16 @@ def main(argv: Iterable[str] | None = None) -> int:
                 print(fetch(pins[args.name], args.dest))
             else:
                 print(f"{args.archive.name}: SHA256 {verify_archive(args.archive, pins[args.name])} ok")
+        elif args.verb == "relink-pyav":
+            changed = relink_pyav(args.internal, args.patchelf)
+            print(f"{len(changed)} PyAV modules now use the FFmpeg libraries in {args.internal / 'lib'}")
+        elif args.verb == "strip":
+            skipped = [args.folder / name for name in args.skip]
+            files = [p for p in sorted(args.folder.rglob("*")) if p.is_file() and not p.is_symlink()
+                     and re.search(r"\.so(\.\d+)*$", p.name) and not any(p.is_relative_to(s) for s in skipped)]
+            before, after, refused = strip_libraries(files)
+            print(f"{len(files)} libraries: {before / 1e6:.1f} MB → {after / 1e6:.1f} MB; kept as they "
+                  f"were, because stripping left them unloadable: {', '.join(p.name for p in refused) or 'none'}")
         elif args.verb == "check":
             check_bundle(args.bundle)
             print(f"{args.bundle}: libVLC, its plugins for every need, ffmpeg and ffprobe are in place")
@@ -391,7 +511,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             print(f"{args.report}: bundled libVLC and plugins, a swapped and a played clip, the window: all reported")
         else:
             print(format_sizes(sizes_by_part(args.bundle)))
-    except (ChecksumProblem, LayoutProblem, OSError) as problem:
+    except (ChecksumProblem, LayoutProblem, OSError, subprocess.CalledProcessError) as problem:
         print(problem, file=sys.stderr)
         return 1
     return 0

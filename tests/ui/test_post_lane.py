@@ -103,6 +103,78 @@ def test_dragging_the_post_waveform_slips_it_by_the_dragged_time(qtbot, window, 
     assert stored_spec(window, take_id)["offset"] == 0.0
 
 
+def test_a_drag_goes_on_when_the_take_is_refreshed_under_it(qtbot, window, track):
+    """The library says the take changed while the mouse is down (its analysis finished, a rating
+    came from the CLI): the drag is not lost, and its release is written."""
+    take_id = attach(qtbot, window, track)
+    timeline = window.post_lane.timeline
+    y = int(timeline.height() * 0.75)
+    start, moved = QPoint(timeline.width() // 3, y), 90
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(timeline, QPoint(start.x() + moved // 2, y))
+    window.library.set_rating(take_id, 4)          # the take comes back from the library, as it holds it
+    qtbot.waitUntil(lambda: window.current_take().rating == 4, timeout=3000)
+    qtbot.mouseMove(timeline, QPoint(start.x() + moved, y))
+    assert timeline.shown_offset() == pytest.approx(moved * timeline.seconds_per_pixel(), abs=0.001)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(start.x() + moved, y))
+    assert stored_spec(window, take_id)["offset"] == pytest.approx(moved * timeline.seconds_per_pixel(), abs=0.001)
+
+
+def test_a_drag_ends_unwritten_when_another_take_comes_on_screen(qtbot, window, track):
+    take_id = attach(qtbot, window, track)
+    other = next(t.id for t in window.library.takes() if t.id != take_id)
+    window.post_track.attach([other], track)
+    timeline = window.post_lane.timeline
+    y = int(timeline.height() * 0.75)
+    start = QPoint(timeline.width() // 3, y)
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(timeline, QPoint(start.x() + 60, y))
+    assert timeline.shown_offset() > 0
+    window.select_take(other)
+    qtbot.waitUntil(lambda: window.current_take_id() == other, timeout=3000)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(start.x() + 60, y))
+    assert stored_spec(window, take_id)["offset"] == 0.0
+    assert stored_spec(window, other)["offset"] == 0.0
+    assert window.post_lane.readout_text() == "+0.0 ms · +0.00 frames"
+
+
+def drag(qtbot, widget, start: QPoint, end: QPoint) -> None:
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 5):
+        qtbot.mouseMove(widget, start + (end - start) * step / 4)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_the_fade_handles_set_the_fades_as_the_fields_do(qtbot, window, track):
+    take_id = attach(qtbot, window, track)
+    lane, timeline = window.post_lane, window.post_lane.timeline
+    handles = timeline.fade_handles()
+    at_in, at_out = handles["fade_in"].toPoint(), handles["fade_out"].toPoint()
+    assert at_in.x() == 0 and at_out.x() == timeline.width() - 1   # no fades: at the track's top corners
+    spp = timeline.seconds_per_pixel()
+
+    drag(qtbot, timeline, at_in, at_in + QPoint(40, 0))            # the fade-in's corner, dragged right
+    assert stored_spec(window, take_id)["fade_in"] == pytest.approx(40 * spp, abs=0.001)
+    assert lane.fade_in.value() == pytest.approx(round(40 * spp, 3) * 1000)
+    assert window.undo_stack.undoText().startswith("Fade-in")
+    assert timeline.fade_handles()["fade_in"].x() == pytest.approx(40, abs=1)   # the handle sits at its end
+
+    drag(qtbot, timeline, at_out, at_out - QPoint(60, 0))          # the fade-out's corner, dragged left
+    assert stored_spec(window, take_id)["fade_out"] == pytest.approx(60 * spp, abs=0.001)
+    assert lane.fade_out.value() == pytest.approx(round(60 * spp, 3) * 1000)
+    assert stored_spec(window, take_id)["offset"] == 0.0           # a handle's drag is not a slip
+
+    drag(qtbot, timeline, at_out - QPoint(60, 0), QPoint(0, at_out.y()))   # no longer than the track leaves
+    fades = stored_spec(window, take_id)
+    assert fades["fade_in"] + fades["fade_out"] <= 2.0 + 1e-6
+
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert stored_spec(window, take_id)["fade_in"] is None and stored_spec(window, take_id)["fade_out"] is None
+    assert lane.fade_in.text() == "auto"
+
+
 def type_into(qtbot, box, text: str) -> None:
     box.setFocus()
     box.lineEdit().selectAll()
@@ -253,3 +325,24 @@ def test_the_in_out_range_loops_on_while_the_track_is_slipped(qtbot, window, tra
     assert window.session.marks() == (pytest.approx(0.4), pytest.approx(1.2))
     assert all(0.35 <= p <= 1.3 for p in positions[slipped:])
     qtbot.keyClick(keys, Qt.Key.Key_Space)
+
+
+def test_with_no_post_track_the_slip_keys_nudge_a_kept_takes_native_audio(qtbot, window):
+    take_id = window.current_take_id()
+    keys = window.browser.view
+    later = window.actions["slip_later_10ms"]
+    assert not later.isEnabled()                       # undecided: nothing to slip, nothing to nudge
+    window.library.set_audio_verdict(take_id, "keep")
+    qtbot.waitUntil(lambda: later.isEnabled(), timeout=3000)
+    assert later.text() == "Nudge Native Audio Later (10 ms)"
+    assert not window.post_lane.isVisible()
+    for _ in range(8):
+        qtbot.keyClick(keys, Qt.Key.Key_Right, ALT | SHIFT)
+    qtbot.keyClick(keys, Qt.Key.Key_Left, ALT)
+    assert window.library.take(take_id).nudge_ms == pytest.approx(80 - 1000 * FRAME)
+    qtbot.waitUntil(lambda: window.inspector.sync.nudge.value() == 40, timeout=3000)
+    window.undo_stack.undo()
+    assert window.library.take(take_id).nudge_ms == pytest.approx(80)
+    window.library.set_audio_verdict(take_id, "replace")
+    qtbot.waitUntil(lambda: not later.isEnabled(), timeout=3000)
+    assert later.text() == "Slip Post Track Later (10 ms)"

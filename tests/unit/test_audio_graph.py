@@ -12,7 +12,7 @@ import pytest
 
 from soundon.core.listening import ListeningSetup
 from soundon.core.swap_spec import Level, SwapSpec, SwapSpecError
-from soundon.media.audio_graph import AudioGraph, PostSource, render
+from soundon.media.audio_graph import AudioGraph, PostSource, nudge_spec, nudged_native, render, render_samples
 from soundon.media.dsp.decode import decode
 from tests.signals import RATE, programme, sine, write_wav
 
@@ -373,3 +373,41 @@ def test_render_equals_the_streamed_graph(tmp_path, media):
     assert np.abs(rendered - live).max() < 1e-5
     sixteen = decode(render(source, tmp_path / "out16.wav", setup, post=post, mix="mix"), 2)
     assert np.abs(sixteen - live).max() < 1.5 / 32768
+
+
+# -- the nudge ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("nudge_ms", [80.0, -80.0, 1000 / 25])
+def test_the_offline_render_shifts_a_nudged_take_by_exactly_its_samples(tmp_path, nudge_ms):
+    click_at = 24000
+    native = np.zeros((RATE, 2), np.float32)
+    native[click_at] = 0.8
+    out = decode(render_samples(native, tmp_path / "nudged.wav", ListeningSetup("headphones"),
+                                nudge_ms=nudge_ms, sample_format="f32"), 2)
+    assert len(out) == len(native)
+    assert peaks(out) == [click_at + round(nudge_ms * RATE / 1000)]
+
+
+def test_a_new_nudge_is_heard_from_the_next_block_and_the_position_does_not_move():
+    # a click every 100 ms; the nudge goes from 0 to +80 ms at the start of block 31 (310 ms, between
+    # two clicks: the new placement is crossfaded in over its first 5 ms)
+    native = np.zeros((RATE, 2), np.float32)
+    clicks = list(range(0, RATE, 4800))
+    native[clicks] = 0.8
+    graph = AudioGraph(ListeningSetup("headphones"))
+    nudged = nudged_native(native, 80.0)
+    switch_at = 31 * BLOCK
+    out = run(graph, native, changes={switch_at: lambda g: g.set_nudged(nudged)})
+    shift = round(0.080 * RATE)
+    assert peaks(out) == [c for c in clicks if c < switch_at] + [c + shift for c in clicks if c + shift >= switch_at
+                                                                 and c + shift < RATE]
+
+
+def test_a_nudge_changed_while_heard_is_a_new_placement_from_the_next_block():
+    native = np.zeros((RATE, 2), np.float32)
+    native[[12000, 36000]] = 0.8
+    graph = AudioGraph(ListeningSetup("headphones"))
+    nudged = nudged_native(native, 80.0)
+    graph.set_nudged(nudged)
+    out = run(graph, native, changes={RATE // 2: lambda g: nudged.set_spec(nudge_spec(-40.0))})
+    assert peaks(out) == [12000 + 3840, 36000 - 1920]

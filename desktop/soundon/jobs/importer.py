@@ -1,6 +1,7 @@
 """Importing batches into the library: scan, then fingerprint + probe + overview per take in a
-small thread pool (the work happens in ffprobe/ffmpeg processes, so threads are enough), with every
-take written to the library on the calling thread as soon as it is ready."""
+small thread pool (one in-process reading per take, media/take_reading.py; PyAV decodes with the
+GIL released, so threads are enough), with every take written to the library on the calling
+thread as soon as it is ready."""
 from __future__ import annotations
 
 import os
@@ -14,9 +15,10 @@ from soundon.core.file_names import shown
 from soundon.core.ordinary_files import what_it_is
 from soundon.core.take import Refusal, Take, prompt_group_key
 from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
+from soundon.media import tools
 from soundon.media.fingerprint import fingerprint
-from soundon.media.overview import OverviewError, make_overview
-from soundon.media.probe import ProbeError, probe
+from soundon.media.probe import ProbeError
+from soundon.media.take_reading import read_for_import
 from soundon.store.library import Library, LibraryError
 
 Progress = Callable[[int, int, str], None]  # done, total, file just finished
@@ -50,9 +52,8 @@ class _Prepared:
 
 
 def default_workers() -> int:
-    # One more than the cores: each take is two short ffprobe/ffmpeg processes whose start-up is
-    # partly waiting (exec, loading ~200 shared libraries), so a third worker keeps two cores busy
-    # (measured: 2 workers 10.0 takes/s, 3 workers 10.9 on two cores).
+    # One more than the cores: a take's reading waits on the disk now and then (and a take PyAV
+    # can't read goes to ffprobe, a process start), so a third worker keeps two cores busy.
     return max(2, min(8, (os.cpu_count() or 2) + 1))
 
 
@@ -99,6 +100,9 @@ class Importer:
         """Yield prepared takes as they finish, keeping at most a few in flight."""
         if not candidates:
             return
+        # A take PyAV can't read is handed to ffprobe: a missing or broken ffprobe is said before
+        # any work, as the installation problem it is, not on the first odd file of a batch.
+        tools.ffprobe()
         cache = self.library.cache_dir
         # Workers check this snapshot instead of sharing the library's connection across threads.
         self._known = self.library.fingerprints()
@@ -132,17 +136,15 @@ class Importer:
             if print_ in self._known:
                 prepared.record = {"fingerprint": print_, "size": size}
                 return prepared
-            info = probe(candidate.path, background=self.background)
+            reading = read_for_import(candidate.path, cache / f"{print_}.jpg", cache / f"{print_}.peaks.npy",
+                                      background=self.background)
+            info, overview = reading.info, reading.overview
             if not info.has_video:
                 prepared.refusal = "audio only: no video stream (put post tracks beside the takes, they are not takes)"
                 return prepared
-            try:
-                overview = make_overview(candidate.path, info, cache / f"{print_}.jpg", cache / f"{print_}.peaks.npy",
-                                         background=self.background)
-                thumbnail = overview.thumbnail.name if overview.thumbnail else ""
-                waveform = overview.waveform.name if overview.waveform else ""
-            except OverviewError:
-                thumbnail = waveform = ""  # the take is still usable; the browser shows a placeholder
+            # Without an overview the take is still usable; the browser shows a placeholder.
+            thumbnail = overview.thumbnail.name if overview and overview.thumbnail else ""
+            waveform = overview.waveform.name if overview and overview.waveform else ""
         except ProbeError as exc:
             prepared.refusal = str(exc)
             return prepared

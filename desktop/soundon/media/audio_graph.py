@@ -20,6 +20,11 @@ feeds it a decoded file in fixed blocks. Same code, same samples, whatever the b
   `effective` says; the noise bed is added after the volume (lowering the phone doesn't quiet the
   café).
 - 'post' or 'mix' with no post track set plays the native audio (there is nothing else to hear).
+- A nudged take's native audio (`set_nudged`, made by `nudged_native`) is the take's decoded audio
+  laid like a post track at the nudge's offset, with no fades, as the export's stream copy shifts
+  it: the graph reads it at the take time of each block instead of the block libVLC decoded, so
+  the position never moves, and a new nudge is a new placement of the same samples, crossfaded in
+  over 5 ms from the next block (so is the change from libVLC's blocks to the nudged audio and back).
 - The meters (`meter`, media/dsp/meter.py) read the delivered mix, before the listening profile:
   for a take delivered with a post track (`set_delivered`), the placed track with the native bed
   its spec asks for (none without one), as the export writes it, whatever is being heard; else
@@ -35,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from soundon.core.listening import ListeningSetup, profile_named
+from soundon.core.swap_spec import SwapSpec
 from soundon.media.dsp.decode import WavWriter, decode
 from soundon.media.dsp.device import DeviceChain
 from soundon.media.dsp.dynamics import SafetyLimiter
@@ -50,7 +56,20 @@ MIX_MODES = ("native", "post", "mix")
 RESYNC_TOLERANCE = 96          # samples (2 ms)
 RENDER_BLOCK = 1024
 
-__all__ = ["AudioGraph", "PostSource", "render", "render_samples", "match_gain", "MIX_MODES"]
+__all__ = ["AudioGraph", "PostSource", "render", "render_samples", "match_gain", "nudged_native",
+           "nudge_spec", "MIX_MODES"]
+
+
+def nudge_spec(nudge_ms: float) -> SwapSpec:
+    """The placement of the native audio nudged by nudge_ms (positive: later): no fades, as the
+    export's stream copy (media/remux.py) writes it."""
+    return SwapSpec(offset=round(nudge_ms / 1000, 6), fade_in=0.0, fade_out=0.0)
+
+
+def nudged_native(native: np.ndarray, nudge_ms: float) -> PostSource:
+    """The decoded native audio ((n, 2) float32, 48 kHz) placed at its nudge, for `set_nudged`;
+    `set_spec(nudge_spec(ms))` moves it to another nudge without copying the samples."""
+    return PostSource(native, nudge_spec(nudge_ms), len(native) / AudioGraph.RATE)
 
 
 @dataclass
@@ -63,6 +82,7 @@ class _Pending:
     volume_db: float = 0.0
     delivered: PostSource | None = None
     metered: bool = True
+    nudged: PostSource | None = None
 
 
 def _prepare_noise(setup: ListeningSetup) -> None:
@@ -96,6 +116,8 @@ class AudioGraph:
         self._applied = -1
         self._delivered: PostSource | None = None
         self._metered = True
+        self._nudged: PostSource | None = None
+        self._nudged_before: PostSource | None | bool = False   # what was heard before a new set_nudged
         self.meter = LoudnessMeter(self.RATE)
         _prepare_noise(setup)
         self._apply(self._take_pending())
@@ -133,6 +155,13 @@ class AudioGraph:
             self._pending.delivered, self._pending.metered = post, ready
             self._changes += 1
 
+    def set_nudged(self, nudged: PostSource | None) -> None:
+        """The take's native audio at its nudge (`nudged_native`), heard and metered instead of the
+        blocks libVLC decodes; None: those blocks as they come."""
+        with self._lock:
+            self._pending.nudged = nudged
+            self._changes += 1
+
     def set_volume_db(self, db: float) -> None:
         with self._lock:
             self._pending.volume_db = min(0.0, max(-60.0, float(db)))
@@ -144,6 +173,7 @@ class AudioGraph:
         """After a seek or any discontinuity: filters, dynamics and gains start from rest."""
         self._apply(self._take_pending())
         self._outgoing, self._crossfade_left = None, 0
+        self._nudged_before = False
         self._chain.reset()
         self._safety.reset()
         self.meter.reset()
@@ -161,6 +191,8 @@ class AudioGraph:
         start = self._follow(media_time_s, n)
         if n == 0:
             return np.zeros((0, 2), np.float32)
+        if self._nudged is not None or self._nudged_before is not False:
+            native = self._heard_native(native, start, n)
         if self._passes_through():
             self._meter(native, start, n)
             return np.array(native, dtype=np.float32, copy=True)
@@ -184,7 +216,7 @@ class AudioGraph:
             self._applied = self._changes
             pending = self._pending
             taken = _Pending(pending.setup, pending.match_gain_db, pending.chain, pending.mix, pending.post,
-                             pending.volume_db, pending.delivered, pending.metered)
+                             pending.volume_db, pending.delivered, pending.metered, pending.nudged)
             pending.chain = None
         return taken
 
@@ -193,6 +225,8 @@ class AudioGraph:
             self._outgoing, self._chain = self._chain, p.chain
             self._crossfade_left = RAMP_SAMPLES
         self._post_source, self._mix, self._delivered, self._metered = p.post, p.mix, p.delivered, p.metered
+        if p.nudged is not self._nudged:
+            self._nudged_before, self._nudged = self._nudged, p.nudged
         self._place_post()
         setup = ListeningSetup(p.setup.profile, p.setup.noise, p.volume_db, p.setup.match_loudness).effective
         gain_db = (p.match_gain_db if setup.match_loudness else 0.0) + setup.volume_db
@@ -229,6 +263,20 @@ class AudioGraph:
                 and self._native.steady and self._native.value == 1.0 and self._post.silent
                 and self._programme.steady and self._programme.value == 1.0
                 and all(r.silent for r in self._noise_gains.values()))
+
+    def _heard_native(self, native: np.ndarray, start: int, n: int) -> np.ndarray:
+        """The native audio heard in this block: at its nudge, crossfaded from what was heard
+        before over the first 5 ms after set_nudged."""
+        def at(source):
+            return native if source is None else source.samples_from(start, n)
+        heard = np.array(at(self._nudged), dtype=np.float32)
+        before, self._nudged_before = self._nudged_before, False
+        if before is not False:
+            fade = min(n, RAMP_SAMPLES)
+            old = np.asarray(at(before)[:fade], np.float32)
+            ramp = (np.arange(1, fade + 1, dtype=np.float32) / fade)[:, None]
+            heard[:fade] = old + (heard[:fade] - old) * ramp
+        return heard
 
     def _mixed(self, native: np.ndarray, start: int, n: int) -> np.ndarray:
         x = np.asarray(native, np.float64) * self._native.gains(n)
@@ -311,23 +359,27 @@ def match_gain(native: np.ndarray, profile: str, *, post: PostSource | None = No
 
 def render(source: str | os.PathLike, out: str | os.PathLike, setup: ListeningSetup, *,
            match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
-           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16") -> Path:
+           channels: int | None = None, block: int = RENDER_BLOCK, sample_format: str = "s16",
+           nudge_ms: float = 0.0) -> Path:
     """Render `source` through the graph into a 48 kHz stereo WAV at `out` (16-bit, or 'f32').
 
     channels: the source's audio channel count (probed when not given)."""
     native = decode(source, channels or _channels(source))
     return render_samples(native, out, setup, match_gain_db=match_gain_db, post=post, mix=mix, block=block,
-                          sample_format=sample_format)
+                          sample_format=sample_format, nudge_ms=nudge_ms)
 
 
 def render_samples(native: np.ndarray, out: str | os.PathLike, setup: ListeningSetup, *,
                    match_gain_db: float = 0.0, post: PostSource | None = None, mix: str = "native",
-                   block: int = RENDER_BLOCK, sample_format: str = "s16") -> Path:
+                   block: int = RENDER_BLOCK, sample_format: str = "s16", nudge_ms: float = 0.0) -> Path:
     """Decoded native audio ((n, 2) float32, 48 kHz) through the same AudioGraph as the live route,
-    fed `block` samples at a time from the start of the take, into a WAV at `out`."""
+    fed `block` samples at a time from the start of the take, into a WAV at `out`; nudge_ms shifts
+    the native audio as the take's nudge does (positive: later)."""
     graph = AudioGraph(setup, match_gain_db=match_gain_db)
     graph.set_mix(mix)
     graph.set_post(post)
+    if nudge_ms:
+        graph.set_nudged(nudged_native(native, nudge_ms))
     writer = WavWriter(out, sample_format)
     try:
         for processed in _stream(graph, native, block):

@@ -6,7 +6,7 @@ libVLC's clock, the clock the picture is shown by). A device has an output laten
 How that latency is compensated: the device asks for a buffer in its callback and says when that
 buffer's first sample will reach the DAC (PortAudio's `outputBufferDacTime − currentTime`: the audio
 PortAudio has queued, plus, through ALSA's pulse plugin, the sound server's latency; 30 ms through
-PulseAudio with the 20 ms asked for here). The buffer is filled with the take's audio libVLC dated
+PulseAudio with 20 ms asked, 12 ms with 8 ms). The buffer is filled with the take's audio libVLC dated
 for libVLC's clock now + that delay (+ `extra_latency_s`, for what a device doesn't report: a
 Bluetooth headset, say). So each sample reaches the DAC at the moment libVLC shows the frame of the
 same take time: the latency is taken out of the audio's schedule, the picture is never held back.
@@ -24,9 +24,15 @@ underrun, or estimates more than DAC_BREAK_S off for several callbacks, which is
 card's crystal drifting from the system clock is followed). Each buffer, and each new take or jump
 locked to the clock, is then placed to a fraction of a millisecond, not to the last callback's guess.
 
+A callback's own moment is PortAudio's, taken as the device thread woke (`currentTime`, on
+PortAudio's clock: the wall clock on Linux), not the player's clock read inside the callback: the
+callback may wait a few ms for the interpreter on a busy machine, and a DAC date built on that late
+reading would put every sample early by the wait (heard: marks 4 ms early after a pause on a loaded
+machine). `ClockBridge` keeps how far PortAudio's clock is from the player's.
+
 The listening graph (profile, noise, volume, mix with the post track) runs here, in the device
 callback, on the raw decoded audio. So a change of profile or volume is heard from the next device
-buffer (10 ms), however far ahead libVLC has decoded, and nothing is ever re-decoded.
+buffer (4-20 ms: the rungs below), however far ahead libVLC has decoded, and nothing is ever re-decoded.
 
 No Qt here. Failures never raise into the device thread: an error in the graph is counted and that
 buffer is silent; a device that can't be opened, or goes away, leaves `problem` set and the rest of
@@ -44,18 +50,28 @@ import numpy as np
 
 RATE = 48000
 CHANNELS = 2
-DEVICE_BLOCK = 480          # 10 ms: a change is heard from the next buffer
-# What PortAudio keeps queued at the device: two 10 ms buffers, the least its ALSA host takes with
-# this block size (asked for less, it keeps 20 ms). Everything queued was made with the settings of
-# its time, so this is most of what a switch waits before it is heard (measured through PulseAudio:
-# 30 ms from callback to DAC, against 40 ms at 30 ms asked, and no more underruns than at 30 ms on
-# a loaded machine). The latency itself is compensated, so picture and sound agree either way.
-DEVICE_LATENCY_S = 0.02
+# How much the device keeps queued, as (block, latency asked): everything queued was made with the
+# settings of its time, so this is most of what a switch waits before it is heard. PortAudio's ALSA
+# host keeps two blocks whatever less is asked for. Measured through PulseAudio on two cores, call to
+# sink: 4 ms blocks 12-17 ms, 10 ms blocks 35-39 ms. A short queue runs dry on a starved machine, so
+# the stream starts on the first rung and climbs one when it runs dry UNDERRUNS_TO_CLIMB times within
+# CLIMB_WINDOW_S (reopened: a gap of a few ms, where the dry device had gaps already). It never climbs
+# down while the app runs: an editor would rather keep a steady sound than a fast switch that stutters.
+# The latency itself is compensated on every rung, so picture and sound agree on each.
+LATENCY_RUNGS = ((192, 0.008), (480, 0.02), (960, 0.04))
+DEVICE_BLOCK = LATENCY_RUNGS[0][0]
+UNDERRUNS_TO_CLIMB = 3
+CLIMB_WINDOW_S = 10.0
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
 RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it is given (not only pre-filling)
-DAC_SETTLE = 100            # callbacks (1 s) whose estimates make the DAC date of a stream
+DAC_SETTLE_S = 1.0          # the first second of a stream's estimates make its DAC date
 DAC_BREAK_S = 0.004         # an estimate this far off …
 DAC_BREAK_CALLBACKS = 3     # … this many times in a row: the stream broke, its DAC date is new
+# PortAudio's clock is read against the player's between two readings of the player's clock at most
+# this far apart (the audio thread may wait for the interpreter between two calls: such a pair is
+# not used), and followed smoothly unless it steps (a wall clock set by NTP).
+BRIDGE_PAIR_US = 200
+BRIDGE_STEP_US = 1000
 
 
 class Graph(Protocol):
@@ -161,7 +177,7 @@ class DacClock:
             self._off = 0
         if self._origin_us is None:
             self._origin_us, self._count, self._off = estimate, 0, 0
-        if not self._off and self._count < DAC_SETTLE:   # an odd estimate is not averaged in
+        if not self._off and self._count * frames < DAC_SETTLE_S * RATE:   # an odd estimate is not averaged in
             self._count += 1
             self._origin_us += (estimate - self._origin_us) / self._count
         start = self._origin_us + self._frames * 1e6 / RATE
@@ -169,29 +185,66 @@ class DacClock:
         return start
 
 
+class ClockBridge:
+    """How far the player's clock (µs) is from PortAudio's stream clock (s), read as pairs."""
+
+    def __init__(self, player_us: Callable[[], float]):
+        self._player_us = player_us
+        self.offset_us: float | None = None
+
+    def measure(self, device_s: Callable[[], float]) -> None:
+        """Read the two clocks once; a pair taken with a wait in between is not used."""
+        before = self._player_us()
+        device = device_s()
+        after = self._player_us()
+        if after - before > BRIDGE_PAIR_US:
+            return
+        sample = (before + after) / 2 - device * 1e6
+        if self.offset_us is None or abs(sample - self.offset_us) > BRIDGE_STEP_US:
+            self.offset_us = sample
+        else:
+            self.offset_us += (sample - self.offset_us) * 0.05
+
+    def player_us(self, device_s: float) -> float | None:
+        """A moment on PortAudio's clock as the player's clock has it (None: not known yet)."""
+        if self.offset_us is None or device_s <= 0.0:
+            return None
+        return device_s * 1e6 + self.offset_us
+
+
 class LiveOutput:
     """The one audio device of the app, playing the active feed through the graph."""
 
     def __init__(self, graph: Graph, clock_us: Callable[[], float], *, device=None,
-                 extra_latency_s: float = 0.0, on_problem: Callable[[str], None] | None = None):
+                 extra_latency_s: float = 0.0, on_problem: Callable[[str], None] | None = None,
+                 rung: int = 0):
         self.graph = graph
         self._clock_us = clock_us
         self._feed: Feed | None = None
         self._generation = -1
         self._next_us: float | None = None
         self._dac = DacClock()
-        self._buffer = np.zeros((DEVICE_BLOCK * 8, CHANNELS), dtype=np.float32)
+        self._bridge = ClockBridge(clock_us)
+        self._device_time: Callable[[], float] | None = None   # PortAudio's stream clock, s
+        self._buffer = np.zeros((LATENCY_RUNGS[-1][0] * 2, CHANNELS), dtype=np.float32)
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
         self.graph_errors = 0
         self.buffers = 0          # device callbacks so far
         self._first_callback = 0.0   # time.monotonic() of the first and the latest callback
         self._latest_callback = 0.0
+        self._stream_began: float | None = None   # time.monotonic() of the current stream's first callback
         self.dac_delay_s = 0.0    # the last buffer's time from the callback to the DAC, as the device says
         self.problem: str | None = None
         self.device_name = ""
         self.latency_s = 0.0
         self._stream = None
+        self._serial = 0          # the stream whose callbacks are heard (an older one's are silent)
+        self.rung = min(rung, len(LATENCY_RUNGS) - 1)   # of LATENCY_RUNGS: where the stream starts
+        self._dry_at: collections.deque[float] = collections.deque()   # monotonic times of recent underruns
+        self._climbing = False
+        self._swap = threading.Lock()   # a climb and close() don't cross
+        self._device = device
         self._on_problem = on_problem or (lambda message: None)
         self._open(device)
 
@@ -199,20 +252,70 @@ class LiveOutput:
 
     def _open(self, device) -> None:
         try:
-            import sounddevice  # noqa: PLC0415 — PortAudio is loaded on first use, so its absence is a message
-            stream = sounddevice.OutputStream(
-                samplerate=RATE, channels=CHANNELS, dtype="float32", blocksize=DEVICE_BLOCK,
-                latency=DEVICE_LATENCY_S, device=device, callback=self._callback, finished_callback=self._finished)
-            stream.start()
+            stream = self._start_stream(device, self.rung, self._serial)
         except Exception as exc:  # noqa: BLE001 — PortAudio reports every failure its own way
             self._say(f"no audio output ({_plain(exc)})")
             return
-        self._stream = stream
-        self.latency_s = float(stream.latency)
+        self._use(stream)
         try:
+            import sounddevice  # noqa: PLC0415
             self.device_name = str(sounddevice.query_devices(stream.device)["name"])
         except Exception:  # noqa: BLE001
             self.device_name = str(stream.device)
+
+    def _start_stream(self, device, rung: int, serial: int):
+        import sounddevice  # noqa: PLC0415 — PortAudio is loaded on first use, so its absence is a message
+        block, latency = LATENCY_RUNGS[rung]
+
+        def callback(outdata, frames, time_info, status):
+            if serial == self._serial:
+                self._callback(outdata, frames, time_info, status)
+            else:
+                outdata.fill(0)     # a stream being replaced, or not yet in use
+
+        def finished():
+            if serial == self._serial:
+                self._finished()
+
+        stream = sounddevice.OutputStream(
+            samplerate=RATE, channels=CHANNELS, dtype="float32", blocksize=block,
+            latency=latency, device=device, callback=callback, finished_callback=finished)
+        stream.start()
+        return stream
+
+    def _use(self, stream) -> None:
+        self._stream = stream
+        self._device_time = lambda: stream.time
+        self.latency_s = float(stream.latency)
+
+    def _climb(self) -> None:
+        """The device ran dry too often: reopen it one rung up (from a thread of its own: a stream
+        can't be closed from its callback). The new stream is silent until it takes over."""
+        try:
+            stream = self._start_stream(self._device, self.rung + 1, self._serial + 1)
+        except Exception:  # noqa: BLE001 — keep the stream there is
+            self._climbing = False
+            return
+        with self._swap:
+            old = self._stream
+            if old is None:       # closed meanwhile
+                old = stream
+            else:
+                self._dac.reset()
+                self._stream_began = None
+                self._next_us = None
+                self._generation = -1
+                self._dry_at.clear()
+                self.rung += 1
+                self._use(stream)
+                self._serial += 1        # from here on the new stream's callbacks are heard
+            self._climbing = False
+        if old is not None:
+            try:
+                old.abort()
+                old.close()
+            except Exception:  # noqa: BLE001 — the old stream's end is nothing to keep
+                pass
 
     def _finished(self) -> None:
         """PortAudio ended the stream (from its own thread): the device or the server went away."""
@@ -223,17 +326,31 @@ class LiveOutput:
         self.problem = problem
         self._on_problem(problem)
 
+    def _ran_dry(self, now: float) -> None:
+        self._dry_at.append(now)
+        while self._dry_at and now - self._dry_at[0] > CLIMB_WINDOW_S:
+            self._dry_at.popleft()
+        if len(self._dry_at) >= UNDERRUNS_TO_CLIMB and self.rung + 1 < len(LATENCY_RUNGS) and not self._climbing:
+            self._climbing = True
+            threading.Thread(target=self._climb, name="audio device climb", daemon=True).start()
+
     def report(self) -> str:
         """One line for the self-test: the device, its latency, and how it has fared."""
         if self.problem:
             return self.problem
-        return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported, "
+        raised = f" (raised {self.rung} step{'s' if self.rung > 1 else ''} after underruns)" if self.rung else ""
+        return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported{raised}, "
                 f"{self.dac_delay_s * 1000:.1f} ms to the DAC compensated, {self.buffers} buffers, "
                 f"{self.underruns} underruns, {self.graph_errors} graph errors")
 
     @property
     def working(self) -> bool:
         return self._stream is not None and self.problem is None
+
+    def settled(self) -> bool:
+        """The stream has played long enough for its DAC date to be settled (DAC_SETTLE_S)."""
+        began = self._stream_began
+        return self.running() and began is not None and self._latest_callback - began > DAC_SETTLE_S + 0.5
 
     def running(self) -> bool:
         """The device has asked for audio (a sound server may take a second to start a stream)."""
@@ -243,7 +360,8 @@ class LiveOutput:
 
     def close(self) -> None:
         self._on_problem = lambda message: None   # closing is not a fault
-        stream, self._stream = self._stream, None
+        with self._swap:
+            stream, self._stream = self._stream, None
         if stream is not None:
             try:
                 stream.abort()
@@ -267,14 +385,21 @@ class LiveOutput:
         self._latest_callback = time.monotonic()
         if self.buffers == 1:
             self._first_callback = self._latest_callback
+        if self._stream_began is None:
+            self._stream_began = self._latest_callback
         if status.output_underflow:
             self.underruns += 1
+            self._ran_dry(self._latest_callback)
         to_dac = time_info.outputBufferDacTime - time_info.currentTime
         if not 0.0 <= to_dac < 1.0:   # not reported by this host API
             to_dac = self.latency_s
         now_us = self._clock_us()
+        if self._device_time is not None:
+            self._bridge.measure(self._device_time)
+        began_us = self._bridge.player_us(time_info.currentTime)
         # Every buffer counts, silent ones too: the DAC date is of the stream's samples.
-        dac_us = self._dac.place(now_us, to_dac, frames, broke=bool(status.output_underflow))
+        dac_us = self._dac.place(now_us if began_us is None else began_us, to_dac, frames,
+                                 broke=bool(status.output_underflow))
         self.dac_delay_s = (dac_us - now_us) / 1e6
         feed = self._feed
         if feed is None:

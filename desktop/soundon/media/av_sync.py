@@ -61,6 +61,15 @@ def out_of_sync(offset_ms: int | None) -> bool:
     return offset_ms is not None and (offset_ms < EARLY_LIMIT_MS or offset_ms > LATE_LIMIT_MS)
 
 
+def noticed_offset(offset_ms: int | None) -> str | None:
+    """'sound 120 ms late' / 'sound 60 ms early' when viewers would notice the offset, else None
+    (in sync, within the thresholds, or can't tell): the badge's words, in the inspector and on the
+    take cards alike."""
+    if not out_of_sync(offset_ms):
+        return None
+    return f"sound {abs(offset_ms)} ms {'late' if offset_ms > 0 else 'early'}"
+
+
 def describe(offset_ms: int | None, confidence: float | None, reason: str | None = None) -> str:
     """The estimate in the inspector's words."""
     if offset_ms is None:

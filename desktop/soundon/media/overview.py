@@ -1,22 +1,25 @@
-"""A take's overview for browsing: a poster-frame thumbnail and waveform peaks, made by one ffmpeg
-run (two inputs of the same file: a fast seek for the poster frame, a full read of the audio)."""
+"""A take's overview for browsing: a poster-frame thumbnail and waveform peaks, made in this
+process from one opening of the file (PyAV): the poster frame decoded from the keyframe before it,
+the audio decoded once for the peaks. No process is started per take: at import, a process start
+(exec, ~200 shared libraries) cost as much as the decoding itself."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import numpy as np
 
 from soundon.core.errors import SoundOnError
-from soundon.media import priority, tools
+from soundon.media import priority
 from soundon.media.probe import MediaInfo
 from soundon.media.safety import input_options, input_url
 
 THUMB_WIDTH = 320
+THUMB_QUALITY = 4           # JPEG quantiser, as ffmpeg's -q:v (2 best … 31 worst)
 PEAKS_PER_SECOND = 100
-PEAK_RATE = 8000  # Hz the audio is read at for peaks: plenty for a drawing, cheap to decode
-TIMEOUT_S = 120
 
 
 class OverviewError(SoundOnError, RuntimeError):
@@ -34,45 +37,136 @@ def poster_time(duration: float) -> float:
     return min(1.0, duration / 2)
 
 
-def _input(path: Path, seek: float | None = None) -> list[str]:
-    args: list[str] = []
-    for key, value in input_options().items():
-        args += [f"-{key}", value]
-    if seek:
-        args += ["-ss", f"{seek:.3f}"]
-    return args + ["-i", input_url(path)]
-
-
 def make_overview(path: str | os.PathLike, info: MediaInfo, thumb_out: Path, peaks_out: Path, *,
                   background: bool = False) -> Overview:
     path = Path(path)
-    args = [tools.ffmpeg().path, "-hide_banner", "-nostdin", "-v", "error", "-y"]
-    outputs: list[str] = []
-    index = 0
-    if info.has_video:
-        args += _input(path, poster_time(info.duration))
-        outputs += ["-map", f"{index}:v:0", "-frames:v", "1", "-vf", f"scale={THUMB_WIDTH}:-2",
-                    "-q:v", "4", "-f", "image2", "-update", "1", str(thumb_out)]
-        index += 1
-    if info.has_audio:
-        args += ["-vn", "-sn", "-dn"] + _input(path)
-        outputs += ["-map", f"{index}:a:0", "-ac", "2" if info.audio_channels >= 2 else "1",
-                    "-ar", str(PEAK_RATE), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]
-    if not outputs:
+    if not (info.has_video or info.has_audio):
         return Overview(None, None)
-    proc = priority.run(args + outputs, background=background, timeout=TIMEOUT_S)
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-        raise OverviewError(f"the thumbnail and waveform could not be made ({message[0][:200]})")
-    thumbnail = thumb_out if info.has_video and thumb_out.is_file() else None
-    waveform = None
-    if info.has_audio:
-        channels = 2 if info.audio_channels >= 2 else 1
-        samples = np.frombuffer(proc.stdout, dtype="<f4")
-        samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels)
-        np.save(peaks_out, peaks(samples, PEAK_RATE))
+    with priority.lowered(background):
+        try:
+            with av.open(input_url(path), options=input_options()) as container:
+                return write_overview(container, info, thumb_out, peaks_out)
+        except (av.FFmpegError, OSError, ValueError) as exc:
+            raise OverviewError(f"the thumbnail and waveform could not be made ({str(exc)[:200]})") from None
+
+
+def write_overview(container, info: MediaInfo, thumb_out: Path, peaks_out: Path) -> Overview:
+    """The overview from a file just opened. Raises av.FFmpegError, OSError or ValueError."""
+    waveform = thumbnail = None
+    if info.has_audio and container.streams.audio:     # first: from the start, before any seek
+        np.save(peaks_out, audio_peaks(container, 2 if info.audio_channels >= 2 else 1))
         waveform = peaks_out
+    if info.has_video and container.streams.video:
+        frame = poster_frame(container, poster_time(info.duration))
+        thumbnail = write_jpeg(frame, thumb_out) if frame is not None else None
     return Overview(thumbnail, waveform)
+
+
+def poster_frame(container, at_s: float):
+    """The first frame at or after `at_s` (the last one, if the picture ends before), or None;
+    as ffmpeg's `-ss` picks it."""
+    stream = container.streams.video[0]
+    stream.thread_type = "SLICE"     # one frame wanted: frame threads would only decode ahead
+    start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+    target = start + at_s
+    if at_s > 0:
+        container.seek(int(target / stream.time_base), stream=stream, backward=True)
+    chosen = None
+    for frame in container.decode(stream):
+        chosen = frame
+        if frame.time is not None and frame.time >= target - 1e-6:
+            break
+    return chosen
+
+
+def write_jpeg(chosen, out: Path) -> Path:
+    """The frame scaled to THUMB_WIDTH wide (even height, aspect kept), as a JPEG."""
+    chosen = upright(chosen)
+    width = THUMB_WIDTH
+    height = max(2, round(chosen.height * width / chosen.width / 2) * 2)
+    small = chosen.reformat(width=width, height=height, format="yuvj420p", interpolation="BICUBIC")
+    encoder = av.CodecContext.create("mjpeg", "w")
+    encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuvj420p"
+    encoder.time_base = Fraction(1, 25)
+    encoder.qmin = encoder.qmax = THUMB_QUALITY     # one fixed quantiser, as -q:v gives ffmpeg
+    small.pts = 0
+    data = b"".join(bytes(p) for p in [*encoder.encode(small), *encoder.encode(None)])
+    out.write_bytes(data)
+    return out
+
+
+def upright(frame):
+    """The frame turned as a player shows it (its display matrix), as ffmpeg turns a picture
+    unless told not to (`-autorotate`)."""
+    turns = round((frame.rotation or 0) / 90) % 4
+    if not turns:
+        return frame
+    # A display matrix's rotation counts counter-clockwise; np.rot90 turns counter-clockwise too.
+    picture = np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), turns))
+    return av.VideoFrame.from_ndarray(picture, format="rgb24")
+
+
+def audio_peaks(container, channels: int) -> np.ndarray:
+    """Peaks of the first audio stream from its start, at its own rate: float audio as decoded
+    (the usual AAC/Opus), anything else or more than two channels first brought to float stereo
+    (or mono) by the resampler, as ffmpeg's `-ac 2` would. Read before any seek: seeking back to
+    the start of a WebM lands on the picture's first cue and drops the audio before it."""
+    stream = container.streams.audio[0]
+    rate = stream.codec_context.sample_rate or stream.sample_rate or 48000
+    resampler = None
+    reducer = _PeakReducer(rate)
+    for frame in container.decode(stream):
+        if resampler is None and (frame.format.name not in ("flt", "fltp") or len(frame.layout.channels) > 2):
+            resampler = av.AudioResampler(format="fltp", layout="stereo" if channels == 2 else "mono", rate=rate)
+        for part in [frame] if resampler is None else resampler.resample(_untimed(frame)):
+            reducer.add(_magnitude(part))
+    if resampler is not None:
+        for part in resampler.resample(None):
+            reducer.add(_magnitude(part))
+    return reducer.result()
+
+
+class _PeakReducer:
+    """`peaks` of a stream of magnitudes, reduced every few seconds: a long take's audio at its
+    own rate is never held whole."""
+
+    KEEP_S = 10
+
+    def __init__(self, rate: int):
+        self.rate, self.bucket = rate, max(1, rate // PEAKS_PER_SECOND)
+        self.pending: list[np.ndarray] = []
+        self.count = 0
+        self.done: list[np.ndarray] = []
+
+    def add(self, magnitude: np.ndarray) -> None:
+        self.pending.append(magnitude)
+        self.count += len(magnitude)
+        if self.count >= self.KEEP_S * self.rate:
+            data = np.concatenate(self.pending)
+            usable = len(data) - len(data) % self.bucket
+            self.done.append(peaks(data[:usable, None], self.rate))
+            self.pending, self.count = [data[usable:]], len(data) - usable
+
+    def result(self) -> np.ndarray:
+        rest = peaks(np.concatenate(self.pending)[:, None], self.rate) if self.count else np.zeros(0, np.float16)
+        return np.concatenate([*self.done, rest]) if self.done else rest
+
+
+def _untimed(frame):
+    frame.pts = None        # the resampler counts samples; timestamps don't matter for peaks
+    return frame
+
+
+def _magnitude(frame) -> np.ndarray:
+    """|sample| per instant, the loudest channel's, of a float frame (planar or interleaved),
+    read from its buffers without a copy (an import reads some 500 frames a take)."""
+    count, channels = frame.samples, len(frame.layout.channels)
+    if not frame.format.is_planar:
+        return np.abs(np.frombuffer(frame.planes[0], np.float32, count * channels).reshape(count, channels)).max(axis=1)
+    magnitude = np.abs(np.frombuffer(frame.planes[0], np.float32, count))
+    for plane in frame.planes[1:channels]:
+        np.maximum(magnitude, np.abs(np.frombuffer(plane, np.float32, count)), out=magnitude)
+    return magnitude
 
 
 def peaks(samples: np.ndarray, rate: int, per_second: int = PEAKS_PER_SECOND) -> np.ndarray:

@@ -6,13 +6,15 @@ Foreground work (the `soundon` verbs) keeps the normal priority.
 
 The priority is set per process, as each ffmpeg/ffprobe starts: a creation flag on Windows, the
 process's niceness on Linux and macOS (a thread's own priority would reach its child processes on
-Linux only).
+Linux only). Work decoded in this process (the import's PyAV reading) lowers its own thread for
+the time it works (`lowered`; Linux only).
 """
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 
 BACKGROUND_NICENESS = 10
 
@@ -49,3 +51,30 @@ def run(args: list[str], *, background: bool, timeout: float | None = None,
             process.communicate()
             raise
     return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
+class lowered:
+    """Background work done in this process (PyAV) at a lower priority, for the `with` block: on
+    Linux a thread has its own niceness, so the import's worker thread yields to the window's
+    (elsewhere it runs as it is)."""
+
+    def __init__(self, background: bool):
+        self.active = background and sys.platform.startswith("linux")
+
+    def __enter__(self):
+        if self.active:
+            try:
+                tid = threading.get_native_id()
+                self.before = os.getpriority(os.PRIO_PROCESS, tid)
+                os.setpriority(os.PRIO_PROCESS, tid, max(self.before, BACKGROUND_NICENESS))
+            except OSError:
+                self.active = False
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            try:   # raising a thread's priority back may be refused without privileges: it stays low
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.before)
+            except OSError:
+                pass
+        return False

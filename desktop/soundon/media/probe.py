@@ -138,7 +138,12 @@ def main_streams(streams: list[dict]) -> tuple[dict | None, dict | None]:
 
 def probe(path: str | os.PathLike, *, background: bool = False) -> MediaInfo:
     """Probe a take or a post track. Raises ProbeError when it is not usable media."""
-    data = run_ffprobe(path, "-show_format", "-show_streams", background=background)
+    return describe(run_ffprobe(path, "-show_format", "-show_streams", background=background))
+
+
+def describe(data: dict) -> MediaInfo:
+    """What a file holds, from ffprobe's `-show_format -show_streams` answer (or the same fields
+    read in process, media/take_reading.py). Raises ProbeError when it is not usable media."""
     fmt = data.get("format") or {}
     streams = data.get("streams") or []
     video, audio = main_streams(streams)
@@ -146,7 +151,7 @@ def probe(path: str | os.PathLike, *, background: bool = False) -> MediaInfo:
         raise ProbeError("it has neither a video nor an audio stream")
 
     info = MediaInfo(container=fmt.get("format_name", ""))
-    info.duration = _duration(fmt, streams)
+    info.duration = duration_of(fmt, streams)
     info.bit_rate = int(fmt.get("bit_rate") or 0)
     info.creation_time = (fmt.get("tags") or {}).get("creation_time", "")
     if video is not None:
@@ -180,7 +185,8 @@ def probe(path: str | os.PathLike, *, background: bool = False) -> MediaInfo:
     return info
 
 
-def _duration(fmt: dict, streams: list[dict]) -> float:
+def duration_of(fmt: dict, streams: list[dict]) -> float:
+    """The file's length: the container's, else its first stream's that has one."""
     for candidate in [fmt.get("duration")] + [s.get("duration") for s in streams]:
         try:
             value = float(candidate)

@@ -9,9 +9,11 @@ wires signals to slots. What the editor does lives on its owner:
 - decisions, marks and notes: ui/controllers/review_session.py (through the undo history; the views
   follow the library's change signal, never refreshed by hand);
 - what the browser shows and the title: ui/controllers/batch_scope.py; the layout between sessions:
-  ui/controllers/window_layout.py; listening: ui/controllers/live_listening.py;
+  ui/controllers/window_layout.py; listening: ui/controllers/live_listening.py; the dialogue
+  judged at the phone volume: ui/controllers/dialogue_volume.py;
 - the post track: attaching it, ui/controllers/post_track.py; slipping, fitting, levelling and
-  aligning it on the lane under the picture, ui/controllers/post_lane.py.
+  aligning it on the lane under the picture (or nudging a kept take's native audio with the same
+  keys), ui/controllers/post_lane.py; the nudge: ui/controllers/nudge.py.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from soundon.ui.controllers.analysis import AnalysisRunner
 from soundon.ui.views.compare_view import CompareView
 from soundon.ui.controllers.batch_actions import BatchActions
 from soundon.ui.controllers.batch_scope import BatchScope
+from soundon.ui.controllers.dialogue_volume import DialogueVolume
 from soundon.ui.controllers.compare_mode import CompareMode
 from soundon.ui.controllers.review_session import ReviewSession
 from soundon.ui.controllers.single_view import SingleView
@@ -253,6 +256,9 @@ class MainWindow(QMainWindow):
         self.session.marks_changed.connect(lambda m: self.post_lane.timeline.set_marks(m.start, m.end))
         self.cursor.changed.connect(lambda take, _autoplay: self.lane_editor.show_take(take))
         self.session.take_refreshed.connect(self.lane_editor.show_take)
+        self.dialogue_volume = DialogueVolume(listening, self.inspector.translation, self.analysis, self)
+        self.cursor.changed.connect(lambda take, _autoplay: self.dialogue_volume.show_take(take))
+        self.session.take_refreshed.connect(self.dialogue_volume.show_take)
         self.session.message.connect(self.statusBar().showMessage)
         self.browser.grid.doubleClicked.connect(lambda *_: self._drive("toggle"))
         self.browser.table.doubleClicked.connect(lambda *_: self._drive("toggle"))

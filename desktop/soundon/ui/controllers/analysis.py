@@ -28,12 +28,13 @@ DELIVERY_CHANGES = ("swap", "review")
 PROGRESS_EVERY_S = 0.1
 
 
-def analyse_due_takes(job: BackgroundJob) -> tuple[int, int]:
-    """The work of one run: every take due, in the job's library. Returns (analysed, failed)."""
+def analyse_due_takes(job: BackgroundJob, volume_db: float = 0.0) -> tuple[int, int]:
+    """The work of one run: every take due, in the job's library, its dialogue judged at volume_db.
+    Returns (analysed, failed)."""
     due = takes_due(job.library)
     if not due or job.cancelled:
         return 0, 0
-    analysis = AnalysisJob(job.library, due, background=True, workers=BACKGROUND_WORKERS)
+    analysis = AnalysisJob(job.library, due, background=True, workers=BACKGROUND_WORKERS, volume_db=volume_db)
     job.on_cancel(analysis.cancel)
     reported = [0.0]
 
@@ -61,6 +62,7 @@ class AnalysisRunner(QObject):
         self._job: BackgroundJob | None = None
         self._again = False
         self._stopping = False
+        self.volume_db = 0.0     # the phone volume the dialogue is judged at (ui/controllers/dialogue_volume.py)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -79,7 +81,9 @@ class AnalysisRunner(QObject):
             self._again = True
             return
         self._again = False
-        job = BackgroundJob(analyse_due_takes, what="analysis", library=self.library, share_changes_with=self.bridge)
+        volume = self.volume_db
+        job = BackgroundJob(lambda job: analyse_due_takes(job, volume), what="analysis", library=self.library,
+                            share_changes_with=self.bridge)
         job.progress.connect(lambda tick: self.progress.emit(*tick))
         job.finished.connect(self._finished)
         job.failed.connect(self._failed)

@@ -4,7 +4,10 @@ screen's post track and match-loudness gain.
 A setting change goes to the graph at once (heard from the next device buffer). What depends on the
 take, its post track decoded and placed by its swap spec and the gain that matches each profile's
 loudness to the headphones', is prepared by a background job (jobs.qt_jobs) when the take comes on
-screen; until it is there, the switch says what is heard instead. Quit waits for a preparation in
+screen; until it is there, the switch says what is heard instead. A take whose native audio is
+kept and nudged is heard at its nudge: its audio is decoded once in the background when it first has
+one (media/audio_graph.py `nudged_native`), and every later nudge is a new placement of those
+samples, heard from the next block. Quit waits for a preparation in
 progress (see qt_jobs.cancel_all): one stopped inside the DSP library at exit aborts the process.
 """
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from soundon.core.listening import PROFILE_NAMES
-from soundon.core.swap_spec import SwapSpecError
+from soundon.core.swap_spec import SwapSpec, SwapSpecError
 from soundon.core.take import Take
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.models.listening_state import ListeningState
@@ -66,6 +69,20 @@ def _track_of(take: Take) -> str | None:
     return take.swap.path if take.swap else None
 
 
+def _nudge_heard(take: Take | None) -> float:
+    """The nudge the export gives this take's native audio (none when its post track replaces it)."""
+    if take is None or not take.has_audio or take.audio_verdict == "replace":
+        return 0.0
+    return take.nudge_ms
+
+
+def decode_nudged(take: Take):
+    """The take's native audio decoded and placed at its nudge (background job)."""
+    from soundon.media.audio_graph import nudged_native  # noqa: PLC0415 — scipy/pedalboard on first use
+    from soundon.media.dsp.decode import decode  # noqa: PLC0415
+    return nudged_native(decode(take.path, max(1, take.audio_channels or 2), background=True), take.nudge_ms)
+
+
 class LiveListening(QObject):
     problem = Signal(str)
     _device_problem = Signal(str)     # from PortAudio's thread, queued
@@ -76,6 +93,10 @@ class LiveListening(QObject):
         self._take: Take | None = None
         self._sound = TakeSound()
         self._gains_asked = False   # the match gains of the take on screen are made or being made
+        self._nudged = None         # the take on screen's native audio at its nudge, once decoded
+        self._nudge_asked = False
+        self._nudge_problem = False
+        self._for_now: SwapSpec | None = None   # heard, not saved: the post track being dragged
         self._device_problem.connect(self._on_device_problem, Qt.ConnectionType.QueuedConnection)
         listener = self._device_problem.emit
         live_audio.watch(listener)
@@ -86,14 +107,22 @@ class LiveListening(QObject):
         """The take on screen, or the same take again with what the library now holds of it."""
         if take is not None and self._take is not None and take.id == self._take.id \
                 and _track_of(take) == _track_of(self._take):
-            if take.delivered_swap() != self._take.delivered_swap() or take.audio_verdict != self._take.audio_verdict:
+            if take.delivered_swap() != self._take.delivered_swap() or take.audio_verdict != self._take.audio_verdict \
+                    or take.nudge_ms != self._take.nudge_ms:
+                nudge_was = _nudge_heard(self._take)
                 self._take = take
                 self._place_post()
                 self._meter_delivered()
+                self._place_nudge()
+                if bool(_nudge_heard(take)) != bool(nudge_was):
+                    self.refresh()   # the switch says when a first nudge is not heard yet
             return
         self._take = take
         self._sound = TakeSound()
         self._gains_asked = False
+        self._nudged, self._nudge_asked, self._nudge_problem = None, False, False
+        self._for_now = None
+        self._place_nudge()
         has_post = bool(take and take.swap and Path(take.swap.path).is_file())
         self.state.set_post_available(has_post)
         if has_post and not self.state.match_loudness:
@@ -119,6 +148,12 @@ class LiveListening(QObject):
         self._place_post()   # the spec may have changed while the track was being decoded
         self.refresh()
 
+    def hear_for_now(self, spec: SwapSpec | None) -> None:
+        """Place the take's post track by this spec without it being saved, heard from the next
+        block (the lane while its track is dragged); None goes back to the spec the library holds."""
+        self._for_now = spec
+        self._place_post()
+
     def _place_post(self) -> None:
         """Place the decoded post track by the take's current swap spec, heard from the next block: a
         new offset, fit, fade, level or bed is a new placement of the same samples, never a decode."""
@@ -131,11 +166,46 @@ class LiveListening(QObject):
         if swap.problem:
             self.problem.emit(f"The post track can't be placed that way, so it plays as before: {swap.problem}")
             return
+        spec = swap.spec if self._for_now is None else self._for_now.with_level_default(self._take.batch_target)
         try:
-            if swap.spec != post.spec:
-                post.set_spec(swap.spec)
+            if spec != post.spec:
+                post.set_spec(spec)
         except SwapSpecError as exc:
-            self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
+            if self._for_now is None:   # a drag past where the track can sit: the lane says so itself
+                self.problem.emit(f"The post track can't be placed that way, so it plays as before: {exc}")
+
+    def _place_nudge(self) -> None:
+        """Hear the take's native audio at its nudge from the next block (its first nudge once its
+        audio is decoded; until then, and with no nudge, as libVLC decodes it)."""
+        take = self._take
+        nudge = _nudge_heard(take)
+        if nudge and self._nudged is None and not self._nudge_asked:
+            self._nudge_asked = True
+            job = BackgroundJob(lambda _job: (take.id, decode_nudged(take)), what="nudged native audio")
+            job.finished.connect(self._on_nudged)
+            job.failed.connect(lambda message: self._nudge_failed(take.id, message))
+            job.start()
+        if self._nudged is not None:
+            from soundon.media.audio_graph import nudge_spec  # noqa: PLC0415
+            spec = nudge_spec(nudge)
+            if spec != self._nudged.spec:
+                self._nudged.set_spec(spec)
+        if live_audio.is_open():
+            live_audio.live_output().graph.set_nudged(self._nudged if nudge else None)
+
+    def _nudge_failed(self, take_id: int, message: str) -> None:
+        if self._take is not None and self._take.id == take_id:
+            self._nudge_problem = True
+            self.problem.emit(f"The nudge can't be heard, so the native audio plays as it is: {message}")
+            self.refresh()
+
+    def _on_nudged(self, prepared) -> None:
+        take_id, nudged = prepared
+        if self._take is None or self._take.id != take_id:
+            return
+        self._nudged = nudged
+        self._place_nudge()
+        self.refresh()
 
     def _meter_delivered(self) -> None:
         """The meters read what the export will deliver: the post track for a replace take (heard
@@ -166,11 +236,14 @@ class LiveListening(QObject):
         graph.set_post(post)
         graph.set_mix(state.source if post is not None else "native")
         self._meter_delivered()
+        graph.set_nudged(self._nudged if _nudge_heard(self._take) else None)
         if state.post and post is None:
             state.set_preparing("original audio: the post track can't be played" if self._sound.post_tried
                                 else "original audio until the post track is loaded")
         elif state.match_loudness and not self._sound.gains_tried and self._take is not None \
                 and self._take.has_audio:
             state.set_preparing("loudness being matched")
+        elif _nudge_heard(self._take) and self._nudged is None and not self._nudge_problem:
+            state.set_preparing("native audio without its nudge until it is loaded")
         else:
             state.set_preparing("")

@@ -6,10 +6,18 @@ library at once; the library's change signal then brings the new spec back to th
 listening (heard from the next block, without decoding the track again), so the lane, the undo
 history and what is heard never disagree.
 
+A drag of the post waveform or of a fade handle is heard while the mouse is down: each spec under
+the mouse is given to live listening as it comes, unsaved; the release writes it (one undo step)
+and live listening goes back to what the library holds, which is then the same.
+
 Keys (Review menu): Alt+Left / Alt+Right slip the post track one frame earlier / later,
-Alt+Shift+Left / Alt+Shift+Right 10 ms. Review › Align Post Track to Native… (and the lane's button)
-cross-correlates the track with the take's audio in the background, shows the offset with its
-confidence, and applies it only when the editor says so; a low confidence changes nothing.
+Alt+Shift+Left / Alt+Shift+Right 10 ms. A take with no post track whose native audio is kept
+(verdict keep) has nothing to slip: the same keys nudge its native audio by the same steps instead
+(ui/controllers/nudge.py, one undo step each), and the menu names them so.
+
+Review › Align Post Track to Native… (and the lane's button) cross-correlates the track with the
+take's audio in the background, shows the offset with its confidence, and applies it only when the
+editor says so; a low confidence changes nothing.
 """
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from soundon import APP_NAME
-from soundon.core.swap_spec import SwapSpec, SwapSpecError
+from soundon.core.swap_spec import NUDGE_LIMIT_MS, SwapSpec, SwapSpecError
 from soundon.core.swap_timing import plan_timing
 from soundon.core.take import Take
 from soundon.jobs.qt_jobs import BackgroundJob
@@ -30,6 +38,7 @@ from soundon.ui.views.post_lane import POST_PEAK_RATE, PostLane, offset_readout
 SLIP_MS = 10.0
 SLIPS = {"slip_earlier_frame": (-1, 0.0), "slip_later_frame": (1, 0.0),
          "slip_earlier_10ms": (0, -SLIP_MS), "slip_later_10ms": (0, SLIP_MS)}
+SLIP_WORDS, NUDGE_WORDS = "Slip Post Track", "Nudge Native Audio"
 APPLY = "Apply Offset"
 
 
@@ -61,6 +70,7 @@ class PostLaneEditor(QObject):
         self._tracks: dict[str, tuple[np.ndarray, float] | None] = {}   # path → (peaks, seconds) or unreadable
         self._reading: set[str] = set()
         self._aligning = False
+        self._slip_texts = {name: actions[name].text() for name in SLIPS}
         for name, (frames, ms) in SLIPS.items():
             actions[name].triggered.connect(lambda _=False, f=frames, m=ms: self.slip(frames=f, ms=m))
         actions["align_to_native"].triggered.connect(lambda: self.align())
@@ -70,6 +80,8 @@ class PostLaneEditor(QObject):
         lane.refused.connect(self._say)
         lane.editing_done.connect(lambda: window.browser.view.setFocus(Qt.FocusReason.OtherFocusReason))
         lane.timeline.seek_requested.connect(window.seek)
+        lane.timeline.previewing.connect(self._hear_for_now)
+        lane.timeline.drag_ended.connect(lambda: self._hear_for_now(None))
         self.show_take(None)
 
     # -- the take on screen ---------------------------------------------------------------------------
@@ -78,12 +90,18 @@ class PostLaneEditor(QObject):
         """The take under the cursor, or the same take with what the library now holds of it."""
         if take is not None and take.id != self.window.current_take_id():
             return   # Compare's audible take: the lane belongs to the single view
+        if take is None or self._take is None or take.id != self._take.id:
+            self.lane.timeline.cancel_drag()
         self._take = take
         swap = take.swap if take is not None else None
         usable = swap is not None and not swap.problem
+        nudging = self._nudges(take)
         self.lane.setVisible(usable)
-        for name in (*SLIPS, "align_to_native"):
-            self._actions[name].setEnabled(usable)
+        for name in SLIPS:
+            self._actions[name].setEnabled(usable or nudging)
+            text = self._slip_texts[name]
+            self._actions[name].setText(text.replace(SLIP_WORDS, NUDGE_WORDS) if nudging else text)
+        self._actions["align_to_native"].setEnabled(usable)
         if not usable:
             return
         self.lane.set_take(take.duration, take.frame_rate, self.window.peaks.peaks(take), take.batch_target)
@@ -114,15 +132,34 @@ class PostLaneEditor(QObject):
 
     # -- editing --------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _nudges(take: Take | None) -> bool:
+        """The slip keys nudge this take's native audio: nothing to slip, and its native audio is kept."""
+        return take is not None and take.swap is None and take.has_audio and take.audio_verdict == "keep"
+
     def slip(self, frames: int = 0, ms: float = 0.0) -> None:
         take = self._take
+        step = frames / take.frame_rate + ms / 1000 if take is not None else 0.0
+        amount = f"{frames:+d} frame" if frames else f"{ms:+g} ms"
+        if self._nudges(take):
+            now = self.window.library.take(take.id).nudge_ms
+            nudge = round(now + step * 1000, 3)
+            if abs(nudge) > NUDGE_LIMIT_MS:
+                self._say(f"The nudge goes no further than {NUDGE_LIMIT_MS:g} ms either way; it stays at {now:+g} ms.")
+                return
+            self.window.nudge.set_nudge(take.id, nudge)
+            self._say(f"Nudge native audio {amount}: now {nudge:+g} ms")
+            return
         if take is None or take.swap is None:
             self._say("This take has no post track to slip.")
             return
-        step = frames / take.frame_rate + ms / 1000
         spec = self.lane.spec()
-        amount = f"{frames:+d} frame" if frames else f"{ms:+g} ms"
         self.edit(spec.with_changes(offset=round(spec.offset + step, 6)), f"Slip post track {amount}")
+
+    def _hear_for_now(self, spec: SwapSpec | None) -> None:
+        live = self.window.live_listening
+        if live is not None:       # None: no libVLC, nothing is heard anyway
+            live.hear_for_now(spec)
 
     def edit(self, spec: SwapSpec, what: str) -> bool:
         """Lay the take's post track by this spec: checked against the track, written (one undo step),

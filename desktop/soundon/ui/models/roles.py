@@ -23,6 +23,7 @@ class TakeRole(IntEnum):
     WAVEFORM_PATH = Qt.ItemDataRole.UserRole + 14   # peaks file, '' when none
     HAS_AUDIO = Qt.ItemDataRole.UserRole + 15
     MEASURED_ON = Qt.ItemDataRole.UserRole + 16     # 'post mix' | 'native audio' | None: what the analysis measured
+    AV_OFFSET_MS = Qt.ItemDataRole.UserRole + 17    # the sound's offset against the picture (+ late), None: can't tell
 
 
 class TreeRole(IntEnum):

@@ -43,7 +43,7 @@ ROLE_FIELDS = {TakeRole.TAKE_ID: "id", TakeRole.PATH: "path", TakeRole.MODEL: "m
                TakeRole.FLAG: "flag", TakeRole.RATING: "rating", TakeRole.AUDIO_VERDICT: "audio_verdict",
                TakeRole.ANALYSIS_FLAGS: "analysis_flags", TakeRole.PROMPT_GROUP: "prompt_group",
                TakeRole.BATCH: "batch", TakeRole.FPS: "fps", TakeRole.HAS_AUDIO: "has_audio",
-               TakeRole.MEASURED_ON: "analysis_measured_on"}
+               TakeRole.MEASURED_ON: "analysis_measured_on", TakeRole.AV_OFFSET_MS: "av_offset_ms"}
 FLAG_TEXT = {"pick": "Pick", "reject": "Reject", "none": ""}
 VERDICT_TEXT = {"keep": "Keep native", "replace": "Replace", "undecided": ""}
 FLAG_COLOUR = {"pick": QColor("#3fb950"), "reject": QColor("#f85149")}

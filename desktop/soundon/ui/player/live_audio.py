@@ -11,18 +11,25 @@ few seconds, so a sound server that comes back is heard again without a restart.
 """
 from __future__ import annotations
 
+import sys
 import time
 
 from soundon.core.listening import ListeningSetup
 from soundon.media.audio_out import LiveOutput
 
 RETRY_S = 3.0
+# The device's callback runs Python, so it waits for the interpreter's lock whenever another thread
+# holds it, by default for up to 5 ms a turn. With 20 ms queued at the device, two busy threads
+# starved it (measured with two pure-Python loops beside a 10 ms stream: 20 of 500 callbacks ran in
+# 5 s at 5 ms a turn, 349 at 1 ms). Turns of 1 ms keep the sound fed while the app works.
+SWITCH_INTERVAL_S = 0.001
 # The device is opened this long after it is first wanted: opening it loads the DSP libraries (up to
 # a second on a cold start), which must not hold up the window's first paint; a take opened with the
 # window waits, paused, for play anyway.
 OPEN_AFTER_MS = 200
 
 _output: LiveOutput | None = None
+_climbed = 0   # the latency rung the device has climbed to: a device opened again starts there
 _opened_at = 0.0
 _listeners: list = []
 _waiting: list = []
@@ -35,6 +42,7 @@ def live_output() -> LiveOutput:
     global _output, _opened_at
     if _output is not None and _output.problem and time.monotonic() - _opened_at > RETRY_S:
         lost, _output = _output, None
+        _keep_rung(lost)
         lost.close()
         _open(lost.graph, lost.feed)
     if _output is None:
@@ -49,9 +57,16 @@ def _open(graph, feed) -> None:
     from soundon.ui.player.libvlc import load_vlc  # noqa: PLC0415 — the clock is libVLC's
 
     vlc = load_vlc()
-    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell)
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+    _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell, rung=_climbed)
     _output.listen_to(feed)
     _opened_at = time.monotonic()
+
+
+def _keep_rung(output: LiveOutput) -> None:
+    """The device never climbs down while the app runs (media/audio_out.py LATENCY_RUNGS)."""
+    global _climbed
+    _climbed = max(_climbed, output.rung)
 
 
 def is_open() -> bool:
@@ -136,5 +151,6 @@ def close() -> None:
     if _soon is not None:
         _soon.stop()
     if _output is not None:
+        _keep_rung(_output)
         _output.close()
         _output = None

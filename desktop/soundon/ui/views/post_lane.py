@@ -2,12 +2,15 @@
 timeline, the post waveform drawn where the swap will lay it (offset, fit, fades, from the same
 Timing the swap uses), and the controls of the swap spec beside an offset readout in ms and frames.
 
-Drag the post waveform sideways to slip it; the offset, fit, fades, level and bed are edited in the
+Drag the post waveform sideways to slip it, and the small handles at its top corners to lengthen
+or shorten its fade-in and fade-out; the offset, fit, fades, level and bed are also edited in the
 row below. The lane holds no decision: every edit is offered as a whole new spec (`spec_edited`)
 and the lane shows what it is told the library holds (`set_track`), so an edit refused or undone
 puts the lane back by itself.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -30,6 +33,8 @@ FADE_EDGE = QColor("#ffcc33")
 ROW_LABEL = QColor("#8a9099")
 REFUSAL = QColor("#ff8a80")
 LANE_HEIGHT = 84
+HANDLE = 6                     # a fade handle's side, px
+HANDLE_REACH = 7               # how near a press must be to a handle to take it, px
 FITS_SHOWN = (("trim+pad", "Trim + pad"), ("trim", "Trim"), ("pad", "Pad"), ("loop", "Loop"))
 BED_OFF = BED_RANGE[0] - 1     # the slider's leftmost notch: no native audio under the post track
 AUTO_FADE = -1.0               # the fade boxes' lowest value: the swap's automatic fade
@@ -75,11 +80,26 @@ def _wave_image(columns: np.ndarray, height: int, colour: QColor) -> QImage:
     return QImage(pixels.data, width, height, width * 4, QImage.Format.Format_RGBA8888).copy()
 
 
-class LaneTimeline(QWidget):
-    """The two waveforms. Dragging in the post row slips the track; a click in the native row seeks."""
+@dataclass
+class _Drag:
+    """A drag in the post row: of the track (field 'offset') or of a fade handle ('fade_in', 'fade_out')."""
+    field: str
+    from_x: float
+    base: float        # the field's value when the drag started, seconds
+    low: float
+    high: float
+    value: float
 
-    slipping = Signal(float)       # the offset under the mouse while dragging
-    slipped = Signal(float)        # the offset where the drag ended
+
+class LaneTimeline(QWidget):
+    """The two waveforms. Dragging in the post row slips the track, dragging a fade handle (the small
+    squares at the track's top corners) sets that fade; a click in the native row seeks."""
+
+    slipping = Signal(float)       # the offset under the mouse while dragging the track
+    previewing = Signal(object)    # the spec as drawn, at every move of any drag (to be heard unsaved)
+    slipped = Signal(float)        # the offset where the drag ended (when it moved the track)
+    faded = Signal(str, float)     # 'fade_in' or 'fade_out' and its length where a handle's drag ended
+    drag_ended = Signal()          # the button was released, after `slipped` or `faded` if anything changed
     seek_requested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None):
@@ -94,8 +114,7 @@ class LaneTimeline(QWidget):
         self._track_s = 0.0
         self._name = ""
         self._spec = SwapSpec()
-        self._drag_offset: float | None = None
-        self._drag_from = 0.0
+        self._drag: _Drag | None = None
         self._position = 0.0
         self._marks: tuple[float | None, float | None] = (None, None)
         self._problem = ""
@@ -109,7 +128,9 @@ class LaneTimeline(QWidget):
         self.update()
 
     def set_track(self, name: str, spec: SwapSpec) -> None:
-        self._name, self._spec, self._drag_offset = name, spec, None
+        """The track as the library holds it. A drag in progress goes on (the take is refreshed
+        whenever the library says it changed, an analysis finishing or a rating from the CLI)."""
+        self._name, self._spec = name, spec
         self.update()
 
     def set_track_peaks(self, peaks: np.ndarray | None, track_s: float) -> None:
@@ -125,8 +146,34 @@ class LaneTimeline(QWidget):
         self._marks = (mark_in, mark_out)
         self.update()
 
+    def cancel_drag(self) -> None:
+        """Another take came on screen: a drag of the last one's track ends, written nowhere."""
+        if self._drag is not None:
+            self._drag = None
+            self.unsetCursor()
+            self.update()
+            self.drag_ended.emit()
+
+    def shown_spec(self) -> SwapSpec:
+        """The spec as drawn: the library's, with what is being dragged."""
+        drag = self._drag
+        return self._spec if drag is None else self._spec.with_changes(**{drag.field: drag.value})
+
     def shown_offset(self) -> float:
-        return self._drag_offset if self._drag_offset is not None else self._spec.offset
+        return self.shown_spec().offset
+
+    def fade_handles(self) -> dict[str, QPointF]:
+        """Where the fade handles are ('fade_in' at the top of the fade-in's end, 'fade_out' at the
+        top of the fade-out's start; at the track's corners when there is no fade), or {}."""
+        timing = self.timing()
+        if timing is None:
+            return {}
+        _, row = self._rows()
+        rate, top = timing.rate, row.top() + HANDLE / 2
+        fade_in = timing.fade_in.length if timing.fade_in else 0
+        fade_out = timing.fade_out.length if timing.fade_out else 0
+        return {"fade_in": QPointF(self.x_for((timing.delay + fade_in) / rate), top),
+                "fade_out": QPointF(self.x_for((timing.audible_end - fade_out) / rate), top)}
 
     def timing(self) -> Timing | None:
         """Where the track sits as drawn (None while its length is unknown or the spec can't hold)."""
@@ -134,7 +181,7 @@ class LaneTimeline(QWidget):
         if self._track_peaks is None or self._duration <= 0:
             return None
         try:
-            return plan_timing(self._spec.with_changes(offset=self.shown_offset()), self._duration, self._track_s)
+            return plan_timing(self.shown_spec(), self._duration, self._track_s)
         except SwapSpecError as exc:
             self._problem = str(exc)
             return None
@@ -194,7 +241,7 @@ class LaneTimeline(QWidget):
         start, end = self.x_for(timing.delay / rate), self.x_for(timing.audible_end / rate)
         painter.fillRect(QRectF(start, row.top(), max(1.0, end - start), row.height()), TRACK_FILL)
         peaks = placed_peaks(self._track_peaks, timing, self._duration)
-        colour = POST_DRAGGING if self._drag_offset is not None else POST_COLOUR
+        colour = POST_DRAGGING if self._drag is not None and self._drag.field == "offset" else POST_COLOUR
         painter.drawImage(row.topLeft(), _wave_image(_columns(peaks, width), int(row.height()), colour))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(FADE_EDGE, 1))
@@ -206,6 +253,8 @@ class LaneTimeline(QWidget):
                     low, high = QPointF(x0, row.top() + 1), QPointF(x1, row.bottom() - 1)
                 painter.drawLine(low, high)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for handle in self.fade_handles().values():
+            painter.fillRect(QRectF(handle.x() - HANDLE / 2, handle.y() - HANDLE / 2, HANDLE, HANDLE), FADE_EDGE)
 
     # -- mouse --------------------------------------------------------------------------------------
 
@@ -216,27 +265,52 @@ class LaneTimeline(QWidget):
         if native_row.contains(event.position()) or not self._name:
             self.seek_requested.emit(max(0.0, min(self._duration, event.position().x() * self.seconds_per_pixel())))
             return
-        self._drag_from = event.position().x()
-        self._drag_offset = self._spec.offset
-        self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        x = event.position().x()
+        self._drag = self._fade_drag(event.position()) or _Drag("offset", x, self._spec.offset, -OFFSET_LIMIT_S,
+                                                                 OFFSET_LIMIT_S, self._spec.offset)
+        self.setCursor(Qt.CursorShape.ClosedHandCursor if self._drag.field == "offset"
+                       else Qt.CursorShape.SizeHorCursor)
+
+    def _fade_drag(self, at: QPointF) -> _Drag | None:
+        """A press on a fade handle: its drag, which keeps the two fades within the audible track."""
+        near = [(abs(p.x() - at.x()), field) for field, p in self.fade_handles().items()
+                if abs(p.x() - at.x()) <= HANDLE_REACH and abs(p.y() - at.y()) <= HANDLE_REACH]
+        if not near:
+            return None
+        field = min(near)[1]
+        timing = self.timing()
+        lengths = {"fade_in": timing.fade_in.length if timing.fade_in else 0,
+                   "fade_out": timing.fade_out.length if timing.fade_out else 0}
+        other = lengths["fade_out" if field == "fade_in" else "fade_in"]
+        room = (timing.audible_end - timing.delay - other) / timing.rate
+        base = lengths[field] / timing.rate
+        return _Drag(field, at.x(), base, 0.0, max(0.0, min(FADE_LIMIT_S, room)), base)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
-        if self._drag_offset is None:
+        drag = self._drag
+        if drag is None:
             return
-        moved = (event.position().x() - self._drag_from) * self.seconds_per_pixel()
+        moved = (event.position().x() - drag.from_x) * self.seconds_per_pixel()
+        if drag.field == "fade_out":
+            moved = -moved            # its handle is at the fade's start: left makes it longer
         # A millisecond is finer than a pixel at any lane width an editor uses; frames come from the keys.
-        self._drag_offset = round(max(-OFFSET_LIMIT_S, min(OFFSET_LIMIT_S, self._spec.offset + moved)), 3)
-        self.slipping.emit(self._drag_offset)
+        drag.value = round(max(drag.low, min(drag.high, drag.base + moved)), 3)
+        if drag.field == "offset":
+            self.slipping.emit(drag.value)
+        self.previewing.emit(self.shown_spec())
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        if self._drag_offset is None:
+        drag, self._drag = self._drag, None
+        if drag is None:
             return
-        offset, self._drag_offset = self._drag_offset, None
         self.unsetCursor()
         self.update()
-        if offset != self._spec.offset:
-            self.slipped.emit(offset)
+        if drag.field == "offset" and drag.value != self._spec.offset:
+            self.slipped.emit(drag.value)
+        elif drag.field != "offset" and drag.value != drag.base:
+            self.faded.emit(drag.field, drag.value)
+        self.drag_ended.emit()
 
 
 def _spin(parent: QWidget, low: float, high: float, step: float, decimals: int, suffix: str, tip: str) -> QDoubleSpinBox:
@@ -276,6 +350,8 @@ class PostLane(QWidget):
         self.timeline.slipping.connect(lambda offset: self._show_offset(offset))
         self.timeline.slipped.connect(lambda offset: self._edit(f"Slip post track to {offset * 1000:+.1f} ms",
                                                                 offset=offset))
+        self.timeline.faded.connect(lambda field, value: self._edit(
+            f"{'Fade-in' if field == 'fade_in' else 'Fade-out'} {value * 1000:g} ms", **{field: value}))
 
         self.readout = QLabel("", self)
         self.readout.setObjectName("offsetReadout")

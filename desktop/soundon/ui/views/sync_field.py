@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 
 from soundon.core.take import Take
 from soundon.core.swap_spec import NUDGE_LIMIT_MS
-from soundon.media.av_sync import EARLY_LIMIT_MS, LATE_LIMIT_MS, describe, out_of_sync
+from soundon.media.av_sync import EARLY_LIMIT_MS, LATE_LIMIT_MS, describe, noticed_offset
 
 NUDGE_TIP = "Shift the native audio on export (positive: later); Enter sets it"
-BADGE_STYLE = "background:#5a1d1d; color:#ffb4ab; border-radius: 3px;"
+BADGE_COLOURS = ("#5a1d1d", "#ffb4ab")     # background, text: the take cards' sync badge too
+BADGE_STYLE = f"background:{BADGE_COLOURS[0]}; color:{BADGE_COLOURS[1]}; border-radius: 3px;"
 
 
 class SyncField(QWidget):
@@ -65,10 +66,9 @@ class SyncField(QWidget):
             return
         offset = take.av_offset_ms
         self.estimate.setText(describe(offset, take.av_confidence) if take.has_audio else "no audio")
-        noticed = out_of_sync(offset)
-        self.badge.setText(f"Out of sync: sound {abs(offset)} ms {'late' if offset > 0 else 'early'}"
-                           if noticed else "")
-        self.badge.setVisible(noticed)
+        noticed = noticed_offset(offset)
+        self.badge.setText(f"Out of sync: {noticed}" if noticed else "")
+        self.badge.setVisible(noticed is not None)
 
     def _show_nudge(self, take: Take | None) -> None:
         kept = take is not None and take.has_audio and take.audio_verdict != "replace"

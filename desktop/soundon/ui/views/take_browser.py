@@ -2,8 +2,9 @@
 with the filter and sort bar above them.
 
 Grid cards show what a culling pass needs at a glance: the poster frame, the name, the model, the
-length, the flag (green pick / red reject, rejects dimmed), the stars, the audio verdict and the
-analysis warnings.
+length, the flag (green pick / red reject, rejects dimmed), the stars, the audio verdict, the
+analysis warnings, and a sync badge on the picture when viewers would notice the sound's offset
+against it (the inspector's thresholds, media/av_sync.py; none when the estimate can't tell).
 """
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from soundon.core.timecode import format_duration
 from soundon.core.translation import verdict as translation_verdict
+from soundon.media.av_sync import noticed_offset
 from soundon.ui.models.roles import TakeRole
 from soundon.store.take_query import SORT_KEYS
 from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel, take_name
 from soundon.ui.theme import icon
 from soundon.ui.views.card_grid import CardGrid
+from soundon.ui.views.sync_field import BADGE_COLOURS
 
 CARD = QSize(212, 196)
 CARDS_KEPT = 120   # pictures of cards drawn (a screen holds a dozen or two)
@@ -31,6 +34,7 @@ PICK = QColor("#3fb950")
 REJECT = QColor("#f85149")
 STAR = QColor("#e3b341")
 VERDICT = {"keep": ("KEEP AUDIO", QColor("#3fb950")), "replace": ("REPLACE AUDIO", QColor("#d29922"))}
+SYNC_BADGE = tuple(QColor(c) for c in BADGE_COLOURS)
 SEVERE = {"no_audio", "silent", "clipping", "mono_incompatible", "peak_over"}
 TRANSLATION_BADGE = {"ok": "TRANSLATES", "level": "LEVEL", "problem": "WON'T TRANSLATE", "silent": "SILENT",
                      "no_audio": "NO AUDIO"}
@@ -70,7 +74,7 @@ class TakeCardDelegate(QStyledItemDelegate):
         poster = index.data(Qt.ItemDataRole.DecorationRole)
         size = option.rect.size()
         key = (take.id, take.rel_path, take.model, take.duration, take.flag, take.rating, take.audio_verdict,
-               take.analysis_flags, take.analysis_measured_on, selected, current,
+               take.analysis_flags, take.analysis_measured_on, take.av_offset_ms, selected, current,
                poster.cacheKey() if poster is not None else 0, size.width(), size.height())
         card = self._cards.get(key)
         if card is None:
@@ -121,6 +125,18 @@ class TakeCardDelegate(QStyledItemDelegate):
             painter.setPen(QColor("#0d0f12"))
             painter.setFont(_font(8, bold=True)[0])
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "PICK" if flag == "pick" else "REJECT")
+        noticed = noticed_offset(take.av_offset_ms)
+        if noticed:
+            font, metrics = _font(8, bold=True)
+            painter.setFont(font)
+            text = noticed.upper()
+            badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, 18)
+            badge.moveTopRight(thumb_box.topRight() + QPoint(-4, 8))
+            painter.setBrush(SYNC_BADGE[0])
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(badge, 3, 3)
+            painter.setPen(SYNC_BADGE[1])
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
         # Duration in the corner of the picture, as in NLE bins.
         duration = format_duration(take.duration or 0)
         font, metrics = _font(8)

@@ -108,6 +108,8 @@ class TranslationPanel(QWidget):
         layout.addWidget(dialogue)
         self.speech = QLabel("—", self)
         self.speech.setToolTip("Share of the take's length that is speech (WebRTC voice-activity detector)")
+        self._judging: float | None = None      # the volume the dialogue is being judged again at
+        self._shown: Take | None = None
         layout.addWidget(self.speech)
         places = QFormLayout()
         places.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -155,7 +157,13 @@ class TranslationPanel(QWidget):
         else:
             self.badge.setToolTip(VERDICT_TEXT.get(state, ""))
 
+    def set_dialogue_judged_at(self, volume_db: float | None) -> None:
+        """The dialogue is being judged again at this phone volume (None: it is not)."""
+        self._judging = volume_db
+        self._show_dialogue(self._shown)
+
     def _show_dialogue(self, take: Take | None) -> None:
+        self._shown = take
         share = take.speech_share if take else None
         places = dict((name, (figure, rating)) for name, figure, rating in (take.intelligibility or ())) if take else {}
         if take is None or take.analysis_flags is None:
@@ -166,8 +174,10 @@ class TranslationPanel(QWidget):
             self.speech.setText(f"Speech {share:.0%}: too little to judge" if share else "No speech found")
         else:
             volume = take.intelligibility_volume_db
-            self.speech.setText(f"Speech {share:.0%} of the take; on a phone at "
-                                f"{volume_text(volume or 0.0)} volume, STOI:")
+            text = f"Speech {share:.0%} of the take; on a phone at {volume_text(volume or 0.0)} volume, STOI:"
+            if self._judging is not None and self._judging != (volume or 0.0):
+                text += f" (being judged again at {volume_text(self._judging)})"
+            self.speech.setText(text)
         for name, label in self.dialogue.items():
             figure, rating = places.get(name, (None, None))
             text = "—" if figure is None else f"{rating} ({figure:.2f})"
