@@ -7,7 +7,7 @@ import pytest
 from soundon.core.review import Note
 from soundon.store import migrations
 from soundon.store.library import Library
-from soundon.store.take_query import TakeFilter, match_expression
+from soundon.store.take_query import TakeFilter, match_expression, ordered_ids_sql
 
 
 def add(library, batch, name, *, model="Veo 3.1", prompt="", duration=5.0, n=[0]):
@@ -54,6 +54,23 @@ def test_sorts_fall_back_to_the_name(library):
                                                "Ä_city_seedance.mp4"]
     assert names(library, sort="model") == ["Beach_Kling.mp4", "Ä_city_seedance.mp4", "beach_veo.mp4",
                                             "city_veo.mp4"]
+
+
+@pytest.mark.parametrize("sort", ["name", "model", "duration"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_sort_reads_an_index_in_its_order_not_a_temporary_sort(library, sort, descending):
+    sql, params = ordered_ids_sql(TakeFilter(), sort, descending)
+    plan = " | ".join(row[3] for row in library.db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def test_by_rating_and_a_filter_keep_the_names_order_within_a_rating(library):
+    for key, stars in (("b_kling", 2), ("b_veo", 2), ("c_veo", 5), ("c_seed", 2)):
+        library.set_rating(library.ids[key], stars)
+    assert names(library, TakeFilter(min_rating=2), sort="rating") == [
+        "Beach_Kling.mp4", "beach_veo.mp4", "Ä_city_seedance.mp4", "city_veo.mp4"]
+    assert names(library, TakeFilter(batch="City"), sort="rating", descending=True) == [
+        "city_veo.mp4", "Ä_city_seedance.mp4"]
 
 
 def test_filters_combine(library):

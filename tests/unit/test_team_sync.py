@@ -215,6 +215,8 @@ def test_decisions_made_before_the_upgrade_are_queued_for_the_first_sync(reviewe
         anna.db.execute(f"DROP TRIGGER {name}")
     for name in ("sync_queue", "sync_quiet", "sync_seen"):     # back to a version 3 library
         anna.db.execute(f"DROP TABLE {name}")
+    for name in ("takes_model_name", "takes_duration_name"):  # and without version 5's sort indexes
+        anna.db.execute(f"DROP INDEX {name}")
     anna.db.execute("PRAGMA user_version = 3")
     anna.db.execute("UPDATE reviews SET flag = 'pick', updated_at = '2026-01-05T10:00:00+00:00' WHERE take_id = ?", [a])
     anna.close()

@@ -22,7 +22,7 @@ def run(args) -> int:
     if args.batch and not library.batch_named(args.batch):
         names = ", ".join(b["name"] for b in library.batches()) or "none yet"
         raise UserError(f"There is no batch named {args.batch!r} (batches: {names}).")
-    document = pick_statistics(library.takes(args.batch)).as_dict()
+    document = pick_statistics(library.decided_takes(args.batch)).as_dict()
     if args.json:
         emit_json(document)
         return 0

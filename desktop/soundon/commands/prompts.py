@@ -43,7 +43,7 @@ def run(args) -> int:
         names = ", ".join(b["name"] for b in library.batches()) or "none yet"
         raise UserError(f"There is no batch named {args.batch!r} (batches: {names}).")
     cache = CheckCache()
-    stats = pick_statistics(library.takes(), cache)
+    stats = pick_statistics(library.decided_takes(), cache)
     if args.text is not None:
         document = check_document(cache.check(args.text.strip(), args.duration), stats)
         emit_json(document) if args.json else _print(document)

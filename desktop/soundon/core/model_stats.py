@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from soundon.core.audio_need import NEEDS, advice, audio_need, guidance, need_label
 from soundon.core.prompt_check import PromptCheck, check_prompt
@@ -20,6 +21,17 @@ MIN_DECISIONS = 10
 MIN_PER_MODEL = 3
 UNKNOWN_MODEL = "unknown model"
 NOT_ANALYSED = "not_analysed"
+
+
+class DecidedTake(NamedTuple):
+    """What the figures read of a take (a library of 50,000 is counted from these, not from whole takes)."""
+    model: str
+    prompt: str
+    duration: float
+    flag: str
+    rating: int
+    audio_verdict: str
+    analysis_flags: tuple[str, ...] | None
 
 
 @dataclass
@@ -33,7 +45,7 @@ class ModelFigures:
     replaced: int = 0
     verdicts: Counter = field(default_factory=Counter)
 
-    def add(self, take: Take) -> None:
+    def add(self, take: Take | DecidedTake) -> None:
         self.takes += 1
         self.picked += take.flag == "pick"
         self.rejected += take.flag == "reject"
@@ -130,15 +142,39 @@ class CheckCache:
 
     def __init__(self):
         self._checks: dict[tuple[str, float], PromptCheck] = {}
+        self._needs: dict[tuple[str, float], str | None] = {}
+
+    @staticmethod
+    def key(prompt: str, duration: float | None) -> tuple[str, float]:
+        return (prompt, round(duration or 0.0, 1))
 
     def check(self, prompt: str, duration: float | None) -> PromptCheck:
-        key = (prompt, round(duration or 0.0, 1))
+        key = self.key(prompt, duration)
         if key not in self._checks:
             self._checks[key] = check_prompt(prompt, duration or None)
         return self._checks[key]
 
+    def need(self, prompt: str, duration: float | None) -> str | None:
+        key = self.key(prompt, duration)
+        if key not in self._needs:
+            self._needs[key] = audio_need(self.check(prompt, duration))
+        return self._needs[key]
 
-def pick_statistics(takes: list[Take], cache: CheckCache | None = None) -> PickStatistics:
+    def unknown(self, takes) -> list[tuple[str, float]]:
+        """The (prompt, length) of these takes whose need is not known yet, each once."""
+        return list(dict.fromkeys(k for k in (self.key(t.prompt, t.duration) for t in takes) if k not in self._needs))
+
+    def learn(self, needs: dict[tuple[str, float], str | None]) -> None:
+        """Needs worked out elsewhere (another process, by `audio_needs`)."""
+        self._needs.update(needs)
+
+
+def audio_needs(keys: list[tuple[str, float]]) -> dict[tuple[str, float], str | None]:
+    """The audio need of each (prompt, length) key of CheckCache."""
+    return {key: audio_need(check_prompt(key[0], key[1] or None)) for key in keys}
+
+
+def pick_statistics(takes: list[Take] | list[DecidedTake], cache: CheckCache | None = None) -> PickStatistics:
     cache = cache or CheckCache()
     needs = {n: NeedFigures(n) for n in NEEDS}
     models: dict[str, ModelFigures] = {}
@@ -146,7 +182,7 @@ def pick_statistics(takes: list[Take], cache: CheckCache | None = None) -> PickS
     for take in takes:
         model = take.model or UNKNOWN_MODEL
         models.setdefault(model, ModelFigures(model)).add(take)
-        need = audio_need(cache.check(take.prompt, take.duration))
+        need = cache.need(take.prompt, take.duration)
         if need is None:
             unjudged += 1
             continue

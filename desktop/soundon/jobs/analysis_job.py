@@ -52,8 +52,16 @@ def default_workers() -> int:
 
 def takes_due(library: Library, batch: str | None = None) -> list[int]:
     """Takes without an analysis, or analysed against a target other than their batch's, or on
-    other sound than the take will deliver."""
-    return [take.id for take in library.takes(batch) if not take.analysis_current]
+    other sound than the take will deliver. Decided in SQL but for the takes whose delivered sound
+    hangs on a post track: the app looks on opening, and a library can hold 50,000 takes."""
+    candidates = library.analysis_candidates(batch)
+    whole = library.takes_by_ids([take_id for take_id, sure in candidates if not sure])
+    return [take_id for take_id, sure in candidates
+            if sure or (take_id in whole and not whole[take_id].analysis_current)]
+
+
+def _missing(path) -> str:
+    return f"the file {path} is missing (was the batch moved? re-link it with soundon relink)"
 
 
 def _info_from_take(take: Take) -> MediaInfo:
@@ -91,13 +99,18 @@ class AnalysisJob:
 
     def run(self, progress: Progress | None = None) -> AnalysisOutcome:
         outcome = AnalysisOutcome()
-        work = []
-        for take_id in self.take_ids:
-            take = self.library.take(take_id)
-            if take is None:
-                outcome.failed[take_id] = "it is no longer in the library"
-                continue
-            work.append(take)
+        work: list[Take | tuple[int, str]] = []   # a take to analyse, or (take id, path) of a missing file
+        for start in range(0, len(self.take_ids), 500):   # one query per 500 takes, not one per take
+            chunk = self.take_ids[start:start + 500]
+            paths = self.library.take_paths(chunk)
+            # A moved batch of thousands of takes fails by the file's absence alone, without reading
+            # each take whole or handing it to a worker.
+            found = self.library.takes_by_ids([i for i in chunk if i in paths and os.path.isfile(paths[i])])
+            for take_id in chunk:
+                if take_id not in paths:
+                    outcome.failed[take_id] = "it is no longer in the library"
+                else:
+                    work.append(found.get(take_id) or (take_id, paths[take_id]))
         total, done = len(work), 0
         pending: set[Future] = set()
         queue = iter(work)
@@ -107,6 +120,13 @@ class AnalysisJob:
                     take = next(queue, None)
                     if take is None:
                         break
+                    if not isinstance(take, Take):
+                        take_id, path = take
+                        done += 1
+                        outcome.failed[take_id] = _missing(path)
+                        if progress:
+                            progress(done, total, take_id)
+                        continue
                     future = pool.submit(self._analyse, take)
                     future.take = take
                     pending.add(future)
@@ -136,7 +156,7 @@ class AnalysisJob:
             raise AnalysisCancelled()
         path = Path(take.path)
         if not path.is_file():
-            raise AnalysisError(f"the file {path} is missing (was the batch moved? re-link it with soundon relink)")
+            raise AnalysisError(_missing(path))
         target = self.target or take.batch_target or DEFAULT_TARGET
         source = take.delivery_source()
         if source == NATIVE_SOURCE:

@@ -246,7 +246,15 @@ def _v4(db: sqlite_utils.Database, progress: Progress) -> None:
     db.execute("INSERT INTO sync_queue (take_id, kind) SELECT take_id, 'swap' FROM swap_specs")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database, Progress], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database, progress: Progress) -> None:
+    """Sorting 50,000 takes by model or by length reads an index in that order (name and id break
+    ties, as the browser's order does) instead of sorting every row in a temporary table."""
+    db.execute("CREATE INDEX takes_model_name ON takes(model COLLATE NOCASE, sort_name)")
+    progress(0.5, "indexing")
+    db.execute("CREATE INDEX takes_duration_name ON takes(duration, sort_name)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database, Progress], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -11,6 +11,7 @@ time: a request while one runs is remembered and run next.
 from __future__ import annotations
 
 import os
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -24,6 +25,7 @@ BACKGROUND_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 # A slip or a level drag writes the spec many times a second: measure once it has settled.
 SETTLE_MS = 400
 DELIVERY_CHANGES = ("swap", "review")
+PROGRESS_EVERY_S = 0.1
 
 
 def analyse_due_takes(job: BackgroundJob, volume_db: float = 0.0) -> tuple[int, int]:
@@ -34,7 +36,17 @@ def analyse_due_takes(job: BackgroundJob, volume_db: float = 0.0) -> tuple[int, 
         return 0, 0
     analysis = AnalysisJob(job.library, due, background=True, workers=BACKGROUND_WORKERS, volume_db=volume_db)
     job.on_cancel(analysis.cancel)
-    outcome = analysis.run(lambda done, total, _id: job.report((done, total)))
+    reported = [0.0]
+
+    def report(done: int, total: int, _take_id) -> None:
+        # Takes whose files are missing fail by the thousand a second: the window hears how far
+        # the run is a few times a second, not once per take.
+        now = time.monotonic()
+        if done == total or done == 1 or now - reported[0] >= PROGRESS_EVERY_S:
+            reported[0] = now
+            job.report((done, total))
+
+    outcome = analysis.run(report)
     return len(outcome.reports), len(outcome.failed)
 
 

@@ -49,8 +49,12 @@ class BatchScope(QObject):
         self._cursor.select_first_if_none()
 
     def _rebuilt(self) -> None:
-        self._tree.setCurrentIndex(self._tree_model.index_of(self._scope))  # same scope: the filter stays
-        self._tree.expandAll()
+        index = self._tree_model.index_of(self._scope)
+        self._tree.setCurrentIndex(index)  # same scope: the filter stays
+        if self._tree_model.listed_whole:
+            self._tree.expandAll()
+        else:   # thousands of groups: only the scope's batch opens, the others when the editor opens them
+            self._tree.expand(index.parent() if index.parent().isValid() else index)
         self.announce_title()
 
     def announce_title(self) -> None:

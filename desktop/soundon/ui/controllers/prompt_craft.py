@@ -4,7 +4,8 @@ calls a generation service.
 
 The statistics go over every take of the library, so they are never worked out on the GUI thread:
 after a change they are out of date, and a background job (its own library connection) works them
-out again a moment later, keeping each prompt's check from one run to the next. Until they are
+out again a moment later, keeping each prompt's need from one run to the next (the many checks
+of a large library in a process of their own, jobs/needs_process.py). Until they are
 back, the inspector's advice uses the figures it had (or the static guidance)."""
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QTimer
 
 from soundon.core.audio_need import audio_need
 from soundon.core.model_stats import CheckCache, PickStatistics, pick_statistics
+from soundon.jobs.needs_process import learn_needs
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.views.model_stats_view import ModelStatsView
 
@@ -68,8 +70,13 @@ class PromptCraft:
             return   # counted again when this count is in
         self._stale = False
         checks = self._checks
-        self._counting = BackgroundJob(lambda job: pick_statistics(job.library.takes(), checks),
-                                       what="pick statistics", library=self.window.library)
+
+        def count(job: BackgroundJob) -> PickStatistics | None:
+            takes = job.library.decided_takes()
+            learn_needs(checks, takes, job)
+            return None if job.cancelled else pick_statistics(takes, checks)
+
+        self._counting = BackgroundJob(count, what="pick statistics", library=self.window.library)
         self._counting.finished.connect(self._counted)
         self._counting.failed.connect(lambda _message: self._counted(None))
         self._counting.start()
@@ -86,7 +93,7 @@ class PromptCraft:
     def show_statistics(self) -> ModelStatsView:
         if self._stats is None:   # the first count is still to come: count now, on this thread
             self._recount.stop()
-            self._stats = pick_statistics(self.window.library.takes(), self._checks)
+            self._stats = pick_statistics(self.window.library.decided_takes(), self._checks)
         if self.view is None:
             self.view = ModelStatsView(self._stats, self.window)
         else:

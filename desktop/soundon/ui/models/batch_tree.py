@@ -3,6 +3,8 @@
 Selecting a node scopes the browser (TreeRole.SCOPE = (batch, prompt group)). The counts are the
 library's (one grouped query, never the takes themselves) and follow the take list's changes;
 rebuilding is deferred a moment so an import of a hundred takes rebuilds a few times, not a hundred.
+A large library lists its batches only, and a batch's prompt groups when it is opened (a library of
+50,000 takes can hold as many groups).
 
 Each prompt group shows its audio-direction score (core/prompt_variation.py). Checking a prompt
 takes about a millisecond, too long for thousands of groups on the GUI thread, so scores are
@@ -14,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from soundon.core.prompt_variation import group_score
@@ -28,6 +30,7 @@ SCORING_AFTER_MS = 800      # prompt scores wait until the window has opened and
 SCORING_BREATH_S = 0.0005   # after each group: the GUI thread gets the interpreter back at once
 SCORES_EVERY_S = 0.25
 PROMPT_LABEL_CHARS = 48
+LISTED_AT_ONCE = 2000       # up to this many takes, every batch's groups are listed at once; beyond, as opened
 
 
 def prompt_label(prompt: str) -> str:
@@ -49,6 +52,8 @@ class BatchTreeModel(QStandardItemModel):
         self._scopes_of: dict[tuple, list[tuple[str, str]]] = {}   # the groups with those prompts
         self._scorer: BackgroundJob | None = None
         self._waiting_scores: list[tuple] = []
+        self._unlisted: set[str] = set()   # batches whose prompt groups are not in the tree yet
+        self.listed_whole = True           # every batch's groups listed (a small library): the tree opens expanded
         self._score_soon = QTimer(self, singleShot=True, interval=SCORING_AFTER_MS)   # the window first
         self._score_soon.timeout.connect(self._start_scoring)
         self.library = library
@@ -73,39 +78,64 @@ class BatchTreeModel(QStandardItemModel):
             signal.disconnect(timer.start)
 
     def rebuild(self) -> None:
-        groups: dict[str, list[dict]] = defaultdict(list)
-        for group in self.library.prompt_groups():
-            groups[group["batch"]].append(group)
-        variations: dict[tuple[str, str], list] = defaultdict(list)   # a group's prompts with a take's length
-        for row in self.library.prompt_variations():
-            variations[(row["batch"], row["prompt_group"])].append((row["prompt"], row["duration"]))
-        unscored: dict[tuple, tuple[str, str]] = {}
         self.rebuilding = True   # the selection passes through "nothing" while the tree is refilled
         self.clear()
         self._nodes.clear()
         self._group_prompts.clear()
         self._scopes_of.clear()
+        self._unlisted.clear()
+        self.listed_whole = self.takes.total() <= LISTED_AT_ONCE
         root = self.invisibleRootItem()
-        root.appendRow(self._item(f"All takes ({self.takes.total()})", ALL_TAKES, "Every take in the library"))
+        nodes = [self._item(f"All takes ({self.takes.total()})", ALL_TAKES, "Every take in the library")]
         for batch in self.library.batches():
             name = batch["name"]
-            in_batch = groups.get(name, [])
-            batch_item = self._item(f"{name} ({sum(g['takes'] for g in in_batch)})", (name, None), batch["root"])
-            for group in sorted(in_batch, key=lambda g: prompt_label(g["prompt"]).casefold()):
-                prompt, scope = group["prompt"], (name, group["prompt_group"])
-                item = self._item(f"{prompt_label(prompt)} ({group['takes']})", scope, prompt or "Takes without a prompt")
-                if prompt:
-                    prompts = tuple(sorted(variations[scope]))
-                    self._group_prompts[scope] = (prompt, prompts)
-                    self._scopes_of.setdefault(prompts, []).append(scope)
-                    if prompts in self._scores:
-                        self._show_score(item, prompt, self._scores[prompts])
-                    else:
-                        unscored[prompts] = scope
-                batch_item.appendRow(item)
-            root.appendRow(batch_item)
+            nodes.append(self._item(f"{name} ({batch['take_count']})", (name, None), batch["root"]))
+            if batch["take_count"]:
+                self._unlisted.add(name)
+        root.appendRows(nodes)
+        if self.listed_whole:
+            for node in nodes[1:]:
+                self._list_groups(node)
         self.rebuilding = False
         self.rebuilt.emit()
+
+    # -- a batch's prompt groups, listed when it is first opened ------------------------------------
+
+    def hasChildren(self, parent=QModelIndex()) -> bool:  # noqa: N802 (Qt's names, here and below)
+        return self.canFetchMore(parent) or super().hasChildren(parent)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        scope = parent.data(TreeRole.SCOPE) if parent.isValid() else None
+        return bool(scope) and scope[1] is None and scope[0] in self._unlisted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self._list_groups(self.itemFromIndex(parent))
+
+    def _list_groups(self, batch_item: QStandardItem) -> None:
+        name = batch_item.data(TreeRole.SCOPE)[0]
+        if name not in self._unlisted:
+            return
+        self._unlisted.discard(name)
+        variations: dict[tuple[str, str], list] = defaultdict(list)   # a group's prompts with a take's length
+        for row in self.library.prompt_variations(name):
+            variations[(row["batch"], row["prompt_group"])].append((row["prompt"], row["duration"]))
+        unscored: dict[tuple, tuple[str, str]] = {}
+        items = []
+        for group in sorted(self.library.prompt_groups(name), key=lambda g: prompt_label(g["prompt"]).casefold()):
+            prompt, scope = group["prompt"], (name, group["prompt_group"])
+            item = self._item(f"{prompt_label(prompt)} ({group['takes']})", scope, prompt or "Takes without a prompt")
+            if prompt:
+                prompts = tuple(sorted(variations[scope]))
+                self._group_prompts[scope] = (prompt, prompts)
+                self._scopes_of.setdefault(prompts, []).append(scope)
+                if prompts in self._scores:
+                    self._show_score(item, prompt, self._scores[prompts])
+                else:
+                    unscored[prompts] = scope
+            items.append(item)
+        if items:
+            batch_item.appendRows(items)
         self._score_in_background(list(unscored))
 
     # -- prompt scores ----------------------------------------------------------------------------
@@ -170,5 +200,8 @@ class BatchTreeModel(QStandardItemModel):
 
     def index_of(self, scope: tuple[str | None, str | None]):
         """The node for a scope (to restore the selection after a rebuild), or All takes."""
-        item = self._nodes.get(tuple(scope))
+        scope = tuple(scope)
+        if scope[1] is not None and scope[0] in self._unlisted:
+            self._list_groups(self._nodes[(scope[0], None)])
+        item = self._nodes.get(scope)
         return item.index() if item is not None else self.index(0, 0)

@@ -69,7 +69,7 @@ def analysis_summary(flags: list[str] | None, measured_on: str | None = None) ->
     return f"{text} (post mix)" if measured_on == "post mix" else text
 
 
-PAGE = 200            # rows read at once around the one a view asks for
+PAGE = 64             # rows read at once around the one a view asks for (a few milliseconds)
 CACHED_TAKES = 3000   # rows kept; a screen shows a few dozen
 RUNS_AT_MOST = 64     # rows leaving in more runs than this: one layout change, not a signal per run
 
@@ -145,7 +145,7 @@ class TakeListModel(QAbstractTableModel):
 
     def _set_ids(self, ids: list[int]) -> None:
         self._ids = ids
-        self._row_of = {take_id: row for row, take_id in enumerate(ids)}
+        self._row_of = dict(zip(ids, range(len(ids))))
 
     def _show(self, ids: list[int]) -> None:
         """List these ids, with the signals that keep the views' selection and current take."""

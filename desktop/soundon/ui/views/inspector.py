@@ -192,7 +192,8 @@ class Inspector(QScrollArea):
         f["audio_verdict"].setText(VERDICT_TEXT.get(take.audio_verdict) or "undecided")
         f["analysis"].setText(analysis_summary(take.analysis_flags, take.analysis_measured_on) or "not analysed yet")
         if take.integrated_lufs is not None:
-            f["loudness"].setText(f"{take.integrated_lufs:.1f} LUFS · peak {take.true_peak_dbtp:.1f} dBTP")
+            peak = f" · peak {take.true_peak_dbtp:.1f} dBTP" if take.true_peak_dbtp is not None else ""
+            f["loudness"].setText(f"{take.integrated_lufs:.1f} LUFS{peak}")
         else:
             f["loudness"].setText("—")
         # Paths have no spaces to wrap at: let the label break after each folder.

@@ -8,10 +8,12 @@ against it (the inspector's thresholds, media/av_sync.py; none when the estimate
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListView, QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QStackedWidget, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from soundon.core.timecode import format_duration
@@ -19,11 +21,13 @@ from soundon.core.translation import verdict as translation_verdict
 from soundon.media.av_sync import noticed_offset
 from soundon.ui.models.roles import TakeRole
 from soundon.store.take_query import SORT_KEYS
-from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel
+from soundon.ui.models.take_model import ANALYSIS_TEXT, TakeListModel, take_name
 from soundon.ui.theme import icon
+from soundon.ui.views.card_grid import CardGrid
 from soundon.ui.views.sync_field import BADGE_COLOURS
 
 CARD = QSize(212, 196)
+CARDS_KEPT = 120   # pictures of cards drawn (a screen holds a dozen or two)
 THUMB = QSize(196, 110)
 LIST_THUMB = QSize(48, 27)   # the list view's thumbnail column
 PICK = QColor("#3fb950")
@@ -51,16 +55,49 @@ SEARCH_AFTER_MS = 150   # typing pauses this long before the list follows (one q
 
 
 class TakeCardDelegate(QStyledItemDelegate):
+    """Draws a card once into a picture kept while what it shows stays the same: a scroll repaints
+    the cards on screen, and a dozen pictures are copied in well under a millisecond."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._cards: OrderedDict[tuple, QPixmap] = OrderedDict()
+
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt's name)
         return CARD
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect.adjusted(4, 4, -4, -4)
+        take = index.data(TakeRole.TAKE)   # one read of the row; the card draws its fields
+        if take is None:
+            return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         current = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        flag = index.data(TakeRole.FLAG)
+        poster = index.data(Qt.ItemDataRole.DecorationRole)
+        size = option.rect.size()
+        key = (take.id, take.rel_path, take.model, take.duration, take.flag, take.rating, take.audio_verdict,
+               take.analysis_flags, take.analysis_measured_on, take.av_offset_ms, selected, current,
+               poster.cacheKey() if poster is not None else 0, size.width(), size.height())
+        card = self._cards.get(key)
+        if card is None:
+            ratio = painter.device().devicePixelRatioF()
+            card = QPixmap(size * ratio)
+            card.setDevicePixelRatio(ratio)
+            card.fill(Qt.GlobalColor.transparent)
+            card_painter = QPainter(card)
+            self._draw(card_painter, QRect(QPoint(0, 0), size), take, poster, selected, current)
+            card_painter.end()
+            self._cards[key] = card
+            while len(self._cards) > CARDS_KEPT:
+                self._cards.popitem(last=False)
+        else:
+            self._cards.move_to_end(key)
+        painter.drawPixmap(option.rect.topLeft(), card)
+
+    @staticmethod
+    def _draw(painter: QPainter, cell: QRect, take, pixmap, selected: bool, current: bool) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = cell.adjusted(4, 4, -4, -4)
+        flag = take.flag
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#2c4a6e") if selected else QColor("#24272c"))
         painter.drawRoundedRect(rect, 4, 4)
@@ -71,7 +108,6 @@ class TakeCardDelegate(QStyledItemDelegate):
         # Poster frame, letterboxed into the card.
         thumb_box = QRect(rect.left() + 4, rect.top() + 4, THUMB.width(), THUMB.height())
         painter.fillRect(thumb_box, QColor("#000000"))
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
         if pixmap is not None and not pixmap.isNull():
             scaled = pixmap.size().scaled(thumb_box.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
@@ -87,13 +123,14 @@ class TakeCardDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(badge, 3, 3)
             painter.setPen(QColor("#0d0f12"))
-            painter.setFont(_font(8, bold=True))
+            painter.setFont(_font(8, bold=True)[0])
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "PICK" if flag == "pick" else "REJECT")
-        noticed = noticed_offset(index.data(TakeRole.AV_OFFSET_MS))
+        noticed = noticed_offset(take.av_offset_ms)
         if noticed:
-            painter.setFont(_font(8, bold=True))
+            font, metrics = _font(8, bold=True)
+            painter.setFont(font)
             text = noticed.upper()
-            badge = QRect(0, 0, QFontMetrics(painter.font()).horizontalAdvance(text) + 10, 18)
+            badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, 18)
             badge.moveTopRight(thumb_box.topRight() + QPoint(-4, 8))
             painter.setBrush(SYNC_BADGE[0])
             painter.setPen(Qt.PenStyle.NoPen)
@@ -101,9 +138,9 @@ class TakeCardDelegate(QStyledItemDelegate):
             painter.setPen(SYNC_BADGE[1])
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
         # Duration in the corner of the picture, as in NLE bins.
-        duration = format_duration(index.data(TakeRole.DURATION) or 0)
-        painter.setFont(_font(8))
-        metrics = QFontMetrics(painter.font())
+        duration = format_duration(take.duration or 0)
+        font, metrics = _font(8)
+        painter.setFont(font)
         box = QRect(0, 0, metrics.horizontalAdvance(duration) + 8, 16)
         box.moveBottomRight(thumb_box.bottomRight() - QPoint(4, 4))
         painter.fillRect(box, QColor(0, 0, 0, 170))
@@ -111,34 +148,36 @@ class TakeCardDelegate(QStyledItemDelegate):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, duration)
         # Text lines under the picture.
         x, y, width = rect.left() + 6, thumb_box.bottom() + 6, rect.width() - 12
-        painter.setFont(_font(9, bold=True))
+        font, metrics = _font(9, bold=True)
+        painter.setFont(font)
         painter.setPen(QColor("#e6e9ed"))
-        name = QFontMetrics(painter.font()).elidedText(index.data(TakeRole.NAME) or "", Qt.TextElideMode.ElideMiddle, width)
+        name = metrics.elidedText(take_name(take), Qt.TextElideMode.ElideMiddle, width)
         painter.drawText(QRect(x, y, width, 16), Qt.AlignmentFlag.AlignLeft, name)
-        painter.setFont(_font(8))
+        painter.setFont(_font(8)[0])
         painter.setPen(QColor("#aab1bb"))
-        painter.drawText(QRect(x, y + 17, width, 14), Qt.AlignmentFlag.AlignLeft, index.data(TakeRole.MODEL) or "unknown model")
-        rating = index.data(TakeRole.RATING) or 0
-        painter.setFont(_font(10))
+        painter.drawText(QRect(x, y + 17, width, 14), Qt.AlignmentFlag.AlignLeft, take.model or "unknown model")
+        rating = take.rating or 0
+        painter.setFont(_font(10)[0])
         painter.setPen(STAR)
         painter.drawText(QRect(x, y + 31, 90, 16), Qt.AlignmentFlag.AlignLeft, "★" * rating)
         painter.setPen(QColor("#3a3e45"))
         painter.drawText(QRect(x + 11 * rating, y + 31, 90, 16), Qt.AlignmentFlag.AlignLeft, "☆" * (5 - rating))
-        verdict = VERDICT.get(index.data(TakeRole.AUDIO_VERDICT) or "")
+        verdict = VERDICT.get(take.audio_verdict or "")
         if verdict:
-            painter.setFont(_font(7, bold=True))
+            painter.setFont(_font(7, bold=True)[0])
             painter.setPen(verdict[1])
             painter.drawText(QRect(x + 80, y + 33, width - 80, 14), Qt.AlignmentFlag.AlignRight, verdict[0])
-        flags = index.data(TakeRole.ANALYSIS_FLAGS)
+        flags = take.analysis_flags
         if flags is not None:
-            painter.setFont(_font(7, bold=True))
+            font, metrics = _font(7, bold=True)
+            painter.setFont(font)
             chip_x = x
             # The translation verdict first (green when the take translates), then what earned it.
             state = translation_verdict(flags)
             text = TRANSLATION_BADGE[state]
-            if index.data(TakeRole.MEASURED_ON) == "post mix":
+            if take.analysis_measured_on == "post mix":
                 text += " · POST MIX"      # the report is of the post mix the export writes
-            chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+            chip_w = metrics.horizontalAdvance(text) + 8
             chip = QRect(chip_x, y + 49, chip_w, 14)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(TRANSLATION_COLOURS[state][0])
@@ -148,7 +187,7 @@ class TakeCardDelegate(QStyledItemDelegate):
             chip_x += chip_w + 4
             for name in [f for f in flags if f not in ("no_audio", "silent")][:3]:
                 text = ANALYSIS_TEXT.get(name, name).upper()
-                chip_w = QFontMetrics(painter.font()).horizontalAdvance(text) + 8
+                chip_w = metrics.horizontalAdvance(text) + 8
                 if chip_x + chip_w > x + width:
                     break
                 chip = QRect(chip_x, y + 49, chip_w, 14)
@@ -161,25 +200,28 @@ class TakeCardDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
+_FONTS: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
 
 
-class TakeGrid(QListView):
+def _font(points: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
+    """A card's font and its metrics, made once: a scroll paints a dozen cards in a few milliseconds."""
+    found = _FONTS.get((points, bold))
+    if found is None:
+        font = QFont()
+        font.setPointSize(points)
+        font.setBold(bold)
+        found = _FONTS[(points, bold)] = (font, QFontMetrics(font))
+    return found
+
+
+class TakeGrid(CardGrid):
+    """The cards, placed by arithmetic (ui/views/card_grid.py): a sort of 50,000 takes moves no
+    card rectangles around."""
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setViewMode(QListView.ViewMode.IconMode)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)   # thousands of takes: layout without asking every row
-        self.setSpacing(2)
-        self.setWrapping(True)
+        super().__init__(CARD, CARD + QSize(4, 4), margin=2, parent=parent)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setItemDelegate(TakeCardDelegate(self))
-        self.setGridSize(CARD + QSize(4, 4))
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt's name)
         """No type-ahead: letters are the window's review keys."""
