@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -70,6 +72,9 @@ from soundon.ui.views.post_lane import PostLane
 from soundon.ui.views.take_browser import TakeBrowser
 
 QUIT_WAIT_S = 10.0   # quit waits this long in all for the background jobs to stop
+
+if TYPE_CHECKING:
+    from soundon.core.take import Take
 
 
 def app_settings() -> QSettings:

@@ -6,9 +6,14 @@ take that comes into its row becomes current, so the editor never lands on nothi
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 
 from soundon.ui.models.roles import TakeRole
+
+if TYPE_CHECKING:
+    from soundon.core.take import Take
 
 
 class TakeCursor(QObject):

@@ -39,7 +39,7 @@ _soon = None   # the QTimer that opens the device for the waiting
 def live_output() -> LiveOutput:
     """The process's audio output, opened on first use (its device stays open: a sound server may
     take a second to start a stream, and that second must not fall on a take's first block)."""
-    global _output, _opened_at
+    global _output
     if _output is not None and _output.problem and time.monotonic() - _opened_at > RETRY_S:
         lost, _output = _output, None
         _keep_rung(lost)

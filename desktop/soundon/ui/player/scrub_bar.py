@@ -139,7 +139,6 @@ class ScrubBar(QWidget):
         rect = self.rect()
         painter.fillRect(rect, BACKGROUND)
         middle = (rect.height() + NOTE_LANE) / 2
-        half = (rect.height() - NOTE_LANE) / 2 - 2
         if self._mark_in is not None or self._mark_out is not None:
             start = self.x_for(self._mark_in if self._mark_in is not None else 0.0)
             end = self.x_for(self._mark_out if self._mark_out is not None else self._duration)

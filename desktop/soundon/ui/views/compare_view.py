@@ -17,7 +17,7 @@ from soundon.ui.models.take_model import FLAG_TEXT, VERDICT_TEXT, take_name
 from soundon.ui.player.playback_group import PlaybackGroup
 from soundon.ui.player.transport import Transport
 from soundon.ui.player.video_surface import VideoSurface
-from soundon.ui.player.vlc_player import PlayerState, VlcPlayer
+from soundon.ui.player.vlc_player import VlcPlayer
 from soundon.ui.theme import icon
 from soundon.ui.views.elided_label import ElidedLabel
 from soundon.ui.views.prompt_diff_bar import PromptDiffBar
