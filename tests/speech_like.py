@@ -56,3 +56,21 @@ def with_noise(clean: np.ndarray, snr_db: float, seed: int = 11) -> np.ndarray:
     noise += rng.standard_normal(len(clean))
     noise *= np.sqrt(np.mean(clean ** 2) / np.mean(noise ** 2)) * 10 ** (-snr_db / 20)
     return (clean + noise).astype(np.float32)
+
+
+def talking_take(library, tmp_path, seconds: float, peak: float) -> int:
+    """A batch "Talk" of one take whose audio is speech_like() at this peak, imported and analysed
+    (its dialogue rows are there). Returns the take's id."""
+    from soundon.jobs.analysis_job import AnalysisJob
+    from soundon.jobs.importer import Importer
+    from soundon.media.synth import ClipSpec, make_clip
+    from tests.signals import write_wav
+    folder = tmp_path / "Talk"
+    folder.mkdir()
+    signal, _truth = speech_like(seconds)
+    voice = write_wav(tmp_path / "voice.wav", np.repeat((signal / np.abs(signal).max() * peak)[:, None], 2, axis=1))
+    make_clip(folder / "talk.mp4", ClipSpec(duration=seconds, size="160x90", audio=f"amovie={voice}"))
+    Importer(library).run([folder], name="Talk")
+    take_id = library.takes("Talk")[0].id
+    AnalysisJob(library, [take_id]).run()
+    return take_id

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from soundon.core.listening import NOISE_NAMES
-from soundon.jobs.analysis_job import AnalysisJob
-from soundon.jobs.importer import Importer
-from soundon.media.synth import ClipSpec, make_clip
-from tests.signals import write_wav
-from tests.speech_like import speech_like
+from tests.speech_like import talking_take
 
 
 def figures(panel) -> dict[str, float]:
@@ -22,14 +16,7 @@ def figures(panel) -> dict[str, float]:
 
 def test_changing_the_phone_volume_judges_the_dialogue_at_that_volume(qtbot, library, tmp_path, ui_settings,
                                                                       open_window):
-    folder = tmp_path / "Talk"
-    folder.mkdir()
-    signal, _truth = speech_like(4.0)
-    voice = write_wav(tmp_path / "voice.wav", np.repeat((signal / np.abs(signal).max() * 0.3)[:, None], 2, axis=1))
-    make_clip(folder / "talk.mp4", ClipSpec(duration=4.0, size="160x90", audio=f"amovie={voice}"))
-    Importer(library).run([folder], name="Talk")
-    take_id = library.takes("Talk")[0].id
-    AnalysisJob(library, [take_id]).run()
+    take_id = talking_take(library, tmp_path, 4.0, peak=0.3)
     window = open_window(library, ui_settings)
     qtbot.waitUntil(lambda: window.select_take(take_id), timeout=3000)
     panel = window.inspector.translation

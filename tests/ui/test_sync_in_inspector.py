@@ -66,20 +66,9 @@ def test_apply_the_estimate_sets_the_nudge_and_ctrl_z_takes_it_back(qtbot, libra
 
 def test_the_translation_report_has_a_dialogue_row_per_environment(qtbot, library, tmp_path, ui_settings,
                                                                    open_window):
-    import numpy as np
-
     from soundon.core.listening import NOISE_NAMES
-    from soundon.media.synth import ClipSpec, make_clip
-    from tests.signals import write_wav
-    from tests.speech_like import speech_like
-    folder = tmp_path / "Talk"
-    folder.mkdir()
-    signal, _truth = speech_like(6.0)
-    voice = write_wav(tmp_path / "voice.wav", np.repeat((signal / np.abs(signal).max() * 0.05)[:, None], 2, axis=1))
-    make_clip(folder / "talk.mp4", ClipSpec(duration=6.0, size="160x90", audio=f"amovie={voice}"))
-    Importer(library).run([folder], name="Talk")
-    take_id = library.takes("Talk")[0].id
-    AnalysisJob(library, [take_id]).run()
+    from tests.speech_like import talking_take
+    take_id = talking_take(library, tmp_path, 6.0, peak=0.05)
     window = open_window(library, ui_settings)
     qtbot.waitUntil(lambda: window.select_take(take_id), timeout=3000)
     panel = window.inspector.translation
