@@ -20,6 +20,7 @@ from soundon.jobs.first_run import demo_batch, demo_batch_name
 from soundon.media.tools import ToolMissing, ffmpeg, ffprobe
 from soundon.store.library import Library
 from soundon.ui.controllers.single_instance import InstanceServer, OpenRequests, hand_over
+from soundon.ui.gui_turns import freeze_what_the_start_made, share_the_interpreter
 from soundon.ui.keymap import ShortcutGuard
 from soundon.ui.theme import apply_theme
 from soundon.ui.views.wheel_guard import WheelGuard
@@ -38,7 +39,9 @@ def create_application() -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     apply_theme(app)
+    share_the_interpreter()
     if not hasattr(app, "_soundon_guard"):
+        freeze_what_the_start_made()
         guard = ShortcutGuard(app)
         app.installEventFilter(guard)
         app._soundon_guard = guard  # lives as long as the application

@@ -11,18 +11,13 @@ few seconds, so a sound server that comes back is heard again without a restart.
 """
 from __future__ import annotations
 
-import sys
 import time
 
 from soundon.core.listening import ListeningSetup
 from soundon.media.audio_out import LiveOutput
+from soundon.ui.gui_turns import share_the_interpreter
 
 RETRY_S = 3.0
-# The device's callback runs Python, so it waits for the interpreter's lock whenever another thread
-# holds it, by default for up to 5 ms a turn. With 20 ms queued at the device, two busy threads
-# starved it (measured with two pure-Python loops beside a 10 ms stream: 20 of 500 callbacks ran in
-# 5 s at 5 ms a turn, 349 at 1 ms). Turns of 1 ms keep the sound fed while the app works.
-SWITCH_INTERVAL_S = 0.001
 # The device is opened this long after it is first wanted: opening it loads the DSP libraries (up to
 # a second on a cold start), which must not hold up the window's first paint; a take opened with the
 # window waits, paused, for play anyway.
@@ -57,7 +52,7 @@ def _open(graph, feed) -> None:
     from soundon.ui.player.libvlc import load_vlc  # noqa: PLC0415 — the clock is libVLC's
 
     vlc = load_vlc()
-    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+    share_the_interpreter()   # the device's callback runs Python: it must not wait 5 ms for a turn
     _output = LiveOutput(graph, lambda: float(vlc.libvlc_clock()), on_problem=_tell, rung=_climbed)
     _output.listen_to(feed)
     _opened_at = time.monotonic()
