@@ -3,7 +3,8 @@ app process each time, as the editor's app is.
 
 Figures, each against its budget (DESIGN.md; issue "a library of 50,000 takes"):
 - the window usable (shown and first painted) and resident memory, at 5,000 and 50,000 takes;
-- at 50,000: the longest redraw after a filter change (model, flag, rating, audio verdict,
+- at 50,000, once the opening's background work is done (a filter during it is shown, with no
+  budget): the longest redraw after a filter change (model, flag, rating, audio verdict,
   translation verdict), after a sort change, and after a search, each from the call until the
   event loop is idle again;
 - the longest event-loop stall while scrolling the grid from top to bottom a third of a page at a
@@ -63,6 +64,15 @@ PROBE = textwrap.dedent("""
             action()
             idle()
             return (time.perf_counter() - start) * 1000
+        # The opening's own background work (the check for takes due an analysis, the device
+        # opening, the first statistics count starting) shares the interpreter with the window for
+        # its first second or so: one filter is timed during it, the rest once it is done.
+        during_start = timed(lambda: model.update_filter(model="Kling 3.0"))
+        timed(lambda: model.update_filter(model=None))
+        settling = time.perf_counter()
+        while (time.perf_counter() - t0 < 2.0 or window.analysis.is_running()) and time.perf_counter() - settling < 30:
+            app.processEvents()
+        settled = time.perf_counter() - t0
         filters = [timed(lambda: model.update_filter(model="Veo 3.1")),
                    timed(lambda: model.update_filter(model=None, flag="pick")),
                    timed(lambda: model.update_filter(flag=None, min_rating=3)),
@@ -87,7 +97,7 @@ PROBE = textwrap.dedent("""
             bar.setValue(value)
             idle()
             stalls.append((time.perf_counter() - start) * 1000)
-        figures.update(filter_ms=max(filters), sort_ms=max(sorts), search_ms=max(searches),
+        figures.update(during_start_ms=during_start, settled_s=settled, filter_ms=max(filters), sort_ms=max(sorts), search_ms=max(searches),
                        scroll_stall_ms=max(stalls), scroll_steps=len(stalls), listed_after=found,
                        thumbnails_read=model.thumbnails.reads)
     print(json.dumps(figures), flush=True)
@@ -173,7 +183,9 @@ def test_a_large_library_opens_and_browses(tmp_path, media, takes):
         budget("browse_sort", browse["sort_ms"])
         budget("browse_search", browse["search_ms"])
         budget("browse_scroll_stall", browse["scroll_stall_ms"])
-        rows += [("slowest filter change, until idle", f"{browse['filter_ms']:.0f} ms"),
+        rows += [("a filter change during the opening's background work",
+                  f"{browse['during_start_ms']:.0f} ms (that work done {browse['settled_s']:.1f} s after opening)"),
+                 ("slowest filter change, until idle", f"{browse['filter_ms']:.0f} ms"),
                  ("slowest sort change, until idle", f"{browse['sort_ms']:.0f} ms"),
                  ("slowest search, until idle", f"{browse['search_ms']:.0f} ms"),
                  ("longest stall scrolling the grid", f"{browse['scroll_stall_ms']:.0f} ms over "

@@ -164,6 +164,10 @@ class CheckCache:
         """The (prompt, length) of these takes whose need is not known yet, each once."""
         return list(dict.fromkeys(k for k in (self.key(t.prompt, t.duration) for t in takes) if k not in self._needs))
 
+    def needs(self) -> dict[tuple[str, float], str | None]:
+        """Every need known so far (for a count in another process)."""
+        return dict(self._needs)
+
     def learn(self, needs: dict[tuple[str, float], str | None]) -> None:
         """Needs worked out elsewhere (another process, by `audio_needs`)."""
         self._needs.update(needs)

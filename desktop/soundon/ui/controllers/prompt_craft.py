@@ -4,8 +4,8 @@ calls a generation service.
 
 The statistics go over every take of the library, so they are never worked out on the GUI thread:
 after a change they are out of date, and a background job (its own library connection) works them
-out again a moment later, keeping each prompt's need from one run to the next (the many checks
-of a large library in a process of their own, jobs/needs_process.py). Until they are
+out again a moment later, keeping each prompt's need from one run to the next (a large library
+counted in a process of its own, jobs/needs_process.py). Until they are
 back, the inspector's advice uses the figures it had (or the static guidance)."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 
 from soundon.core.audio_need import audio_need
 from soundon.core.model_stats import CheckCache, PickStatistics, pick_statistics
-from soundon.jobs.needs_process import learn_needs
+from soundon.jobs.needs_process import count_pick_statistics
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.ui.views.model_stats_view import ModelStatsView
 
@@ -72,9 +72,7 @@ class PromptCraft:
         checks = self._checks
 
         def count(job: BackgroundJob) -> PickStatistics | None:
-            takes = job.library.decided_takes()
-            learn_needs(checks, takes, job)
-            return None if job.cancelled else pick_statistics(takes, checks)
+            return count_pick_statistics(job.library, checks, job)
 
         self._counting = BackgroundJob(count, what="pick statistics", library=self.window.library)
         self._counting.finished.connect(self._counted)
