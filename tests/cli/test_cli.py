@@ -148,7 +148,7 @@ def test_self_test_reports_the_audio_device_and_its_latency(cli, tmp_path, sound
                       line)
     assert found, line
     latency, to_dac, buffers, underruns = found.groups()
-    assert 0 < float(to_dac) < 500 and int(buffers) > 50   # the clip's second went through the device
+    assert 0 < float(to_dac) < 500 and int(buffers) > 50, line   # the clip's second went through the device
 
 
 def test_self_test_without_a_sound_server_says_so_and_passes(cli, tmp_path):

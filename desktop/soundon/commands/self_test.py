@@ -144,9 +144,10 @@ def _audio_output() -> str:
     return output.report()
 
 
-def _wait_for_the_device(app, timeout_s: float = 5.0) -> None:
-    """A sound server may take a moment to start a stream; the clip is played once the device asks
-    for audio (as the app's device is, long before an editor presses play), or without it."""
+def _wait_for_the_device(app, timeout_s: float = 10.0) -> None:
+    """A sound server may take a moment to start a stream (seconds, the first time on a busy
+    machine); the clip is played once the device asks for audio (as the app's device is, long
+    before an editor presses play), or without it."""
     import time
 
     from soundon.ui.player import live_audio
