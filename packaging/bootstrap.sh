@@ -26,31 +26,39 @@ SYSTEM_PACKAGES=(
   binutils   # strip, for `make package`
 )
 
-missing=()
-if command -v dpkg-query >/dev/null 2>&1; then
-  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+# The packages of a list that are not installed, one per line (none when this is not Debian).
+not_installed() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  local pkg status
+  for pkg in "$@"; do
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-    [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+    [[ "$status" == "install ok installed" ]] || echo "$pkg"
   done
-else
+}
+
+# install WHAT PACKAGE...: apt-get install, as root or through sudo, saying what for.
+install_packages() {
+  local what=$1
+  shift
+  (($#)) || return 0
+  echo "Installing $what: $*"
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "This set-up script knows Debian and Ubuntu (apt-get). On another system install ffmpeg," >&2
   echo "VLC (libVLC 3) and Python 3.11+ by hand; README.md lists them." >&2
 fi
-
+mapfile -t missing < <(not_installed "${SYSTEM_PACKAGES[@]}")
 # python3-venv is only needed when the interpreter can't make a venv on its own
 if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
-  missing=("${missing[@]/python3-venv}")
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx 'python3-venv' | grep -v '^$' || true)
 fi
-missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
-
-if ((${#missing[@]})); then
-  echo "Installing system packages: ${missing[*]}"
-  SUDO=""
-  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+install_packages "system packages" "${missing[@]}"
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   echo "Creating $VENV"
@@ -72,20 +80,9 @@ PACKAGE_BUILD_PACKAGES=(
   zlib1g-dev libx264-dev libmp3lame-dev libopus-dev libvorbis-dev libdav1d-dev libvpx-dev libsoxr-dev
   libxcb1-dev libxcb-shm0-dev libxcb-xfixes0-dev libxcb-shape0-dev
 )
-if [[ "${1:-}" == "--package" ]] && command -v dpkg-query >/dev/null 2>&1; then
-  package_missing=()
-  for pkg in "${PACKAGE_BUILD_PACKAGES[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-    [[ "$status" == "install ok installed" ]] || package_missing+=("$pkg")
-  done
-  if ((${#package_missing[@]})); then
-    echo "Installing what building FFmpeg for the bundle takes: ${package_missing[*]}"
-    SUDO=""
-    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends "${package_missing[@]}"
-  fi
+if [[ "${1:-}" == "--package" ]]; then
+  mapfile -t package_missing < <(not_installed "${PACKAGE_BUILD_PACKAGES[@]}")
+  install_packages "what building FFmpeg for the bundle takes" "${package_missing[@]}"
 fi
 
 # The slow tier (`make test-slow`) only: a real Kitsu server for the team sync test — PostgreSQL and
@@ -98,22 +95,9 @@ SLOW_TEST_PACKAGES=(
 ZOU_VENV=.venv-zou
 ZOU_STAMP="$ZOU_VENV/.zou-installed"
 if [[ "${1:-}" == "--slow" ]]; then
-  slow_missing=()
-  if command -v dpkg-query >/dev/null 2>&1; then
-    for pkg in "${SLOW_TEST_PACKAGES[@]}"; do
-      status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-      [[ "$status" == "install ok installed" ]] || slow_missing+=("$pkg")
-    done
-  fi
-  if ((${#slow_missing[@]})); then
-    echo "Installing the slow tier's system packages: ${slow_missing[*]}"
-    SUDO=""
-    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends "${slow_missing[@]}"
-    # The test starts its own clusters on the loopback interface; the package's own may stay off.
-  fi
+  mapfile -t slow_missing < <(not_installed "${SLOW_TEST_PACKAGES[@]}")
+  # The test starts its own clusters on the loopback interface; the package's own may stay off.
+  install_packages "the slow tier's system packages" "${slow_missing[@]}"
   if [[ ! -f "$ZOU_STAMP" ]]; then
     echo "Installing zou (the Kitsu server) into $ZOU_VENV"
     python3 -m venv "$ZOU_VENV"

@@ -7,15 +7,11 @@ The drag is made with the real pointer (xdotool) on the lane in the real window;
 3 kHz click is heard in the same mix, so the beep's place is measured against it."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
 
 from soundon.core.swap_spec import Level, SwapSpec
-from soundon.jobs.importer import Importer
-from tests.e2e.test_post_lane_slip_heard import BEEP_S, CLICK_S, SECONDS, beep_after_click
-from tests.signals import write_wav
-from tests.sound_server import RATE
+from tests.e2e.lane_sound import BEEP_S, CLICK_S, click_take_and_beep_track, heard_once
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +20,7 @@ DRAG_S = 0.120        # about this far later (a whole number of pixels)
 
 def test_a_drag_of_the_post_waveform_is_heard_before_it_is_released(qtbot, media, library, ui_settings,
                                                                     open_window, sound_server, display, tmp_path):
-    folder = media.folder / "Drag heard"
-    click = f"0.3*sin(2*PI*3000*t)*gte(t\\,{CLICK_S})*lt(t\\,{CLICK_S + 0.02})"
-    media.clip("drag_veo.mov", folder=folder, duration=SECONDS, size="64x36", fps="25",
-               audio=f"aevalsrc={click}|{click}:s={RATE}:d={SECONDS}", extra=["-c:a", "pcm_s16le"])
-    Importer(library).run([folder])
-    t = np.arange(int(SECONDS * RATE)) / RATE
-    beep = 0.3 * np.sin(2 * np.pi * 1000 * t) * ((t >= BEEP_S) & (t < BEEP_S + 0.1))
-    track = write_wav(tmp_path / "post.wav", np.column_stack([beep, beep]))
+    track = click_take_and_beep_track(media, library, tmp_path, "drag")
     from soundon.ui.player import live_audio
     window = open_window(library, ui_settings)
     display.focus(int(window.winId()))
@@ -49,18 +38,6 @@ def test_a_drag_of_the_post_waveform_is_heard_before_it_is_released(qtbot, media
     output = live_audio.live_output()
     steps_before = window.undo_stack.count()
 
-    def heard_once() -> float:
-        with sound_server.recorder() as recorder:
-            qtbot.waitUntil(lambda: output.running() and recorder.seconds() > 0.1, timeout=15000)
-            player.seek(0.0)
-            qtbot.waitUntil(lambda: player.position() < 0.05, timeout=5000)
-            player.play()
-            qtbot.waitUntil(lambda: player.is_playing(), timeout=5000)
-            qtbot.waitUntil(lambda: player.position() > BEEP_S + DRAG_S + 0.25, timeout=15000)
-            player.pause()
-            qtbot.waitUntil(lambda: np.abs(recorder.samples()[-int(0.3 * RATE):, 0]).max() < 1e-4, timeout=5000)
-            return beep_after_click(recorder.samples()[:, 0].astype(np.float64))
-
     # Press on the post waveform and move right with the button held.
     y = int(timeline.height() * 0.75)
     start = timeline.mapToGlobal(QPoint(timeline.width() // 3, y))
@@ -73,7 +50,7 @@ def test_a_drag_of_the_post_waveform_is_heard_before_it_is_released(qtbot, media
         qtbot.waitUntil(lambda: timeline.shown_offset() == pytest.approx(pixels * timeline.seconds_per_pixel(),
                                                                          abs=0.001), timeout=3000)
         dragged = timeline.shown_offset()
-        during = heard_once()
+        during = heard_once(qtbot, sound_server, player, output, BEEP_S + DRAG_S + 0.25)
         assert library.take(take.id).swap.spec.offset == 0.0, "written before the drag ended"
         assert window.undo_stack.count() == steps_before
     finally:
@@ -82,7 +59,7 @@ def test_a_drag_of_the_post_waveform_is_heard_before_it_is_released(qtbot, media
     assert window.undo_stack.count() == steps_before + 1
     assert window.undo_stack.undoText().startswith("Slip post track")
     try:
-        after = heard_once()
+        after = heard_once(qtbot, sound_server, player, output, BEEP_S + DRAG_S + 0.25)
     finally:
         live_audio.close()
     print(f"\ndragged {dragged * 1000:+.1f} ms: beep after the click {during * 1000:.2f} ms while dragging, "
