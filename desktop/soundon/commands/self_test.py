@@ -134,6 +134,9 @@ def _load_every_module() -> str:
     return f"{len(names)} modules"
 
 
+STEADY_S = 0.3
+
+
 def _audio_output() -> str:
     """The live audio output the played clip went to. No device is reported, not failed: the app
     plays the picture without sound then, and a build machine often has no sound server."""
@@ -146,14 +149,15 @@ def _audio_output() -> str:
 
 def _wait_for_the_device(app, timeout_s: float = 10.0) -> None:
     """A sound server may take a moment to start a stream (seconds, the first time on a busy
-    machine); the clip is played once the device asks for audio (as the app's device is, long
-    before an editor presses play), or without it."""
+    machine, and a stream that stalls at its start is reopened); the clip is played once the device
+    has asked for audio steadily for a while (as the app's device has, long before an editor presses
+    play), or without it."""
     import time
 
     from soundon.ui.player import live_audio
     output = live_audio.live_output()
     deadline = time.monotonic() + timeout_s
-    while not output.running() and output.problem is None and time.monotonic() < deadline:
+    while not output.steady(STEADY_S) and output.problem is None and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
 

@@ -63,6 +63,14 @@ DEVICE_BLOCK = LATENCY_RUNGS[0][0]
 UNDERRUNS_TO_CLIMB = 3
 CLIMB_WINDOW_S = 10.0
 RELOCK_S = 0.004            # beyond this between where the stream is and where the clock says, re-align
+# A running stream that has not called back for this long has stopped asking for audio (seen on a
+# fresh machine: PortAudio's ALSA stream to PulseAudio, when the server took a second to start it
+# and the first buffers then ran dry, waited in poll() for good). It is reopened on its rung (a
+# higher one stalls the same way: the stall is the start's, not the block size's). Paused or
+# playing, a stream calls back every few milliseconds.
+STALLED_AFTER_S = 0.3
+WATCH_EVERY_S = 0.1
+GAP_S = 0.05                # callbacks further apart than this: the stream is not steady
 RUNNING_AFTER_S = 0.05      # callbacks over this long: the device plays what it is given (not only pre-filling)
 DAC_SETTLE_S = 1.0          # the first second of a stream's estimates make its DAC date
 DAC_BREAK_S = 0.004         # an estimate this far off …
@@ -234,6 +242,7 @@ class LiveOutput:
         self._first_callback = 0.0   # time.monotonic() of the first and the latest callback
         self._latest_callback = 0.0
         self._stream_began: float | None = None   # time.monotonic() of the current stream's first callback
+        self._steady_since: float | None = None   # the first of the current run of callbacks without a gap
         self.dac_delay_s = 0.0    # the last buffer's time from the callback to the DAC, as the device says
         self.problem: str | None = None
         self.device_name = ""
@@ -242,8 +251,10 @@ class LiveOutput:
         self._serial = 0          # the stream whose callbacks are heard (an older one's are silent)
         self.rung = min(rung, len(LATENCY_RUNGS) - 1)   # of LATENCY_RUNGS: where the stream starts
         self._dry_at: collections.deque[float] = collections.deque()   # monotonic times of recent underruns
-        self._climbing = False
-        self._swap = threading.Lock()   # a climb and close() don't cross
+        self._climbing = False          # a new stream is being opened (a climb or a restart)
+        self.restarts = 0               # streams reopened because they stopped asking
+        self._closed = False
+        self._swap = threading.Lock()   # a reopening and close() don't cross
         self._device = device
         self._on_problem = on_problem or (lambda message: None)
         self._open(device)
@@ -257,6 +268,7 @@ class LiveOutput:
             self._say(f"no audio output ({_plain(exc)})")
             return
         self._use(stream)
+        threading.Thread(target=self._watch, name="audio device watch", daemon=True).start()
         try:
             import sounddevice  # noqa: PLC0415
             self.device_name = str(sounddevice.query_devices(stream.device)["name"])
@@ -290,9 +302,23 @@ class LiveOutput:
 
     def _climb(self) -> None:
         """The device ran dry too often: reopen it one rung up (from a thread of its own: a stream
-        can't be closed from its callback). The new stream is silent until it takes over."""
+        can't be closed from its callback)."""
+        self._reopen(self.rung + 1)
+
+    def _watch(self) -> None:
+        """Reopen a stream that stopped asking for audio (STALLED_AFTER_S)."""
+        while not self._closed:
+            time.sleep(WATCH_EVERY_S)
+            if (self._stream is not None and self.problem is None and not self._climbing and self.buffers
+                    and time.monotonic() - self._latest_callback > STALLED_AFTER_S):
+                self._climbing = True
+                self.restarts += 1
+                self._reopen(self.rung)
+
+    def _reopen(self, rung: int) -> None:
+        """A new stream on this rung takes over from the current one; it is silent until it does."""
         try:
-            stream = self._start_stream(self._device, self.rung + 1, self._serial + 1)
+            stream = self._start_stream(self._device, rung, self._serial + 1)
         except Exception:  # noqa: BLE001 — keep the stream there is
             self._climbing = False
             return
@@ -302,11 +328,14 @@ class LiveOutput:
                 old = stream
             else:
                 self._dac.reset()
+                self._bridge = ClockBridge(self._clock_us)   # the new stream's clock, mapped afresh
                 self._stream_began = None
                 self._next_us = None
                 self._generation = -1
                 self._dry_at.clear()
-                self.rung += 1
+                self.rung = rung
+                self._latest_callback = time.monotonic()   # the new stream's own callbacks count from here
+                self._steady_since = None
                 self._use(stream)
                 self._serial += 1        # from here on the new stream's callbacks are heard
             self._climbing = False
@@ -339,6 +368,8 @@ class LiveOutput:
         if self.problem:
             return self.problem
         raised = f" (raised {self.rung} step{'s' if self.rung > 1 else ''} after underruns)" if self.rung else ""
+        if self.restarts:
+            raised += f" (reopened {self.restarts}× after it stopped asking for audio)"
         return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported{raised}, "
                 f"{self.dac_delay_s * 1000:.1f} ms to the DAC compensated, {self.buffers} buffers, "
                 f"{self.underruns} underruns, {self.graph_errors} graph errors")
@@ -358,8 +389,15 @@ class LiveOutput:
         # may then take a second before it plays them and asks for more. Running is asking again.
         return self.working and self._latest_callback - self._first_callback >= RUNNING_AFTER_S
 
+    def steady(self, seconds: float) -> bool:
+        """The current stream has called back without a gap or an underrun for this long, up to now."""
+        now = time.monotonic()
+        return (self.working and self._steady_since is not None and now - self._latest_callback < GAP_S
+                and self._latest_callback - self._steady_since >= seconds)
+
     def close(self) -> None:
         self._on_problem = lambda message: None   # closing is not a fault
+        self._closed = True
         with self._swap:
             stream, self._stream = self._stream, None
         if stream is not None:
@@ -382,7 +420,10 @@ class LiveOutput:
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         self.buffers += 1
-        self._latest_callback = time.monotonic()
+        now = time.monotonic()
+        if self._steady_since is None or now - self._latest_callback > GAP_S or status.output_underflow:
+            self._steady_since = now
+        self._latest_callback = now
         if self.buffers == 1:
             self._first_callback = self._latest_callback
         if self._stream_began is None:
