@@ -309,7 +309,11 @@ class LiveOutput:
         """Reopen a stream that stopped asking for audio (STALLED_AFTER_S)."""
         while not self._closed:
             time.sleep(WATCH_EVERY_S)
-            if (self._stream is not None and self.problem is None and not self._climbing and self.buffers
+            began = self._stream_began
+            # Only a stream that has run: at its start a sound server may hold the first buffers for
+            # a second before it asks again, and a reopened stream would only start over.
+            if (self._stream is not None and self.problem is None and not self._climbing and began is not None
+                    and self._latest_callback - began >= RUNNING_AFTER_S
                     and time.monotonic() - self._latest_callback > STALLED_AFTER_S):
                 self._climbing = True
                 self.restarts += 1
