@@ -191,3 +191,41 @@ def test_a_large_library_opens_and_browses(tmp_path, media, takes):
                  ("longest stall scrolling the grid", f"{browse['scroll_stall_ms']:.0f} ms over "
                   f"{browse['scroll_steps']} steps, {browse['thumbnails_read']} posters read")]
     report(f"a library of {label} takes in 20 batches", rows)
+
+
+def test_an_older_50000_take_library_migrates_with_progress(tmp_path, monkeypatch):
+    """The migration ladder at 50,000 takes: a library of the first schema (no sort names, indexes or
+    search table) is copied, then brought to the latest, saying how far it is as it goes."""
+    import sqlite3
+
+    from soundon.store import migrations
+    from soundon.store.library import Library
+    path = tmp_path / "old.sqlite"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
+    Library(path).close()
+    monkeypatch.undo()
+    conn = sqlite3.connect(path)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO batches (id, name, root, created_at) VALUES (?, ?, ?, '')",
+                     [(b + 1, f"Batch {b:02d}", f"/old/batch{b:02d}") for b in range(20)])
+    conn.executemany("INSERT INTO takes (id, batch_id, rel_path, fingerprint, size, model, prompt, imported_at) "
+                     "VALUES (?, ?, ?, ?, 1, ?, ?, '')",
+                     [(n + 1, n % 20 + 1, f"take_{n:06d}.mp4", f"fp{n}", MODELS[n % 5],
+                       f"a harbour at dawn, {WORDS[n % 10]} and {WORDS[(n + 3) % 10]}") for n in range(50_000)])
+    conn.executemany("INSERT INTO reviews (take_id, updated_at) VALUES (?, '')", [(n + 1,) for n in range(50_000)])
+    conn.execute("COMMIT")
+    conn.close()
+    heard: list[tuple[int, float]] = []
+    start = time.perf_counter()
+    library = Library(path, on_migration=lambda fraction, what, step: heard.append((step, fraction)))
+    took = time.perf_counter() - start
+    backups = sorted(p.name for p in tmp_path.glob("old.sqlite.before-*.bak"))
+    assert backups, "no copy was made before the migration"
+    assert library.take_count() == 50_000 and len(library.take_ids()) == 50_000
+    steps = sorted({step for step, _ in heard})
+    assert heard and heard[-1][1] == 1.0
+    library.close()
+    report("an older library of 50,000 takes (first schema) migrated", [
+        ("migration, copy first", f"{took:.1f} s, to schema {migrations.LATEST_VERSION}; copy {backups[0]}"),
+        ("progress", f"{len(heard)} reports over steps {', '.join(map(str, steps))}")])
