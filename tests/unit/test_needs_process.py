@@ -64,3 +64,15 @@ def test_a_cancelled_job_stops_the_process_at_once(library):
     assert _count(library, checks, cancelled=True) is None
     assert time.monotonic() - start < 5
     assert checks.unknown(library.decided_takes())   # nothing learnt
+
+
+def test_a_small_library_with_many_new_prompts_is_checked_in_the_child(library, monkeypatch):
+    """Few takes but many prompts to check is seconds of Python: not on the job's thread either."""
+    on_the_thread = _count(library, CheckCache(), in_a_process_from=10_000).as_dict()
+
+    def not_here(keys):
+        raise AssertionError(f"{len(keys)} prompts checked on the job's thread")
+
+    monkeypatch.setattr(needs_process, "audio_needs", not_here)   # the spawned child has its own
+    monkeypatch.setattr(needs_process, "CHECKS_IN_A_PROCESS_FROM", 3)   # the library has 4 prompts
+    assert _count(library, CheckCache(), in_a_process_from=10_000).as_dict() == on_the_thread

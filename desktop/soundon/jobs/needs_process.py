@@ -5,8 +5,8 @@ per prompt, and for 50,000 takes hundreds of milliseconds for the rows alone. On
 every millisecond of that is taken from the window: each call from Qt into Python (a paint, a model's
 rows) waits for the interpreter, and a sort redrawn in 30 ms took 130 ms while a count ran beside it.
 So a large library is counted whole (rows, checks and figures) in a child process at the lowest
-priority, which hands back only the figures and the needs it learnt; a small one is counted on the
-job's own thread, quicker than a process starts. A cancelled job stops the process at once."""
+priority, which hands back only the figures and the needs it learnt; a small one with few new
+prompts is counted on the job's own thread, quicker than a process starts. A cancelled job stops the process at once."""
 from __future__ import annotations
 
 import multiprocessing
@@ -17,7 +17,8 @@ from soundon.core.model_stats import CheckCache, PickStatistics, audio_needs, pi
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.store.library import Library
 
-IN_A_PROCESS_FROM = 2000   # takes; fewer are counted on the job's own thread in a few milliseconds
+IN_A_PROCESS_FROM = 2000   # takes; fewer are read and counted on the job's own thread in milliseconds …
+CHECKS_IN_A_PROCESS_FROM = 200   # … unless this many prompts need a check (a few ms of Python each)
 POLL_S = 0.1
 
 
@@ -27,8 +28,10 @@ def count_pick_statistics(library: Library, checks: CheckCache, job: BackgroundJ
     next count checks only new prompts."""
     if library.take_count() < in_a_process_from:
         takes = library.decided_takes()
-        checks.learn(audio_needs(checks.unknown(takes)))
-        return pick_statistics(takes, checks)
+        unknown = checks.unknown(takes)
+        if len(unknown) < CHECKS_IN_A_PROCESS_FROM:
+            checks.learn(audio_needs(unknown))
+            return pick_statistics(takes, checks)
     # At the lowest priority: on a two-core machine the window and the player keep theirs.
     pool = multiprocessing.get_context("spawn").Pool(1, initializer=os.nice, initargs=(19,))
     try:
