@@ -134,9 +134,6 @@ def _load_every_module() -> str:
     return f"{len(names)} modules"
 
 
-STEADY_S = 0.3
-
-
 def _audio_output() -> str:
     """The live audio output the played clip went to. No device is reported, not failed: the app
     plays the picture without sound then, and a build machine often has no sound server."""
@@ -145,6 +142,9 @@ def _audio_output() -> str:
     if output.problem:
         return f"none: {output.problem}; the picture plays without sound"
     return output.report()
+
+
+STEADY_S = 0.3   # the device has asked for audio without a gap this long: the clip is played
 
 
 def _wait_for_the_device(app, timeout_s: float = 10.0) -> None:

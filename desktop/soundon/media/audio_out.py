@@ -251,7 +251,7 @@ class LiveOutput:
         self._serial = 0          # the stream whose callbacks are heard (an older one's are silent)
         self.rung = min(rung, len(LATENCY_RUNGS) - 1)   # of LATENCY_RUNGS: where the stream starts
         self._dry_at: collections.deque[float] = collections.deque()   # monotonic times of recent underruns
-        self._climbing = False          # a new stream is being opened (a climb or a restart)
+        self._reopening = False         # a new stream is being opened (a climb or a restart)
         self.restarts = 0               # streams reopened because they stopped asking
         self._closed = False
         self._swap = threading.Lock()   # a reopening and close() don't cross
@@ -312,10 +312,10 @@ class LiveOutput:
             began = self._stream_began
             # Only a stream that has run: at its start a sound server may hold the first buffers for
             # a second before it asks again, and a reopened stream would only start over.
-            if (self._stream is not None and self.problem is None and not self._climbing and began is not None
+            if (self._stream is not None and self.problem is None and not self._reopening and began is not None
                     and self._latest_callback - began >= RUNNING_AFTER_S
                     and time.monotonic() - self._latest_callback > STALLED_AFTER_S):
-                self._climbing = True
+                self._reopening = True
                 self.restarts += 1
                 self._reopen(self.rung)
 
@@ -324,7 +324,7 @@ class LiveOutput:
         try:
             stream = self._start_stream(self._device, rung, self._serial + 1)
         except Exception:  # noqa: BLE001 — keep the stream there is
-            self._climbing = False
+            self._reopening = False
             return
         with self._swap:
             old = self._stream
@@ -342,7 +342,7 @@ class LiveOutput:
                 self._steady_since = None
                 self._use(stream)
                 self._serial += 1        # from here on the new stream's callbacks are heard
-            self._climbing = False
+            self._reopening = False
         if old is not None:
             try:
                 old.abort()
@@ -363,8 +363,8 @@ class LiveOutput:
         self._dry_at.append(now)
         while self._dry_at and now - self._dry_at[0] > CLIMB_WINDOW_S:
             self._dry_at.popleft()
-        if len(self._dry_at) >= UNDERRUNS_TO_CLIMB and self.rung + 1 < len(LATENCY_RUNGS) and not self._climbing:
-            self._climbing = True
+        if len(self._dry_at) >= UNDERRUNS_TO_CLIMB and self.rung + 1 < len(LATENCY_RUNGS) and not self._reopening:
+            self._reopening = True
             threading.Thread(target=self._climb, name="audio device climb", daemon=True).start()
 
     def report(self) -> str:
