@@ -130,3 +130,15 @@ def tone_level(x: np.ndarray, frequency: float) -> float:
     n = np.arange(len(x))
     window = np.hanning(len(x))
     return float(abs(np.dot(x * window, np.exp(-2j * np.pi * frequency * n / RATE))) * 2 / window.sum())
+
+
+def typical_tone_level(x: np.ndarray, frequency: float, window_s: float = 0.04) -> float:
+    """tone_level of each window (a few periods long), their median. One DFT over a long stretch is
+    not enough: a device underrun on a busy machine leaves a gap in the recording, and the tone
+    after it, out of phase with the tone before, cancels in the single bin (a 5 ms gap turns
+    100 Hz half a period)."""
+    size = int(window_s * RATE)
+    count = len(x) // size
+    if count == 0:
+        return tone_level(x, frequency)
+    return float(np.median([tone_level(x[k * size:(k + 1) * size], frequency) for k in range(count)]))

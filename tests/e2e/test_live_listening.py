@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from soundon.jobs.importer import Importer
-from tests.sound_server import RATE, tone_level
+from tests.sound_server import RATE, tone_level, typical_tone_level
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +27,12 @@ INPUT_DB = 20 * np.log10(0.3 / 0.1)   # the take's 100 Hz tone against its 1 kHz
 def relative_db(x: np.ndarray) -> float:
     """The response at 100 Hz relative to 1 kHz, as heard (0 dB: untouched)."""
     return 20 * np.log10(max(tone_level(x, 100), 1e-9) / max(tone_level(x, 1000), 1e-9)) - INPUT_DB
+
+
+def typical_relative_db(x: np.ndarray) -> float:
+    """relative_db from the tones' typical levels over 40 ms windows: a gap an underrun leaves in
+    the recording cancels a tone in one DFT over the whole stretch."""
+    return 20 * np.log10(max(typical_tone_level(x, 100), 1e-9) / max(typical_tone_level(x, 1000), 1e-9)) - INPUT_DB
 
 
 @pytest.fixture
@@ -56,7 +62,7 @@ def test_first_take_is_heard_through_the_phone_from_its_first_block(qtbot, tone_
     assert len(heard) / RATE == pytest.approx(3.0, abs=0.15)
     first = heard[:WINDOW]
     assert relative_db(first) < -30, "the first block was not heard through the phone profile"
-    assert relative_db(heard) < -30
+    assert typical_relative_db(heard) < -30
     assert window.listening.ready() and window.listening.label() == "Phone"
 
 
@@ -70,5 +76,5 @@ def test_a_profile_switch_during_playback_is_heard(qtbot, tone_take_window, soun
         qtbot.waitUntil(lambda: not window.deck.player.is_playing() and window.deck.player.position() > 2.5, timeout=15000)
         qtbot.waitUntil(lambda: np.abs(recorder.samples()[-int(0.3 * RATE):, 0]).max() < 0.005, timeout=5000)
         heard = heard_part(recorder.samples()[:, 0])
-    assert relative_db(heard[:WINDOW * 10]) < -30            # phone before the switch
-    assert relative_db(heard[-WINDOW * 10:]) == pytest.approx(0.0, abs=0.5)   # headphones: untouched
+    assert typical_relative_db(heard[:WINDOW * 10]) < -30            # phone before the switch
+    assert typical_relative_db(heard[-WINDOW * 10:]) == pytest.approx(0.0, abs=0.5)   # headphones: untouched

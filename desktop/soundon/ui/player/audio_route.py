@@ -6,7 +6,9 @@ libVLC's clock, which stays the clock of picture and sound. The blocks go into a
 `LiveOutput` of the app plays the audible feed through the listening graph.
 
 The take time of a block is counted from where playback started or last jumped to (the player says
-where, `expect()`), in samples, scaled by the shuttle speed; libVLC's flush marks each jump.
+where, `expect()`), in samples at 1×; at any other speed (a shuttle, or Compare nudging a take back
+into step) by the blocks' dates times the speed, since libVLC's resampler then hands over blocks
+whose lengths are not the take's time. libVLC's flush marks each jump.
 
 After a jump libVLC does not start at the time asked for but at the start of the packet that holds
 it (measured up to 40 ms before it with 2048-sample blocks). The packets of a take are the same every
@@ -48,6 +50,7 @@ class AudioRoute:
         self._take: str | None = None      # the take whose packet grid is known
         self._grid: list[int] = []         # take samples where counted blocks began, sorted
         self._snap = False                 # the next block is the first after a jump
+        self._block_s = 0.0                # the take time the last block covered
         self.blocks = 0
         decorators = vlc_module.CallbackDecorators
         # libVLC calls these from its own threads for as long as the player lives: keep references.
@@ -99,13 +102,23 @@ class AudioRoute:
             if self._snap:
                 self._snap = False
                 self._media_cursor = self._on_grid(self._media_cursor)
-            media, speed = self._media_cursor, self._speed
+            media, speed, latest = self._media_cursor, self._speed, self._latest
             if speed == 1.0:
                 start = round(media * RATE)
                 at = bisect.bisect_left(self._grid, start)
                 if at == len(self._grid) or self._grid[at] != start:
                     self._grid.insert(at, start)
-            self._media_cursor += count * speed / RATE
+                self._block_s = count / RATE
+            elif latest is not None and latest[2] == speed:
+                # Off 1×, libVLC's resampler hands over blocks whose lengths don't add up to the
+                # take's time (1440 samples, then none, for each 1024 decoded; counted, the take
+                # time fell 2-10 % behind the picture, and Compare's sync chased it). Each block is
+                # still one decoded packet, dated on the clock: the take time between two blocks
+                # is their dates apart times the speed. The first block at a new speed has a date
+                # on the clock's new footing, so it follows the last one by the last one's length.
+                media = latest[1] + (float(pts) - latest[0]) / 1e6 * speed
+                self._block_s = media - latest[1]
+            self._media_cursor = media + self._block_s
             self._latest = (float(pts), media, speed)
             self.blocks += 1
         self.feed.push(Chunk(float(pts), media, pcm.reshape(-1, CHANNELS).astype(np.float32) / 32768.0, speed))
