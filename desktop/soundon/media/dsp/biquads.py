@@ -82,10 +82,16 @@ class Filter:
         """(n, channels) in, (n, channels) float64 out, the state carried to the next block."""
         if not len(self.sos):
             return block
-        signals = np.array(block.T, dtype=np.float64, order="C")   # a copy: filtered in place
+        return self.filter_rows(np.array(block.T, dtype=np.float64, order="C")).T   # a copy: filtered in place
+
+    def filter_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(channels, n) C-ordered float64, filtered in place (and returned), the state kept."""
+        if not len(self.sos):
+            return rows
         if _sosfilt_inplace is not None:
-            _sosfilt_inplace(self.sos, signals, self._state)
-            return signals.T
-        out, state = sosfilt(self.sos, signals, axis=-1, zi=self._state.transpose(1, 0, 2))
+            _sosfilt_inplace(self.sos, rows, self._state)
+            return rows
+        out, state = sosfilt(self.sos, rows, axis=-1, zi=self._state.transpose(1, 0, 2))
         self._state = np.ascontiguousarray(state.transpose(1, 0, 2))
-        return out.T
+        rows[:] = out
+        return rows

@@ -44,10 +44,17 @@ class _PerChannel:
             board.reset()
 
     def process(self, block: np.ndarray) -> np.ndarray:
-        out = np.empty(block.shape, np.float32)
+        """(n, channels) in, (n, channels) float32 out."""
+        return self.process_rows(np.ascontiguousarray(block.T, dtype=np.float32)).T
+
+    def process_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(channels, n) in, (channels, n) float32 out."""
+        if len(self._boards) == 1:    # a mono device: its one row as it is
+            return self._boards[0].process(np.ascontiguousarray(rows, dtype=np.float32), RATE, reset=False)
+        out = np.empty(rows.shape, np.float32)
         for channel, board in enumerate(self._boards):
-            samples = np.ascontiguousarray(block[:, channel], dtype=np.float32)[None, :]
-            out[:, channel] = board.process(samples, RATE, reset=False)[0]
+            samples = np.ascontiguousarray(rows[channel:channel + 1], dtype=np.float32)
+            out[channel] = board.process(samples, RATE, reset=False)[0]
         return out
 
 
