@@ -94,7 +94,7 @@ class SafetyLimiter(_PerChannel):
         self._quiet = RESTING_AFTER
 
     def process(self, block: np.ndarray) -> np.ndarray:
-        reaches = len(block) and float(np.abs(block).max()) >= _REACHES
+        reaches = len(block) > 0 and float(np.abs(block).max()) >= _REACHES
         if self._quiet >= RESTING_AFTER and not reaches:
             return np.asarray(block, dtype=np.float32)
         if self._quiet >= RESTING_AFTER:
@@ -102,4 +102,3 @@ class SafetyLimiter(_PerChannel):
         out = super().process(block)
         self._quiet = 0 if reaches else self._quiet + len(block)
         return out
-

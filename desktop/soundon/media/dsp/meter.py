@@ -8,10 +8,10 @@ Split across two threads so the audio callback does almost nothing:
   biquads with kept state, started from rest at a mark) in one pass, adds each block's sum of
   squares into the last 3 s of block sums, and works out the two windows and the peak since the
   last read.
-The weighting was the audio thread's before: each numpy call in the device callback costs several
-times what it costs in a loop, since the callback wakes every 4 ms on cold caches (measured, phone
-+ café: the callback's meter took 70 µs a block there against 13 µs back to back), and a meter read
-a few times a second doesn't care which thread filtered its samples.
+The weighting is the reader's because each numpy call in the device callback costs several times
+what it costs in a loop: the callback wakes every 4 ms on cold caches (measured, phone + café: the
+meter took 70 µs a block there against 13 µs back to back), and a meter read a few times a second
+doesn't care which thread filtered its samples.
 
 No gating (momentary and short-term loudness are ungated by definition). The peak is the sample
 peak, not the true peak: the meter shows what moves while the editor listens, the translation
@@ -72,25 +72,23 @@ class LoudnessMeter:
     # -- the GUI thread ----------------------------------------------------------------------------
 
     def read(self) -> MeterReading:
-        peak, blocks, run = 0.0, 0, []
+        runs: list[list[np.ndarray]] = [[]]      # the blocks between two marks
         while True:
             try:
-                block = self._queue.popleft()
+                item = self._queue.popleft()
             except IndexError:
-                block = _RESET            # the end of what is queued: weigh the run so far
-                done = True
+                break
+            if item is _RESET:
+                runs.append([])
             else:
-                done = False
-            if block is not _RESET:
-                run.append(block)
-                continue
+                runs[-1].append(item)
+        peak, blocks = 0.0, 0
+        for index, run in enumerate(runs):
+            if index:
+                self._filter.reset()         # a mark: a jump was heard here
             if run:
                 peak = max(peak, self._weigh(run))
                 blocks += len(run)
-                run = []
-            if done:
-                break
-            self._filter.reset()
         longest = round(SHORT_TERM_S * self.rate)
         while self._history and self._history_samples - self._history[0][1] >= longest:
             self._history_samples -= self._history.popleft()[1]
