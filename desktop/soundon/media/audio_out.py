@@ -113,6 +113,14 @@ class Feed:
             self._chunks.clear()
             self.generation += 1
 
+    def start_over(self) -> None:
+        """A new take (or the same one opened again): libVLC opens a new audio output for it, so a
+        pause of the last one never gets its resume. Nothing queued, not paused, re-aligned."""
+        with self._lock:
+            self._chunks.clear()
+            self._paused_at = None
+            self.generation += 1
+
     def pause(self, date_us: float) -> None:
         with self._lock:
             self._paused_at = date_us

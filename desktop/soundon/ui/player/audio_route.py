@@ -66,6 +66,11 @@ class AudioRoute:
         # and "FL32" both came as S16), so ask for that and turn it into float here.
         player.audio_set_format("S16N", RATE, CHANNELS)
 
+    def opened(self) -> None:
+        """libVLC was given a new media (its last input, and its audio output, are gone): the feed
+        starts over. Called on the GUI thread after set_media, before play."""
+        self.feed.start_over()
+
     def expect(self, media_s: float) -> None:
         """Playback (re)starts at this take time (the time libVLC is sent to): the next decoded block
         is heard from the start of the packet that holds it. Called on the GUI thread."""

@@ -139,6 +139,7 @@ class VlcPlayer(QObject):
             media.add_option(f":start-time={start:.3f}")
         self._media = media
         self._player.set_media(media)
+        self._route.opened()
         self._route.expect(start)
         self._held = start
         self._pending_seek = None
