@@ -114,8 +114,8 @@ class Feed:
             self.generation += 1
 
     def start_over(self) -> None:
-        """A new take (or the same one opened again): libVLC opens a new audio output for it, so a
-        pause of the last one never gets its resume. Nothing queued, not paused, re-aligned."""
+        """A new take (or the same one opened again): libVLC starts its audio without resuming a
+        pause of the last one, which would keep the feed silent. Nothing queued, not paused, re-aligned."""
         with self._lock:
             self._chunks.clear()
             self._paused_at = None

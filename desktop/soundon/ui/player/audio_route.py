@@ -67,8 +67,8 @@ class AudioRoute:
         player.audio_set_format("S16N", RATE, CHANNELS)
 
     def opened(self) -> None:
-        """libVLC was given a new media (its last input, and its audio output, are gone): the feed
-        starts over. Called on the GUI thread after set_media, before play."""
+        """libVLC was given a new media (its last input is gone, and no resume will end a pause of
+        it): the feed starts over. Called on the GUI thread after set_media, before play."""
         self.feed.start_over()
 
     def expect(self, media_s: float) -> None:
