@@ -115,11 +115,10 @@ class Feed:
 
     def start_over(self) -> None:
         """A new take (or the same one opened again): libVLC starts its audio without resuming a
-        pause of the last one, which would keep the feed silent. Nothing queued, not paused, re-aligned."""
+        pause of the last one, which would keep the feed silent. Not paused, and flushed."""
         with self._lock:
-            self._chunks.clear()
             self._paused_at = None
-            self.generation += 1
+        self.flush()
 
     def pause(self, date_us: float) -> None:
         with self._lock:
