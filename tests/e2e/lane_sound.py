@@ -13,6 +13,7 @@ from tests.sound_server import RATE
 
 SECONDS = 1.5
 CLICK_S, BEEP_S = 0.2, 0.8      # the take's 3 kHz click; the post track's 1 kHz beep, 0.1 s long
+PLAYS = 3                       # plays to find one the device played without a skip
 
 
 def click_take_and_beep_track(media, library, tmp_path: Path, name: str) -> Path:
@@ -29,7 +30,21 @@ def click_take_and_beep_track(media, library, tmp_path: Path, name: str) -> Path
 
 def heard_once(qtbot, sound_server, player, output, until_s: float) -> float:
     """Play the take from its start to `until_s` (paused before its end: the next play starts from a
-    seek, as the editor's does) and return the click-to-beep time heard at the device."""
+    seek, as the editor's does) and return the click-to-beep time heard at the device.
+
+    A play in which the device ran dry or its sound jumped to meet the clock again (a starved
+    machine) is played again: the sound skipped a few ms between the click and the beep there,
+    which is the device's, not the lane's (seen once in CI: 4.04 ms short)."""
+    for attempt in range(PLAYS):
+        glitches = output.underruns + output.jumps
+        heard = _play(qtbot, sound_server, player, output, until_s)
+        if output.underruns + output.jumps == glitches:
+            return heard
+    raise AssertionError(f"the device skipped in each of {PLAYS} plays ({output.underruns} underruns, "
+                         f"{output.jumps} jumps): the machine is too busy to measure the lane")
+
+
+def _play(qtbot, sound_server, player, output, until_s: float) -> float:
     with sound_server.recorder() as recorder:
         qtbot.waitUntil(lambda: output.running() and recorder.seconds() > 0.1, timeout=15000)
         player.seek(0.0)

@@ -64,6 +64,6 @@ def test_a_drag_of_the_post_waveform_is_heard_before_it_is_released(qtbot, media
         live_audio.close()
     print(f"\ndragged {dragged * 1000:+.1f} ms: beep after the click {during * 1000:.2f} ms while dragging, "
           f"{after * 1000:.2f} ms after the release")
-    # within 3 ms, as in test_post_lane_slip_heard (a device underrun on a busy machine)
+    # within 3 ms, as in test_post_lane_slip_heard
     assert during == pytest.approx(BEEP_S - CLICK_S + dragged, abs=0.003)
     assert after == pytest.approx(BEEP_S - CLICK_S + dragged, abs=0.003)

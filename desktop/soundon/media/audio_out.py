@@ -244,6 +244,9 @@ class LiveOutput:
         self._buffer = np.zeros((LATENCY_RUNGS[-1][0] * 2, CHANNELS), dtype=np.float32)
         self.extra_latency_s = extra_latency_s
         self.underruns = 0
+        # Times what is heard jumped to meet the clock again (after the device ran dry, or its DAC
+        # date moved): the sound skipped or repeated a few ms there, which a measurement of it spans.
+        self.jumps = 0
         self.graph_errors = 0
         self.buffers = 0          # device callbacks so far
         self._first_callback = 0.0   # time.monotonic() of the first and the latest callback
@@ -465,8 +468,11 @@ class LiveOutput:
         # part by more than a few ms (callback timing jitters, and a jump would click).
         if feed.generation != self._generation:
             self._next_us = None      # a new take or a jump: its first sample lands exactly on time
-        if self._next_us is not None and abs(start_us - self._next_us) < RELOCK_S * 1e6:
-            start_us = self._next_us
+        if self._next_us is not None:
+            if abs(start_us - self._next_us) < RELOCK_S * 1e6:
+                start_us = self._next_us
+            else:
+                self.jumps += 1
         self._next_us = start_us + frames * 1e6 / RATE
         media = feed.read(start_us, frames, block)
         if media is None:
