@@ -2,6 +2,8 @@
 import pytest
 from PySide6.QtCore import Qt
 
+from soundon.core.timecode import frame_duration, snap_to_frame
+
 
 
 def open_compare(qtbot, window):
@@ -57,9 +59,13 @@ def test_one_transport_drives_all_in_sync(qtbot, window):
     assert drift_while_playing(qtbot, compare, 1.0) < frame
     compare.group.pause()
     qtbot.waitUntil(lambda: not compare.group.is_playing(), timeout=3000)
-    # Paused together on the same frame.
+    # Paused together on the same moment: every take holds its own frame (a 24, 25 or 30 fps grid)
+    # of the time the lead was paused at, which lies in the lead's frame on screen.
+    held = lead.position()
+    held_until = held + frame_duration(lead.fps) - 1e-6
     for player in compare.players():
-        assert abs(player.position() - lead.position()) < frame
+        assert snap_to_frame(held, player.fps) <= player.position() <= snap_to_frame(held_until, player.fps), (
+            f"a {player.fps:g} fps take holds {player.position():.4f} s, the {lead.fps:g} fps lead {held:.4f} s")
 
 
 @pytest.mark.parametrize("batch_folder", [LONG_TAKES], indirect=True)
