@@ -329,3 +329,17 @@ def test_no_qt_module_the_app_imports_is_left_out_of_the_bundle():
     assert not imported & set(layout.UNUSED_QT_MODULES)
     for module in imported:
         assert layout.keeps_qt_part(f"/venv/site-packages/PySide6/Qt/lib/lib{module.replace('Qt', 'Qt6', 1)}.so.6")
+
+
+def test_every_archive_the_release_workflow_fetches_is_pinned():
+    """The repository's own pin file reads, and each `fetch NAME` in the release workflow (the
+    macOS matrix's arch filled in) names a pin there: a typo would only show on a runner."""
+    pins = layout.load_pins()
+    workflow = (ROOT / ".github" / "workflows" / "release.yml").read_text()
+    fetched = set()
+    for name in re.findall(r'bundle_layout\.py fetch "?([\w${}. -]+?)"? downloads', workflow):
+        arches = ("arm64", "x86_64") if "${{ matrix.arch }}" in name else ("",)
+        fetched |= {name.replace("${{ matrix.arch }}", arch) for arch in arches}
+    assert len(fetched) == 8, fetched           # two for Windows, three for each Mac
+    assert fetched <= set(pins), fetched - set(pins)
+    assert all(pins[name].sha256 for name in ("vlc-win64", "ffmpeg-win64", "vlc-macos-arm64", "vlc-macos-x86_64"))
