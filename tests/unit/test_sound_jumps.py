@@ -70,3 +70,4 @@ def test_a_device_that_comes_back_late_is_counted_once(monkeypatch):
     now[0] += 10_000                              # the device came back 10 ms late and stays there
     _callbacks(output, now, 100)
     assert output.jumps == 1
+    assert ", 1 jump back into step," in output.report()      # the self-test's line says it

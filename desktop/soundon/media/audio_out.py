@@ -386,7 +386,8 @@ class LiveOutput:
             raised += f" (reopened {self.restarts}× after it stopped asking for audio)"
         return (f"{self.device_name}: latency {self.latency_s * 1000:.0f} ms reported{raised}, "
                 f"{self.dac_delay_s * 1000:.1f} ms to the DAC compensated, {self.buffers} buffers, "
-                f"{self.underruns} underruns, {self.graph_errors} graph errors")
+                f"{self.underruns} underruns, {self.jumps} jump{'s' if self.jumps != 1 else ''} back into step, "
+                f"{self.graph_errors} graph errors")
 
     @property
     def working(self) -> bool:
