@@ -35,7 +35,7 @@ def heard_once(qtbot, sound_server, player, output, until_s: float) -> float:
     A play in which the device ran dry or its sound jumped to meet the clock again (a starved
     machine) is played again: the sound skipped a few ms between the click and the beep there,
     which is the device's, not the lane's (seen once in CI: 4.04 ms short)."""
-    for attempt in range(PLAYS):
+    for _ in range(PLAYS):
         glitches = output.underruns + output.jumps
         heard = _play(qtbot, sound_server, player, output, until_s)
         if output.underruns + output.jumps == glitches:
