@@ -147,3 +147,22 @@ def test_decisions_from_compare_go_to_the_audible_take(qtbot, window, key):
     others = [t.id for t in compare.takes() if t.id != target]
     assert all(window.library.take(i).flag == "none" for i in others)
     qtbot.waitUntil(lambda: expected.capitalize() in compare.cells[1].badges.text(), timeout=2000)
+
+
+def test_c_compares_the_two_takes_picked_out_with_ctrl_click(qtbot, window):
+    """As an editor does it: click one card, Ctrl+click another (of another prompt), press C."""
+    from PySide6.QtCore import QPoint
+    grid, order = window.browser.grid, window.model.take_ids()
+    first = next(i for i in order if window.model.take(i).rel_path == "beach_veo_a.mp4")
+    second = next(i for i in order if window.model.take(i).rel_path == "train_veo_b.mp4")
+
+    def centre(take_id) -> QPoint:
+        return grid.visualRect(window.model.index(window.model.row_of(take_id), 0)).center()
+
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=centre(first))
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, centre(second))
+    qtbot.waitUntil(lambda: len(window.browser.selection_model.selectedRows()) == 2, timeout=2000)
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_C)
+    assert window.in_compare()
+    assert [t.id for t in window.compare.takes()] == [first, second]

@@ -412,3 +412,18 @@ def test_file_open_manifest(qtbot, inline_jobs, window, media, tmp_path):
     QTimer.singleShot(50, choose)
     window.open_manifest_action.trigger()
     assert [(t.rel_path, t.model) for t in window.library.takes("Manifested")] == [("shot_a.mp4", "Bach")]
+
+
+def test_p_picks_every_take_picked_out_with_ctrl_click_in_the_grid(qtbot, window):
+    """Click a card, Ctrl+click two more, press P: all three are picked, the fourth is not."""
+    grid, order = window.browser.grid, window.model.take_ids()
+
+    def centre(take_id):
+        return grid.visualRect(window.model.index(window.model.row_of(take_id), 0)).center()
+
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=centre(order[0]))
+    for take_id in order[1:3]:
+        qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, CTRL, centre(take_id))
+    qtbot.waitUntil(lambda: len(window.browser.selection_model.selectedRows()) == 3, timeout=2000)
+    qtbot.keyClick(grid, Qt.Key.Key_P)
+    assert [window.library.take(i).flag for i in order] == ["pick", "pick", "pick", "none"]

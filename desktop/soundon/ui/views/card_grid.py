@@ -8,7 +8,7 @@ selected by a rubber band).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QWidget
 
@@ -25,7 +25,9 @@ class CardGrid(QAbstractItemView):
         self.margin = margin
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        # A card is a whole take: the list view shares this selection and reads it by rows
+        # (selectedRows), which counts a row only when all its columns are selected.
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
 
     # -- the arithmetic ---------------------------------------------------------------------------------
 
@@ -131,7 +133,7 @@ class CardGrid(QAbstractItemView):
         model, root = self.model(), self.rootIndex()
         for first, last in self._rows_in(rect.normalized()):
             selection.select(model.index(first, 0, root), model.index(last, 0, root))
-        self.selectionModel().select(selection, command)
+        self.selectionModel().select(selection, command | QItemSelectionModel.SelectionFlag.Rows)
 
     def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
         region = QRegion()
