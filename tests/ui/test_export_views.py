@@ -137,3 +137,30 @@ def test_cancel_in_the_progress_view_leaves_nothing_half_written(qtbot, library,
     assert statuses[0].startswith("Written") and statuses[1].startswith("Stopped") and statuses[2].startswith("Stopped")
     assert bars[0].value() == 100
     qtbot.waitUntil(view.findChild(QPushButton, "show-in-folder").isVisible, timeout=3000)
+
+
+def test_the_progress_view_says_which_nle_files_were_not_written_and_why(qtbot, library, media, tmp_path):
+    """Picks at 24 and 30 fps, all four NLE files asked for: the end of the export says, in the
+    view itself, that the one-rate files were not written and why (not only in the status bar)."""
+    folder = tmp_path / "Mixed"
+    media.clip("kling_24.mp4", duration=1, folder=folder, fps="24")
+    media.clip("veo_30.mp4", duration=1, folder=folder, fps="30")
+    Importer(library).run([folder], name="Mixed")
+    for take in library.takes("Mixed"):
+        library.set_flag(take.id, "pick")
+        library.set_audio_verdict(take.id, "keep")
+    destination = tmp_path / "deliver"
+    job = export_job(library, {"batch": "Mixed", "to": destination, "picked": True, "container": "mov",
+                               "nle": ("fcpxml", "xmeml", "edl", "otio")})
+    view = ExportProgressView(job, library.takes("Mixed"), destination)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(job.finished, timeout=60000) as done:
+        job.start()
+    nle = done.args[0].nle
+    assert nle.refused, "mixed frame rates refuse the one-rate formats"
+    text = view.summary.text()
+    for name, why in nle.refused.items():
+        assert f"No {name} file: {why}" in text
+    assert all(note in text for note in nle.notes)
+    assert view.summary.wordWrap()

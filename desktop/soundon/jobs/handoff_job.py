@@ -39,6 +39,18 @@ class HandoffResult:
     def complete(self) -> bool:
         return not (self.error or self.refused or self.skipped)
 
+    def sentence(self) -> str:
+        """The NLE files in a sentence or two, for the editor: what was written, what was not and
+        why, and what a written file leaves out."""
+        if self.error:
+            return f"No NLE files: {self.error}"
+        text = f"NLE files: {', '.join(Path(p).name for p in self.files.values())}." if self.files else ""
+        text += "".join(f" No {name} file: {why}" for name, why in self.refused.items())
+        text += "".join(f" {note}" for note in self.notes)
+        if self.warnings_file:
+            text += f" Variable frame rate: see {Path(self.warnings_file).name}."
+        return text.strip()
+
     def as_dict(self) -> dict:
         return {"files": self.files, "refused": self.refused, "notes": self.notes, "skipped": self.skipped,
                 "warnings": self.warnings, "warnings_file": self.warnings_file, "error": self.error}

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from soundon import APP_NAME
 from soundon.jobs.export_job import ExportJob, ExportRequest, ExportResult, ExportTick
-from soundon.jobs.handoff_job import HandoffResult
 from soundon.jobs.qt_jobs import BackgroundJob
 from soundon.media.extra_streams import describe
 from soundon.store.library import Library, LibraryError
@@ -157,20 +156,7 @@ def summary(result: ExportResult) -> str:
             f" (and {len(lost) - 3} more, listed in the manifest)" if len(lost) > 3 else "") + "."
     if result.cancelled:
         text += " The export was stopped; nothing half-written was left."
-    return text + nle_summary(result.nle)
-
-
-def nle_summary(nle: HandoffResult | None) -> str:
-    """The NLE files in a sentence or two: how many were written, and why any was not."""
-    if nle is None:
-        return ""
-    if nle.error:
-        return f" No NLE files: {nle.error}"
-    text = f" NLE files: {', '.join(Path(p).name for p in nle.files.values())}." if nle.files else ""
-    text += "".join(f" No {name} file: {why}" for name, why in nle.refused.items())
-    if nle.warnings_file:
-        text += f" Variable frame rate: see {Path(nle.warnings_file).name}."
-    return text
+    return text + (f" {result.nle.sentence()}" if result.nle else "")
 
 
 def export_picks(parent: QWidget, library: Library, current_batch: str | None) -> BackgroundJob | None:

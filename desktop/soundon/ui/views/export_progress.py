@@ -110,8 +110,11 @@ class ExportProgressView(QDialog):
         stopped = len(result.items) - len(result.written) - len(result.skipped) - len(result.failed)
         if stopped:
             parts.append(f"{stopped} stopped")
+        # The NLE files are said here too: a format refused (picks at several frame rates) is
+        # what the editor must know before opening the NLE, not a line the status bar cuts off.
+        nle = f" {result.nle.sentence()}" if result.nle else ""
         self.summary.setText(f"{'Stopped' if result.cancelled else 'Done'}: {', '.join(parts)} in "
-                             f"{result.destination}.")
+                             f"{result.destination}.{nle}")
         self._end()
 
     def _failed(self, message: str) -> None:
