@@ -59,3 +59,20 @@ def test_a_new_delivery_target_is_undone_with_ctrl_z(qtbot, window):
     qtbot.waitUntil(lambda: combo.currentData() == before, timeout=3000)
     qtbot.keyClick(window.browser.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert batch_target(window) == other
+
+
+def test_the_wheel_scrolls_the_takes_grid_and_the_inspector(qtbot, window):
+    """What the guard lets through: a scroll area under the pointer scrolls (its scroll bar is a
+    slider too, and it never has the focus)."""
+    window.show()
+    window.resize(700, 700)
+    grid, inspector = window.browser.grid, window.inspector
+    qtbot.waitUntil(lambda: grid.verticalScrollBar().maximum() > 0 and inspector.verticalScrollBar().maximum() > 0,
+                    timeout=3000)
+    for area in (grid, inspector):
+        bar = area.verticalScrollBar()
+        bar.setValue(0)
+        wheel(area.viewport(), -1)
+        assert bar.value() > 0, f"{type(area).__name__} did not scroll"
+        wheel(area.viewport(), 1)
+        assert bar.value() == 0
