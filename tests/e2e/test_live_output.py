@@ -29,9 +29,12 @@ def libvlc():
     return libvlc.load_vlc(), libvlc.engine()
 
 
-def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_server):
-    vlc, instance = libvlc
-    take = media.clip("marks.mp4", duration=3.0, size="64x36", audio=take_audio_expression(3.0))
+PLAYS = 3     # plays to find one the device played without running dry
+
+
+def _play_to_the_device(vlc, instance, take, sound_server) -> tuple[np.ndarray, bool, int]:
+    """One play of the take through a new route and output: what the device got, whether the
+    device ran dry or was reopened meanwhile, and the graph's errors."""
     output = LiveOutput(Untouched(), lambda: float(vlc.libvlc_clock()))
     assert output.working, output.problem
     player = instance.media_player_new()
@@ -49,12 +52,22 @@ def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_ser
             recorder.wait_for(lambda r: player.get_state() == vlc.State.Ended, timeout=15)
             # the last blocks are due a little after libVLC says it ended: until the device is quiet
             recorder.wait_for(lambda r: np.abs(r.samples()[-int(0.3 * RATE):, 0]).max() < 0.01, timeout=5)
-        heard = recorder.samples()[:, 0]
-        broke = output.underruns + output.restarts > breaks
+        return recorder.samples()[:, 0], output.underruns + output.restarts > breaks, output.graph_errors
     finally:
         player.stop()
         player.release()
         output.close()
+
+
+def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_server):
+    vlc, instance = libvlc
+    take = media.clip("marks.mp4", duration=3.0, size="64x36", audio=take_audio_expression(3.0))
+    # A play in which the device ran dry is played again (a starved machine: the dry gap moves the
+    # marks after it by its length); the to-the-millisecond check needs a play without one.
+    for _ in range(PLAYS):
+        heard, broke, graph_errors = _play_to_the_device(vlc, instance, take, sound_server)
+        if not broke:
+            break
     loud = np.flatnonzero(np.abs(heard) > 0.05)
     assert len(loud), "nothing reached the device"
     played = heard[loud[0]:loud[-1]]
@@ -72,7 +85,7 @@ def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_ser
     else:
         # every 3 kHz mark 0.5 s after the last, to the millisecond: nothing dropped, nothing repeated
         assert np.all(np.abs(spacing - 0.5) < 0.001), spacing
-    assert output.graph_errors == 0
+    assert graph_errors == 0
 
 
 @pytest.mark.parametrize("speed", [0.96, 1.1, 2.0])
