@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from soundon.media.audio_out import RELOCK_S, LiveOutput
+from soundon.media.audio_out import DEVICE_BLOCK, RELOCK_S, LiveOutput
 from soundon.ui.player.audio_route import AudioRoute
 from tests.e2e.vlc_audio import burst_onsets, take_audio_expression
 from tests.sound_server import RATE, tone_level, typical_tone_level
@@ -78,10 +78,11 @@ def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_ser
     assert len(marks) >= 5
     spacing = np.diff(marks)
     if broke:
-        # A device that ran dry (or was reopened) mid-take starts again with ALSA's latency report a
-        # little off, and the stream is re-aligned to the clock once it is RELOCK_S away: a mark may
-        # move by up to that much, but no block is dropped or played twice (that would be ≥ 4 ms).
-        assert np.all(np.abs(spacing - 0.5) < RELOCK_S), f"{spacing} (after an underrun)"
+        # Every play ran dry (or was reopened) mid-take: the dry gap (a device block or two) moves
+        # the marks after it, and the stream is re-aligned to the clock once it is RELOCK_S away
+        # (seen: 6.1, 7.5 and 7.9 ms). A decoded block dropped or played twice would still show:
+        # it is 1024 samples, 21 ms.
+        assert np.all(np.abs(spacing - 0.5) < RELOCK_S + 2 * DEVICE_BLOCK / RATE), f"{spacing} (after an underrun)"
     else:
         # every 3 kHz mark 0.5 s after the last, to the millisecond: nothing dropped, nothing repeated
         assert np.all(np.abs(spacing - 0.5) < 0.001), spacing
