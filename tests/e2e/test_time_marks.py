@@ -8,6 +8,8 @@ the take's post track at offset 0 (each mark is where the graph's count of take 
 count that slips after an event is heard as a mark out of place)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
@@ -22,8 +24,23 @@ pytestmark = pytest.mark.e2e
 TOLERANCE_S = 0.001
 # A device that ran dry (an underrun: the machine starved the audio thread) starts again later, and
 # what ALSA's pulse plugin then says of its latency is off by a few ms and drifts by ms per second
-# (measured: +2 ms/s over 5 s, against a steady true latency). Marks heard after an underrun are
-# reported, not held to TOLERANCE_S; a run starved before its first event can't measure anything.
+# (measured: +2 ms/s over 5 s, against a steady true latency). The sound server may also play a few
+# ms of silence into the stream without the device reporting an underrun: the DAC date then steps
+# (measured: +5.9 ms), the output jumps back into step three callbacks later (`LiveOutput.jumps`),
+# and the marks heard across the step are off by it. Either way the device skipped, and what is
+# heard after it measures the device, not the player. So the sequence is played again, up to PLAYS
+# times, until the device plays it through without a skip; only when each play skipped are the
+# marks heard after the skip reported instead of held to TOLERANCE_S (a play that skipped before
+# its first event can't measure anything).
+PLAYS = 3
+
+
+@dataclass
+class _Play:
+    recording: np.ndarray           # what the monitor recorded, one channel
+    expected: tuple                 # FeedTap.expected_marks(): required and optional due dates
+    events: list                    # (what happened next, libVLC clock s)
+    skips: list                     # the device's underruns + jumps so far, at each event
 
 
 @pytest.fixture
@@ -61,72 +78,83 @@ def test_time_marks_stay_on_the_clock_through_pause_seek_loop_and_take_change(qt
             output.graph.set_mix("post")
 
     tap = FeedTap(output.feed, clock_us)
-    events: list[tuple[str, float]] = []      # (what happened next, libVLC clock s)
 
-    underruns: list[int] = []                 # the device's underruns so far, at each event
+    def play_once() -> _Play:
+        tap.restart()
+        events: list[tuple[str, float]] = []      # (what happened next, libVLC clock s)
+        skips: list[int] = []                     # the device's underruns + jumps so far, at each event
 
-    def event(name):
-        events.append((name, clock_us() / 1e6))
-        underruns.append(output.underruns)
+        def event(name):
+            events.append((name, clock_us() / 1e6))
+            skips.append(output.underruns + output.jumps)
 
-    def playing_past(seconds):
-        qtbot.waitUntil(lambda: player.is_playing() and player.position() > seconds, timeout=15000)
+        def playing_past(seconds):
+            qtbot.waitUntil(lambda: player.is_playing() and player.position() > seconds, timeout=15000)
 
-    def recorded_on(recorder, seconds):
-        until = recorder.seconds() + seconds
-        qtbot.waitUntil(lambda: recorder.seconds() > until, timeout=15000)
+        def recorded_on(recorder, seconds):
+            until = recorder.seconds() + seconds
+            qtbot.waitUntil(lambda: recorder.seconds() > until, timeout=15000)
 
-    with sound_server.recorder() as recorder:
-        # a fresh stream's DAC date is settled from its first second of reports (media/audio_out.py)
-        qtbot.waitUntil(lambda: output.settled() and recorder.seconds() > 0.1,
-                        timeout=15000)
-        hear_post_of(take, 7.0)
-        event("start")
-        player.load(take, 25, autoplay=True)
-        playing_past(1.7)                                  # marks 0.5 … 1.5
-        event("pause/resume")
-        player.pause()
-        recorded_on(recorder, 0.3)
-        player.play()
-        playing_past(2.7)                                  # 2.0, 2.5
-        event("seek while playing")
-        player.seek(4.2)
-        playing_past(5.2)                                  # 4.5, 5.0
-        event("seek while paused")
-        player.pause()
-        recorded_on(recorder, 0.2)
-        player.seek(1.7)
-        recorded_on(recorder, 0.2)
-        player.play()
-        playing_past(2.7)                                  # 2.0, 2.5
-        event("loop")
-        player.set_loop(True, (2.8, 3.7))
-        recorded_on(recorder, 2.2)                         # 3.0, 3.5 twice or more
-        player.set_loop(False)
-        event("take change")
-        hear_post_of(other, 3.0)
-        player.load(other, 25, autoplay=True)
-        playing_past(1.7)                                  # 0.5 … 1.5
-        player.pause()
-        event("end")
-        recorded_on(recorder, 0.3)
-        recording = recorder.samples()[:, 0].astype(np.float64)
+        with sound_server.recorder() as recorder:
+            # a fresh stream's DAC date is settled from its first second of reports (media/audio_out.py)
+            qtbot.waitUntil(lambda: output.settled() and recorder.seconds() > 0.1,
+                            timeout=15000)
+            hear_post_of(take, 7.0)
+            event("start")
+            player.load(take, 25, autoplay=True)
+            playing_past(1.7)                                  # marks 0.5 … 1.5
+            event("pause/resume")
+            player.pause()
+            recorded_on(recorder, 0.3)
+            player.play()
+            playing_past(2.7)                                  # 2.0, 2.5
+            event("seek while playing")
+            player.seek(4.2)
+            playing_past(5.2)                                  # 4.5, 5.0
+            event("seek while paused")
+            player.pause()
+            recorded_on(recorder, 0.2)
+            player.seek(1.7)
+            recorded_on(recorder, 0.2)
+            player.play()
+            playing_past(2.7)                                  # 2.0, 2.5
+            event("loop")
+            player.set_loop(True, (2.8, 3.7))
+            recorded_on(recorder, 2.2)                         # 3.0, 3.5 twice or more
+            player.set_loop(False)
+            event("take change")
+            hear_post_of(other, 3.0)
+            player.load(other, 25, autoplay=True)
+            playing_past(1.7)                                  # 0.5 … 1.5
+            player.pause()
+            event("end")
+            recorded_on(recorder, 0.3)
+            recording = recorder.samples()[:, 0].astype(np.float64)
+        return _Play(recording, tap.expected_marks(), events, skips)
 
-    required, optional = tap.expected_marks()
-    heard = heard_marks(recording)
+    for _ in range(PLAYS):
+        play = play_once()
+        if play.skips[-1] == play.skips[0]:
+            break
+
+    required, optional = play.expected
+    events, skips = play.events, play.skips
+    heard = heard_marks(play.recording)
     paired, errors, missed, constant = mark_errors(heard, required, optional, events[1][1])
     report, clean = [], np.ones(len(paired), bool)
     for index, ((name, begin), (_, end)) in enumerate(zip(events, events[1:])):
         inside = (paired >= begin) & (paired < end)
-        starved = underruns[index + 1] > underruns[0]
-        clean[inside] = not starved
+        skipped = skips[index + 1] > skips[0]
+        clean[inside] = not skipped
         worst = errors[inside][np.argmax(np.abs(errors[inside]))] * 1000 if inside.any() else float("nan")
-        report.append(f"{name}: {inside.sum()} marks, largest error {worst:+.3f} ms{' (after an underrun)' if starved else ''}")
-        if not starved:
+        report.append(f"{name}: {inside.sum()} marks, largest error {worst:+.3f} ms"
+                      f"{' (after the device skipped)' if skipped else ''}")
+        if not skipped:
             assert inside.sum() >= 2, report
     print(f"\n{heard_as}: " + "; ".join(report))
-    if underruns[1] > underruns[0]:
-        pytest.skip(f"the device ran dry before the first event (the machine starved it): {report}")
+    if skips[1] > skips[0]:
+        pytest.skip(f"the device skipped before the first event in each of {PLAYS} plays (the machine "
+                    f"starved it): {report}")
     if clean.all():   # after an underrun a mark may land more than a pairing's reach away
         assert not len(missed), f"marks due at {missed} were not heard; {report}"
     assert np.all(np.abs(errors[clean]) <= TOLERANCE_S), report

@@ -65,6 +65,11 @@ class FeedTap:
         for name in ("push", "pause", "resume", "flush"):
             setattr(feed, name, self._wrap(name, getattr(feed, name)))
 
+    def restart(self) -> None:
+        """Forget what was recorded: a new play of the sequence starts."""
+        with self._lock:
+            self.events = []
+
     def _wrap(self, name, method):
         def recorded(*args):
             with self._lock:
