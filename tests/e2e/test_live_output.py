@@ -7,6 +7,7 @@ import pytest
 
 from soundon.media.audio_out import DEVICE_BLOCK, RELOCK_S, LiveOutput
 from soundon.ui.player.audio_route import AudioRoute
+from tests.e2e.device_skips import PLAYS, skips
 from tests.e2e.vlc_audio import burst_onsets, take_audio_expression
 from tests.sound_server import RATE, tone_level, typical_tone_level
 
@@ -29,12 +30,10 @@ def libvlc():
     return libvlc.load_vlc(), libvlc.engine()
 
 
-PLAYS = 3     # plays to find one the device played without running dry
-
 
 def _play_to_the_device(vlc, instance, take, sound_server) -> tuple[np.ndarray, bool, int]:
     """One play of the take through a new route and output: what the device got, whether the
-    device ran dry or was reopened meanwhile, and the graph's errors."""
+    device skipped meanwhile (tests/e2e/device_skips.py), and the graph's errors."""
     output = LiveOutput(Untouched(), lambda: float(vlc.libvlc_clock()))
     assert output.working, output.problem
     player = instance.media_player_new()
@@ -44,7 +43,7 @@ def _play_to_the_device(vlc, instance, take, sound_server) -> tuple[np.ndarray, 
         with sound_server.recorder() as recorder:
             recorder.wait_for(lambda r: output.running() and r.seconds() > 0.1, timeout=15)
             route.expect(0.0)
-            breaks = output.underruns + output.restarts
+            breaks = skips(output)
             player.set_media(instance.media_new_path(str(take)))
             player.play()
             recorder.wait_for(lambda r: r.seconds() > 0.5 and tone_level(r.samples()[-int(0.2 * RATE):, 0], 1000) > 0.05,
@@ -52,7 +51,7 @@ def _play_to_the_device(vlc, instance, take, sound_server) -> tuple[np.ndarray, 
             recorder.wait_for(lambda r: player.get_state() == vlc.State.Ended, timeout=15)
             # the last blocks are due a little after libVLC says it ended: until the device is quiet
             recorder.wait_for(lambda r: np.abs(r.samples()[-int(0.3 * RATE):, 0]).max() < 0.01, timeout=5)
-        return recorder.samples()[:, 0], output.underruns + output.restarts > breaks, output.graph_errors
+        return recorder.samples()[:, 0], skips(output) > breaks, output.graph_errors
     finally:
         player.stop()
         player.release()
@@ -62,7 +61,7 @@ def _play_to_the_device(vlc, instance, take, sound_server) -> tuple[np.ndarray, 
 def test_decoded_audio_reaches_the_device_in_time_order(libvlc, media, sound_server):
     vlc, instance = libvlc
     take = media.clip("marks.mp4", duration=3.0, size="64x36", audio=take_audio_expression(3.0))
-    # A play in which the device ran dry is played again (a starved machine: the dry gap moves the
+    # A play in which the device skipped is played again (a starved machine: the gap moves the
     # marks after it by its length); the to-the-millisecond check needs a play without one.
     for _ in range(PLAYS):
         heard, broke, graph_errors = _play_to_the_device(vlc, instance, take, sound_server)

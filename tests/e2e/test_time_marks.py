@@ -15,6 +15,7 @@ import pytest
 
 from soundon.core.listening import ListeningSetup
 from soundon.core.swap_spec import SwapSpec
+from tests.e2e.device_skips import PLAYS, skips
 from tests.e2e.time_marks import FeedTap, heard_marks, mark_errors
 from tests.e2e.vlc_audio import take_audio_expression
 from tests.sound_server import RATE
@@ -32,7 +33,6 @@ TOLERANCE_S = 0.001
 # times, until the device plays it through without a skip; only when each play skipped are the
 # marks heard after the skip reported instead of held to TOLERANCE_S (a play that skipped before
 # its first event can't measure anything).
-PLAYS = 3
 
 
 @dataclass
@@ -40,7 +40,7 @@ class _Play:
     recording: np.ndarray           # what the monitor recorded, one channel
     expected: tuple                 # FeedTap.expected_marks(): required and optional due dates
     events: list                    # (what happened next, libVLC clock s)
-    skips: list                     # the device's underruns + jumps so far, at each event
+    skip_counts: list               # the device's skips so far (device_skips.skips), at each event
 
 
 @pytest.fixture
@@ -79,21 +79,21 @@ def test_time_marks_stay_on_the_clock_through_pause_seek_loop_and_take_change(qt
 
     tap = FeedTap(output.feed, clock_us)
 
+    def playing_past(seconds):
+        qtbot.waitUntil(lambda: player.is_playing() and player.position() > seconds, timeout=15000)
+
+    def recorded_on(recorder, seconds):
+        until = recorder.seconds() + seconds
+        qtbot.waitUntil(lambda: recorder.seconds() > until, timeout=15000)
+
     def play_once() -> _Play:
         tap.restart()
         events: list[tuple[str, float]] = []      # (what happened next, libVLC clock s)
-        skips: list[int] = []                     # the device's underruns + jumps so far, at each event
+        skip_counts: list[int] = []               # the device's skips so far, at each event
 
         def event(name):
             events.append((name, clock_us() / 1e6))
-            skips.append(output.underruns + output.jumps)
-
-        def playing_past(seconds):
-            qtbot.waitUntil(lambda: player.is_playing() and player.position() > seconds, timeout=15000)
-
-        def recorded_on(recorder, seconds):
-            until = recorder.seconds() + seconds
-            qtbot.waitUntil(lambda: recorder.seconds() > until, timeout=15000)
+            skip_counts.append(skips(output))
 
         with sound_server.recorder() as recorder:
             # a fresh stream's DAC date is settled from its first second of reports (media/audio_out.py)
@@ -130,21 +130,21 @@ def test_time_marks_stay_on_the_clock_through_pause_seek_loop_and_take_change(qt
             event("end")
             recorded_on(recorder, 0.3)
             recording = recorder.samples()[:, 0].astype(np.float64)
-        return _Play(recording, tap.expected_marks(), events, skips)
+        return _Play(recording, tap.expected_marks(), events, skip_counts)
 
     for _ in range(PLAYS):
         play = play_once()
-        if play.skips[-1] == play.skips[0]:
+        if play.skip_counts[-1] == play.skip_counts[0]:
             break
 
     required, optional = play.expected
-    events, skips = play.events, play.skips
+    events, skip_counts = play.events, play.skip_counts
     heard = heard_marks(play.recording)
     paired, errors, missed, constant = mark_errors(heard, required, optional, events[1][1])
     report, clean = [], np.ones(len(paired), bool)
     for index, ((name, begin), (_, end)) in enumerate(zip(events, events[1:])):
         inside = (paired >= begin) & (paired < end)
-        skipped = skips[index + 1] > skips[0]
+        skipped = skip_counts[index + 1] > skip_counts[0]
         clean[inside] = not skipped
         worst = errors[inside][np.argmax(np.abs(errors[inside]))] * 1000 if inside.any() else float("nan")
         report.append(f"{name}: {inside.sum()} marks, largest error {worst:+.3f} ms"
@@ -152,7 +152,7 @@ def test_time_marks_stay_on_the_clock_through_pause_seek_loop_and_take_change(qt
         if not skipped:
             assert inside.sum() >= 2, report
     print(f"\n{heard_as}: " + "; ".join(report))
-    if skips[1] > skips[0]:
+    if skip_counts[1] > skip_counts[0]:
         pytest.skip(f"the device skipped before the first event in each of {PLAYS} plays (the machine "
                     f"starved it): {report}")
     if clean.all():   # after an underrun a mark may land more than a pairing's reach away
