@@ -2,7 +2,7 @@
 
 These are approximations of how a device and a place colour what an editor hears; the UI labels them
 so. The audio graph that plays and renders them (soundon.media.audio_graph, soundon.media.dsp) and
-the analysis' device-response filter graph (soundon.media.listening) are both built from here.
+the analysis' device-response branch (soundon.media.sound_measure) are both built from here.
 """
 from __future__ import annotations
 
