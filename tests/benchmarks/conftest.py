@@ -46,7 +46,7 @@ BUDGETS = {
     "swap_verified": Budget("swap, default options + verification, × bare ffmpeg remux", 1.2, "×"),
     "swap_target": Budget("swap with a loudness target, verified, × bare ffmpeg remux", 1.4, "×"),
     "swap_vs_reencode": Budget("re-encoding the video ÷ the swap", 20, "×", at_most=False),
-    "import_rate": Budget("import, 10 s 720p takes (poster + waveform)", 40, "takes/s", at_most=False),
+    "import_rate": Budget("import, 10 s 720p takes (poster + waveform + loudness)", 40, "takes/s", at_most=False),
     "import_stall": Budget("longest event-loop stall during an in-app import", 100, "ms",
                            held_by="tests/ui/test_import_in_app.py"),
     "first_block": Budget("untreated start of a new take (profile from the first block)", 0, "ms"),

@@ -1,4 +1,5 @@
-"""Import speed: 100 ten-second 720p takes (metadata + fingerprint + thumbnail + waveform) against
+"""Import speed: 100 ten-second 720p takes (metadata + fingerprint + thumbnail + waveform + the
+sound's loudness measures, stored as each take's report) against
 DESIGN.md's budget (≥ 40 takes a second on two cores, in the end-of-run table) and against a plain
 loop of ffprobe calls."""
 from __future__ import annotations
@@ -54,7 +55,7 @@ def test_import_speed(bench_media, tmp_path):
     elapsed = time.perf_counter() - start
     assert len(result.added) == TAKES and not result.refused
     rate = TAKES / elapsed
-    report("Import: 100 × 10 s 1280x720 H.264 takes (probe + fingerprint + thumbnail + waveform)", [
+    report("Import: 100 × 10 s 1280x720 H.264 takes (probe + fingerprint + thumbnail + waveform + loudness)", [
         ("import", f"{elapsed:.2f} s = {rate:.1f} takes/s (budget ≥ {BUDGET_TAKES_PER_S:.0f}/s)"),
         ("plain ffprobe loop", f"{ffprobe_loop:.2f} s = {TAKES / ffprobe_loop:.1f} files/s"),
         ("ratio import / ffprobe loop", f"{elapsed / ffprobe_loop:.2f}×"),

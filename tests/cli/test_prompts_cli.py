@@ -63,7 +63,7 @@ def test_prompts_of_a_batch_and_the_models_learned_from_the_picks(cli, media):
     assert need["decisions"] == 10 and need["recommended"]["source"] == "library"
     veo = next(m for m in need["models"] if m["model"] == "Veo 3.1")
     assert (veo["picked"], veo["rejected"], veo["average_rating"], veo["audio_kept_share"]) == (5, 1, 4.0, 1.0)
-    assert veo["translation"] == {"not_analysed": 6}
+    assert veo["translation"] == {"level": 6}     # the import's verdicts, from the takes' sound
     fast = next(n for n in models["needs"] if n["audio_need"] == "fast_iteration")
     assert fast["recommended"]["source"] == "guidance" and fast["recommended"]["model"] == "Seedance 2.0"
 

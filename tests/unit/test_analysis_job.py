@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from soundon.core.take import SOUND_AT_IMPORT_SOURCE
 from soundon.jobs.analysis_job import AnalysisJob, takes_due
 from soundon.jobs.importer import Importer
 
@@ -50,7 +51,9 @@ def test_a_missing_file_fails_alone(library, takes_by_name):
     outcome = AnalysisJob(library, takes_due(library)).run()
     assert "missing" in outcome.failed[missing.id]
     assert len(outcome.reports) == 2
-    assert library.analysis(missing.id) is None
+    # Nothing new is stored for it: the report its import made from its sound stays, still due.
+    assert library.analysis(missing.id)["source"] == SOUND_AT_IMPORT_SOURCE
+    assert missing.id in takes_due(library)
 
 
 def test_cancel_before_start_stores_nothing(library, takes_by_name):
@@ -58,7 +61,8 @@ def test_cancel_before_start_stores_nothing(library, takes_by_name):
     job.cancel()
     outcome = job.run()
     assert outcome.cancelled and outcome.reports == {}
-    assert all(library.analysis(t.id) is None for t in takes_by_name.values())
+    # Nothing is stored: each take keeps the report its import made from its sound.
+    assert all(library.analysis(t.id)["source"] == SOUND_AT_IMPORT_SOURCE for t in takes_by_name.values())
 
 
 def test_library_notifies_each_stored_report(library, takes_by_name):

@@ -51,7 +51,8 @@ def test_fcpxml_validates_and_reads_back_at_each_rate(library, media, tmp_path, 
         == note_frames(batch.rate)
     assert {m.get("completed") for m in markers} == {"0"}
     keywords = [k.get("value") for k in first.findall("keyword")]
-    assert keywords == [batch.takes[0].model, "Audio keep"]
+    # The level verdict is the import's: the take's sine plays below the social target.
+    assert keywords == [batch.takes[0].model, "Audio keep", "Level off target"]
     metadata = {md.get("key"): md.get("value") for md in first.find("metadata")}
     assert metadata["com.soundon.rating"] == "4"
     media_rep = document.find(f"resources/asset[@id='{first.get('ref')}']/media-rep")

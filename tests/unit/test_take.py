@@ -37,7 +37,8 @@ def test_a_library_row_is_a_typed_take(library, media, take):
     assert isinstance(take.duration, float) and isinstance(take.width, int) and isinstance(take.imported_at, str)
     assert (take.batch, take.model, take.flag, take.rating, take.audio_verdict) == ("Shoot", "Kling", "none", 0,
                                                                                    "undecided")
-    assert take.analysis_flags is None and take.integrated_lufs is None and take.swap is None
+    # The import measured the sound (a −18 dBFS sine is under the social target); no post track.
+    assert take.analysis_flags == ("too_quiet",) and take.integrated_lufs < -17 and take.swap is None
     library.save_analysis(take.id, "social", {"integrated_lufs": -30.0, "flags": ["too_quiet"]})
     analysed = library.take(take.id)
     assert analysed.analysis_flags == ("too_quiet",) and analysed.integrated_lufs == -30.0
@@ -76,5 +77,5 @@ def test_a_stored_spec_that_cant_be_read_keeps_its_track_and_says_why(library, m
 def test_as_json_is_the_listing_the_cli_has_always_printed(library, media, take):
     document = take.as_json()
     assert list(document) == JSON_KEYS
-    assert document["has_audio"] is True and document["analysis_flags"] is None and document["swap_spec"] is None
+    assert document["has_audio"] is True and document["analysis_flags"] == ["too_quiet"] and document["swap_spec"] is None
     json.dumps(document)                 # plain JSON values only

@@ -16,6 +16,9 @@ AUDIO_EXTENSIONS = frozenset({".wav", ".aiff", ".aif", ".flac", ".mp3", ".m4a", 
 
 NATIVE_SOURCE = "native"
 POST_MIX_SOURCE = "post mix"
+# The import's report: the native sound's measures only (its level flags), the dialogue and the
+# A/V sync still to come. Never a take's delivery source, so such a take stays due its analysis.
+SOUND_AT_IMPORT_SOURCE = "native, sound measured at import"
 
 # Sidecar / manifest keys we keep (all optional).
 METADATA_KEYS = ("model", "prompt", "seed", "variation", "generated_at")

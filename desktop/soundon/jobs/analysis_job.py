@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from soundon.core.swap_spec import SwapSpecError
-from soundon.core.take import NATIVE_SOURCE, Take
+from soundon.core.take import NATIVE_SOURCE, SOUND_AT_IMPORT_SOURCE, Take
 from soundon.core.targets import DEFAULT_TARGET, target_named
 from soundon.core.translation import DEFAULT_ENVIRONMENT
 from soundon.media.analysis import AnalysisCancelled, AnalysisError, analyze
 from soundon.jobs.swap_job import SwapJob, SwapRequest
 from soundon.media.probe import MediaInfo, ProbeError
+from soundon.media.sound_measure import FIELDS as SOUND_FIELDS
 from soundon.media.swap_errors import Cancelled, SwapError
 from soundon.store.library import Library
 
@@ -127,7 +128,7 @@ class AnalysisJob:
                         if progress:
                             progress(done, total, take_id)
                         continue
-                    future = pool.submit(self._analyse, take)
+                    future = pool.submit(self._analyse, take, self._measured_at_import(take))
                     future.take = take
                     pending.add(future)
                 if not pending:
@@ -151,7 +152,15 @@ class AnalysisJob:
         outcome.cancelled = self._cancel.is_set()
         return outcome
 
-    def _analyse(self, take: Take) -> tuple[str, dict]:
+    def _measured_at_import(self, take: Take) -> dict | None:
+        """The native sound's measures the import stored, when the take will deliver its native
+        sound (read here, on the thread that owns the library's connection)."""
+        if take.analysis_source != SOUND_AT_IMPORT_SOURCE or take.delivery_source() != NATIVE_SOURCE:
+            return None
+        stored = self.library.analysis(take.id) or {}
+        return {key: stored[key] for key in SOUND_FIELDS} if all(key in stored for key in SOUND_FIELDS) else None
+
+    def _analyse(self, take: Take, sound: dict | None = None) -> tuple[str, dict]:
         if self._cancel.is_set():  # re-checked when the work actually starts
             raise AnalysisCancelled()
         path = Path(take.path)
@@ -161,7 +170,7 @@ class AnalysisJob:
         source = take.delivery_source()
         if source == NATIVE_SOURCE:
             report = analyze(path, target, info=_info_from_take(take), cancel=self._cancel, background=self.background,
-                             volume_db=self.volume_db, environment=self.environment)
+                             volume_db=self.volume_db, environment=self.environment, sound=sound)
             report["measured_on"] = "native audio"
         else:
             report = self._analyse_post_mix(take, target)

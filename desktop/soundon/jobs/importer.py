@@ -1,7 +1,11 @@
-"""Importing batches into the library: scan, then fingerprint + probe + overview per take in a
-small thread pool (one in-process reading per take, media/take_reading.py; PyAV decodes with the
-GIL released, so threads are enough), with every take written to the library on the calling
-thread as soon as it is ready."""
+"""Importing batches into the library: scan, then fingerprint + probe + overview + the sound's
+measures per take in a small thread pool (one in-process reading per take, media/take_reading.py;
+PyAV decodes with the GIL released, so threads are enough), with every take written to the library
+on the calling thread as soon as it is ready.
+
+Each take's report from its sound's measures is stored with it, so a batch's level and translation
+verdicts are there when its import ends; the analysis that follows adds the dialogue and the A/V
+sync without decoding the sound for the measures again (jobs/analysis_job.py)."""
 from __future__ import annotations
 
 import os
@@ -13,11 +17,13 @@ from pathlib import Path
 
 from soundon.core.file_names import shown
 from soundon.core.ordinary_files import what_it_is
-from soundon.core.take import Refusal, Take, prompt_group_key
+from soundon.core.take import SOUND_AT_IMPORT_SOURCE, Refusal, Take, prompt_group_key
+from soundon.core.targets import DEFAULT_TARGET
+from soundon.media.analysis import AnalysisError, sound_report
 from soundon.media.batch_scan import BatchError, BatchScan, Candidate, scan
 from soundon.media import tools
 from soundon.media.fingerprint import fingerprint
-from soundon.media.probe import ProbeError
+from soundon.media.probe import MediaInfo, ProbeError
 from soundon.media.take_reading import read_for_import
 from soundon.store.library import Library, LibraryError
 
@@ -49,6 +55,8 @@ class _Prepared:
     candidate: Candidate
     record: dict | None = None
     refusal: str = ""
+    info: MediaInfo | None = None
+    sound: dict | None = None       # the sound's measures, from the reading's one decode
 
 
 def default_workers() -> int:
@@ -139,6 +147,7 @@ class Importer:
             reading = read_for_import(candidate.path, cache / f"{print_}.jpg", cache / f"{print_}.peaks.npy",
                                       background=self.background)
             info, overview = reading.info, reading.overview
+            prepared.info, prepared.sound = info, reading.sound
             if not info.has_video:
                 prepared.refusal = "audio only: no video stream (put post tracks beside the takes, they are not takes)"
                 return prepared
@@ -183,7 +192,19 @@ class Importer:
             result.skipped.append(Refusal(path, "already in the library"))
             return
         take_id = self.library.add_take(batch.id(), record)
+        self._store_sound_report(take_id, batch.target(), prepared)
         result.added.append(self.library.take(take_id))
+
+    def _store_sound_report(self, take_id: int, target: str, prepared: _Prepared) -> None:
+        info = prepared.info
+        if info is None or (info.has_audio and prepared.sound is None):
+            return   # not measured here (read by ffprobe, or not measurable): the analysis says why
+        try:
+            report = sound_report(prepared.candidate.path, info, prepared.sound, target)
+        except AnalysisError:
+            return
+        report.update(source=SOUND_AT_IMPORT_SOURCE, measured_on="native audio", take_id=take_id)
+        self.library.save_analysis(take_id, target, report)
 
 
 class _BatchFor:
@@ -211,6 +232,10 @@ class _BatchFor:
         while (other := self.library.batch_named(candidate)) and not self._is_here(other):
             candidate, n = f"{wanted} ({n})", n + 1
         return candidate
+
+    def target(self) -> str:
+        """The delivery target the batch's takes are judged against."""
+        return (self.batch or {}).get("target") or DEFAULT_TARGET
 
     def id(self) -> int:
         if self.batch is None:

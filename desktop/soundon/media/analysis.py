@@ -35,39 +35,70 @@ class AnalysisCancelled(SoundOnError, RuntimeError):
 
 def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARGET, *,
             info: MediaInfo | None = None, cancel: threading.Event | None = None,
-            background: bool = False, volume_db: float = 0.0, environment: str = DEFAULT_ENVIRONMENT) -> dict:
+            background: bool = False, volume_db: float = 0.0, environment: str = DEFAULT_ENVIRONMENT,
+            sound: dict | None = None) -> dict:
     """The translation report of one file, in `soundon analyze --json`'s shape.
 
     background=True decodes at a lower priority (the app's job; the CLI waits for its answer).
     volume_db and environment: the phone volume the dialogue's intelligibility is judged at, and
-    the noise environment whose rating raises dialogue_lost_in_noise.
+    the noise environment whose rating raises dialogue_lost_in_noise. sound: the sound's measures
+    already made from this file (the import's, media/sound_measure.py), so they are not made again.
 
     Raises ProbeError (not media), AnalysisError (decoding failed) or AnalysisCancelled.
     """
     started = time.perf_counter()
     target = target if isinstance(target, DeliveryTarget) else target_named(target)
     info = info or probe(path)
-    report: dict = {"file": str(path), "target": target.name, "duration": info.duration,
-                    "has_audio": info.has_audio}
-    if not info.has_audio:
-        metrics = {k: None for k in ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs",
-                                     "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu",
-                                     "speech_share", "intelligibility")}
-        report.update(metrics)
-    else:
-        channels = max(1, info.audio_channels or 2)
-        if channels > MAX_CHANNELS:
-            raise AnalysisError(f"the audio has {channels} channels; the analysis handles up to {MAX_CHANNELS}.")
-        rate = info.sample_rate or 48000
-        report.update(_measure(path, cancel, background))
-        report["channels"], report["sample_rate"] = channels, rate
+    report = _heading(path, info, target)
+    if info.has_audio:
+        channels = _channels(info)
+        report.update(sound if sound is not None else _measure(path, cancel, background))
         report.update(_dialogue(path, channels, cancel, background, volume_db, environment))
     report.update(_sync(path, info, cancel, background))
+    report = _judged(report, target)
+    report["analysis_seconds"] = round(time.perf_counter() - started, 3)
+    return report
+
+
+def sound_report(path: str | os.PathLike, info: MediaInfo, sound: dict | None,
+                 target: str | DeliveryTarget = DEFAULT_TARGET) -> dict:
+    """The report from the sound's measures alone (made by the import from its decode): the level
+    and translation flags are there at once; the dialogue and the A/V sync come with the analysis
+    that follows (`analyze(..., sound=...)`). `sound` is None for a take without sound."""
+    target = target if isinstance(target, DeliveryTarget) else target_named(target)
+    report = _heading(path, info, target)
+    if info.has_audio:
+        if sound is None:
+            raise ValueError("a take with sound is reported with its measures")
+        _channels(info)
+        report.update(sound)
+    return _judged(report, target)
+
+
+def _heading(path, info: MediaInfo, target: DeliveryTarget) -> dict:
+    report: dict = {"file": str(path), "target": target.name, "duration": info.duration,
+                    "has_audio": info.has_audio}
+    if info.has_audio:
+        report["channels"], report["sample_rate"] = _channels(info), info.sample_rate or 48000
+    else:
+        report.update({k: None for k in ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs",
+                                          "mono_loss_lu", "correlation_p5", "low_freq_share", "phone_loss_lu",
+                                          "speech_share", "intelligibility")})
+    return report
+
+
+def _channels(info: MediaInfo) -> int:
+    channels = max(1, info.audio_channels or 2)
+    if channels > MAX_CHANNELS:
+        raise AnalysisError(f"the audio has {channels} channels; the analysis handles up to {MAX_CHANNELS}.")
+    return channels
+
+
+def _judged(report: dict, target: DeliveryTarget) -> dict:
     flags = flags_for(report, target)
     report["flags"] = flags
     report["verdict"] = verdict(flags)
     report["summary"] = summary(flags, target)
-    report["analysis_seconds"] = round(time.perf_counter() - started, 3)
     return report
 
 

@@ -16,6 +16,7 @@ from soundon.core.errors import SoundOnError
 from soundon.media import priority
 from soundon.media.probe import MediaInfo
 from soundon.media.safety import input_options, input_url
+from soundon.media.sound_measure import SoundReading
 
 THUMB_WIDTH = 320
 THUMB_QUALITY = 4           # JPEG quantiser, as ffmpeg's -q:v (2 best … 31 worst)
@@ -54,7 +55,7 @@ def write_overview(container, info: MediaInfo, thumb_out: Path, peaks_out: Path)
     """The overview from a file just opened. Raises av.FFmpegError, OSError or ValueError."""
     waveform = thumbnail = None
     if info.has_audio and container.streams.audio:     # first: from the start, before any seek
-        np.save(peaks_out, audio_peaks(container, 2 if info.audio_channels >= 2 else 1))
+        np.save(peaks_out, audio_peaks(container))
         waveform = peaks_out
     if info.has_video and container.streams.video:
         frame = poster_frame(container, poster_time(info.duration))
@@ -126,23 +127,22 @@ def upright(frame):
     return av.VideoFrame.from_ndarray(picture, format="rgb24")
 
 
-def audio_peaks(container, channels: int) -> np.ndarray:
-    """Peaks of the first audio stream from its start, at its own rate: float audio as decoded
-    (the usual AAC/Opus), anything else or more than two channels first brought to float stereo
-    (or mono) by the resampler, as ffmpeg's `-ac 2` would. Read before any seek: seeking back to
-    the start of a WebM lands on the picture's first cue and drops the audio before it."""
+def audio_peaks(container, reading: SoundReading | None = None) -> np.ndarray:
+    """Peaks of the first audio stream from its start, at its own rate, of the sound as a
+    `SoundReading` gathers it: float as decoded (the usual AAC/Opus), other formats made float,
+    more than two channels as their standard stereo downmix (as ffmpeg's `-ac 2` would). Read
+    before any seek: seeking back to the start of a WebM lands on the picture's first cue and drops
+    the audio before it.
+
+    `reading`: one that also measures the sound, from the same decode (the import's)."""
     stream = container.streams.audio[0]
     rate = stream.codec_context.sample_rate or stream.sample_rate or 48000
-    resampler = None
     reducer = _PeakReducer(rate)
+    reading = reading or SoundReading(stream, measured=False)
+    reading.on_block = lambda rows: reducer.add(np.abs(rows).max(axis=0))
     for frame in container.decode(stream):
-        if resampler is None and (frame.format.name not in ("flt", "fltp") or len(frame.layout.channels) > 2):
-            resampler = av.AudioResampler(format="fltp", layout="stereo" if channels == 2 else "mono", rate=rate)
-        for part in [frame] if resampler is None else resampler.resample(_untimed(frame)):
-            reducer.add(_magnitude(part))
-    if resampler is not None:
-        for part in resampler.resample(None):
-            reducer.add(_magnitude(part))
+        reading.add(frame)
+    reading.end()
     return reducer.result()
 
 
@@ -170,23 +170,6 @@ class _PeakReducer:
     def result(self) -> np.ndarray:
         rest = peaks(np.concatenate(self.pending)[:, None], self.rate) if self.count else np.zeros(0, np.float16)
         return np.concatenate([*self.done, rest]) if self.done else rest
-
-
-def _untimed(frame):
-    frame.pts = None        # the resampler counts samples; timestamps don't matter for peaks
-    return frame
-
-
-def _magnitude(frame) -> np.ndarray:
-    """|sample| per instant, the loudest channel's, of a float frame (planar or interleaved),
-    read from its buffers without a copy (an import reads some 500 frames a take)."""
-    count, channels = frame.samples, len(frame.layout.channels)
-    if not frame.format.is_planar:
-        return np.abs(np.frombuffer(frame.planes[0], np.float32, count * channels).reshape(count, channels)).max(axis=1)
-    magnitude = np.abs(np.frombuffer(frame.planes[0], np.float32, count))
-    for plane in frame.planes[1:channels]:
-        np.maximum(magnitude, np.abs(np.frombuffer(plane, np.float32, count)), out=magnitude)
-    return magnitude
 
 
 def peaks(samples: np.ndarray, rate: int, per_second: int = PEAKS_PER_SECOND) -> np.ndarray:

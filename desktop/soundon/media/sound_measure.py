@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import av
@@ -57,6 +58,10 @@ CLIP_FLAT = 1.5e-5                   # half a 16-bit step: "the same sample valu
 CLIP_RUN = 3                         # equal steps in a row, i.e. four equal samples
 SILENT_BLOCK_POWER = 1e-7            # −70 dBFS mean square
 MONO_LOSS_FLOOR_LU = -60.0           # the fold-down cancels (almost) everything
+# What `SoundMeasure.result()` gives: the report's fields from the sound's measures.
+FIELDS = ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs", "momentary_max_lufs", "mono_loss_lu",
+          "correlation_p5", "low_freq_share", "phone_loss_lu", "sample_peak_dbfs", "digital_silence",
+          "clipped_runs", "overs", "silent_share", "short_term_lufs", "short_term_hop_s", "short_term_first_s")
 BLOCK_FRAMES = 1 << 16               # samples measured at a time: numpy's per-call cost stays small
 MAX_CHANNELS = 8                     # up to 7.1
 
@@ -163,48 +168,73 @@ def measure_file(path: str | os.PathLike, cancel: threading.Event | None = None,
 
 
 class SoundReading:
-    """Decoded frames of one audio stream gathered into blocks for a `SoundMeasure` (made when
-    the first frame says how many channels and what rate the stream decodes to)."""
+    """Decoded frames of one audio stream gathered into blocks of float samples at the stream's own
+    rate, for its measures (`measure`, made when the first frame says how many channels and what
+    rate it decodes to) and for whoever else reads the sound from the same decode: `on_block` hears
+    each block as the listener's channels (a mono or stereo take's own, a wider one's standard
+    stereo downmix), as the waveform's peaks want them."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, on_block: Callable[[np.ndarray], None] | None = None, *, measured: bool = True):
+        """measured=False: the blocks only, for `on_block` (nothing is measured)."""
         self._stream = stream
+        self.on_block = on_block
+        self._measured = measured
+        self._ended = False
         self.measure: SoundMeasure | None = None
+        self._channels = 0
         self._to_float = None          # frames that are not float planar (PCM, most codecs but AAC/Opus)
         self._to_stereo = None         # more than two channels: the standard downmix beside them
-        self._pending: list[np.ndarray] = []
-        self._pending_stereo: list[np.ndarray] = []
+        self._pending: list[list[np.ndarray]] = []          # per channel, the planes not yet in a block
+        self._pending_stereo: list[list[np.ndarray]] = [[], []]
         self._count = 0
+        self._problem: str | None = None   # why this stream is not measured (said by finish())
 
     def add(self, frame) -> None:
-        if self.measure is None:
-            channels = len(frame.layout.channels)
-            rate = frame.sample_rate or self._stream.codec_context.sample_rate or 48000
-            self.measure = SoundMeasure(channels, rate)
-            if frame.format.name != "fltp":
-                self._to_float = av.AudioResampler(format="fltp", layout=frame.layout, rate=rate)
-            if channels > 2:
-                self._to_stereo = av.AudioResampler(format="fltp", layout="stereo", rate=rate)
+        if not self._channels:
+            self._start(frame)
         for part in self._converted(self._to_float, frame):
-            self._pending.append(_planes(part, self.measure.channels))
+            self._keep(part, self._pending)
             self._count += part.samples
         if self._to_stereo is not None:
             for part in self._converted(self._to_stereo, frame):
-                self._pending_stereo.append(_planes(part, 2))
+                self._keep(part, self._pending_stereo)
         if self._count >= BLOCK_FRAMES:
             self._flush()
 
-    def finish(self) -> dict:
-        for resampler, pending, channels in ((self._to_float, self._pending, None),
-                                             (self._to_stereo, self._pending_stereo, 2)):
+    def end(self) -> None:
+        """Every frame is in: the last block goes out."""
+        if self._ended:
+            return
+        self._ended = True
+        for resampler, pending in ((self._to_float, self._pending), (self._to_stereo, self._pending_stereo)):
             if resampler is not None:
                 for part in resampler.resample(None):
-                    pending.append(_planes(part, channels or self.measure.channels))
-                    if channels is None:
+                    self._keep(part, pending)
+                    if pending is self._pending:
                         self._count += part.samples
         self._flush()
+
+    def finish(self) -> dict:
+        """The measures, once every frame is in. Raises MeasureError when there are none."""
+        self.end()
+        if self._problem is not None:
+            raise MeasureError(self._problem)
         if self.measure is None or self.measure.frames == 0:
             raise MeasureError("the audio stream holds no samples.")
         return self.measure.result()
+
+    def _start(self, frame) -> None:
+        self._channels = channels = len(frame.layout.channels)
+        rate = frame.sample_rate or self._stream.codec_context.sample_rate or 48000
+        self._pending = [[] for _ in range(channels)]
+        try:
+            self.measure = SoundMeasure(channels, rate) if self._measured else None
+        except MeasureError as exc:
+            self._problem = str(exc)      # the waveform is still read
+        if frame.format.name != "fltp":
+            self._to_float = av.AudioResampler(format="fltp", layout=frame.layout, rate=rate)
+        if channels > 2:
+            self._to_stereo = av.AudioResampler(format="fltp", layout="stereo", rate=rate)
 
     @staticmethod
     def _converted(resampler, frame):
@@ -213,28 +243,41 @@ class SoundReading:
         frame.pts = None    # the resamplers count samples; a gap in the timestamps is not sound
         return resampler.resample(frame)
 
+    @staticmethod
+    def _keep(frame, pending: list[list[np.ndarray]]) -> None:
+        """A float planar frame's samples, read from its buffers (no copy until the block is made)."""
+        count = frame.samples
+        for plane, kept in zip(frame.planes, pending):
+            kept.append(np.frombuffer(plane, np.float32, count))
+
     def _flush(self) -> None:
         if not self._count:
             return
-        raw = np.concatenate(self._pending, axis=1)
+        raw = _joined(self._pending)
         stereo = None
         if self._to_stereo is not None:
-            stereo = np.concatenate(self._pending_stereo, axis=1) if self._pending_stereo else np.zeros((2, 0), np.float32)
+            stereo = _joined(self._pending_stereo)
             # The downmix may lag the channels by a few samples (its own resampler's buffer).
             usable = min(raw.shape[1], stereo.shape[1])
-            self._pending, self._pending_stereo = [raw[:, usable:]], [stereo[:, usable:]]
+            self._pending = [[row[usable:]] for row in raw]
+            self._pending_stereo = [[row[usable:]] for row in stereo]
+            self._count = raw.shape[1] - usable
             raw, stereo = raw[:, :usable], stereo[:, :usable]
-            self._count = self._pending[0].shape[1]
         else:
-            self._pending, self._count = [], 0
-        if raw.shape[1]:
+            self._pending, self._count = [[] for _ in range(self._channels)], 0
+        if not raw.shape[1]:
+            return
+        if self.measure is not None:
             self.measure.feed(raw, stereo)
+        if self.on_block is not None:
+            self.on_block(raw if stereo is None else stereo)
 
 
-def _planes(frame, channels: int) -> np.ndarray:
-    """channels × samples float32 of a float planar frame, read from its buffers."""
-    count = frame.samples
-    return np.stack([np.frombuffer(plane, np.float32, count) for plane in frame.planes[:channels]])
+def _joined(pending: list[list[np.ndarray]]) -> np.ndarray:
+    """channels × samples float32 from each channel's pieces."""
+    if not pending or not pending[0]:
+        return np.zeros((len(pending), 0), np.float32)
+    return np.stack([np.concatenate(pieces) for pieces in pending])
 
 
 class _Accumulator:
@@ -290,7 +333,7 @@ class _Accumulator:
         np.multiply(left, right, out=series[3])
         np.multiply(left, left, out=series[4])
         np.multiply(right, right, out=series[5])
-        self.blocks.feed(series.T)
+        self.blocks.feed_series(series)
 
     def _flat_tops(self, raw: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
         """Per sample (channels × frames): it and the one before are the same value near full scale."""

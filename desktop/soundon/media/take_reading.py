@@ -1,6 +1,6 @@
 """Reading a take for the import in this process, from one opening of the file (PyAV): what it
-holds (the same fields ffprobe gives, read by the same `probe.describe`), its poster frame and
-its waveform peaks.
+holds (the same fields ffprobe gives, read by the same `probe.describe`), its poster frame, its
+waveform peaks and the loudness measures of its sound, the last two from one decode of the sound.
 
 A take PyAV can't open or describe is handed to ffprobe (`probe.probe`), whose answer and plain
 reasons stay the authority on a file that is not usable media; its overview is then made on its
@@ -21,12 +21,14 @@ from soundon.media.overview import (Overview, OverviewError, audio_peaks, make_o
                                     write_jpeg)
 from soundon.media.probe import MediaInfo, ProbeError, describe, duration_of, probe
 from soundon.media.safety import input_options, input_url
+from soundon.media.sound_measure import MeasureError, SoundReading
 
 
 @dataclass
 class TakeReading:
     info: MediaInfo
     overview: Overview | None       # None: the overview could not be made (the take stays usable)
+    sound: dict | None = None       # the sound's loudness measures (media/sound_measure.py), when measured
 
 
 def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *,
@@ -40,10 +42,12 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
                 data = _as_ffprobe_would(container)
                 if not container.streams.video:
                     return TakeReading(describe(data), None)
-                peaks = poster = None
+                peaks = poster = measures = None
                 sound, picture = _decodable(container.streams.audio), _decodable(container.streams.video)
                 if sound is not None:       # first: from the start, before the poster's seek
-                    peaks = audio_peaks(container, 2 if sound.codec_context.channels >= 2 else 1)
+                    reading = SoundReading(sound)
+                    peaks = audio_peaks(container, reading)
+                    measures = _measured(reading)
                 if picture is not None:
                     poster = poster_frame(container, poster_time(duration_of(data["format"], data["streams"])))
                 if poster is not None and poster.rotation:
@@ -56,7 +60,7 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
                     np.save(peaks_out, peaks)
                 overview = Overview(write_jpeg(poster, thumb_out) if poster is not None else None,
                                     peaks_out if peaks is not None and info.has_audio else None)
-                return TakeReading(info, overview)
+                return TakeReading(info, overview, measures if info.has_audio else None)
         except (av.FFmpegError, OSError, ValueError, ProbeError):
             pass
     info = probe(path, background=background)       # raises ProbeError with ffprobe's reason
@@ -66,6 +70,15 @@ def read_for_import(path: str | os.PathLike, thumb_out: Path, peaks_out: Path, *
         return TakeReading(info, make_overview(path, info, thumb_out, peaks_out, background=background))
     except OverviewError:
         return TakeReading(info, None)
+
+
+def _measured(reading: SoundReading) -> dict | None:
+    """The measures of the sound just decoded; None when it can't be measured (no samples, or more
+    channels than the analysis handles: the analysis says why when it runs)."""
+    try:
+        return reading.finish()
+    except MeasureError:
+        return None
 
 
 def _decodable(streams):

@@ -27,7 +27,8 @@ def test_rows_columns_and_display(qtbot, imported):
     assert model.index(row, COLUMN["duration"]).data() == "2.5 s"
     assert model.index(row, COLUMN["format"]).data() == "160×90 · 25 fps"
     assert model.index(row, COLUMN["flag"]).data() == ""
-    assert model.index(row, COLUMN["analysis"]).data() == ""  # not analysed yet
+    # The import's verdict, from the take's sound (a 220 Hz sine at −18 dBFS), before any analysis ran.
+    assert model.index(row, COLUMN["analysis"]).data() == "bass-dependent, too quiet"
 
 
 def test_custom_roles(qtbot, imported):
