@@ -112,7 +112,9 @@ class SoundMeasure:
         k = k_weighting_sections(rate)
         self._k = Filter(k, channels)
         self._low = Filter(sections(LOW_SPLIT, rate), channels)
-        self._phone = Filter(np.concatenate([sections(phone.eq, rate), k]), 1)
+        # The phone branch is its EQ after the K-weighting of the mono sum: filters that don't
+        # change with time can go in either order, and the K-weighted channels are there already.
+        self._phone = Filter(sections(phone.eq, rate), 1)
         self._stereo_k = Filter(k, 2) if channels > 2 else None
         self._accumulator = _Accumulator(self.layout, rate, loudness.channel_weights(channels))
 
@@ -127,19 +129,17 @@ class SoundMeasure:
         n = raw.shape[1]
         rows = np.empty((lay.total, n), np.float32)
         rows[lay.raw] = raw
-        wide = np.asarray(raw, np.float64)
-        rows[lay.k] = self._k.filter_rows(np.array(wide, order="C"))
-        rows[lay.low] = self._low.filter_rows(np.array(wide, order="C"))
+        rows[lay.low] = self._low.filter_rows(np.array(raw, np.float64, order="C"))
+        weighted = self._k.filter_rows(np.array(raw, np.float64, order="C"))
+        rows[lay.k] = weighted
         if self.channels > 2:
             assert stereo is not None and stereo.shape == (2, n), "more than two channels need their downmix"
-            two = np.asarray(stereo, np.float64)
             rows[lay.stereo_raw] = stereo
-            rows[lay.stereo_k] = self._stereo_k.filter_rows(np.array(two, order="C"))
-        else:
-            two = wide
-        # The phone's mono sum of the stereo (a mono take: its one channel).
-        mono = two[0:1] if self.channels == 1 else (0.5 * two[0] + 0.5 * two[1])[None, :]
-        rows[lay.phone] = self._phone.filter_rows(np.array(mono, order="C"))[0]
+            weighted = self._stereo_k.filter_rows(np.array(stereo, np.float64, order="C"))
+            rows[lay.stereo_k] = weighted
+        # The phone's mono sum of the stereo (a mono take: its one channel), K-weighted.
+        mono = np.array(weighted[0:1]) if self.channels == 1 else (0.5 * weighted[0] + 0.5 * weighted[1])[None, :]
+        rows[lay.phone] = self._phone.filter_rows(mono)[0]
         self._accumulator.feed_rows(rows)
 
     def result(self) -> dict:
