@@ -51,9 +51,8 @@ def analyze(path: str | os.PathLike, target: str | DeliveryTarget = DEFAULT_TARG
     info = info or probe(path)
     report = _heading(path, info, target)
     if info.has_audio:
-        channels = _channels(info)
         report.update(sound if sound is not None else _measure(path, cancel, background))
-        report.update(_dialogue(path, channels, cancel, background, volume_db, environment))
+        report.update(_dialogue(path, report["channels"], cancel, background, volume_db, environment))
     report.update(_sync(path, info, cancel, background))
     report = _judged(report, target)
     report["analysis_seconds"] = round(time.perf_counter() - started, 3)
@@ -70,12 +69,13 @@ def sound_report(path: str | os.PathLike, info: MediaInfo, sound: dict | None,
     if info.has_audio:
         if sound is None:
             raise ValueError("a take with sound is reported with its measures")
-        _channels(info)
         report.update(sound)
     return _judged(report, target)
 
 
 def _heading(path, info: MediaInfo, target: DeliveryTarget) -> dict:
+    """What the report says of the file before anything is measured (raises AnalysisError for
+    more channels than the measures handle)."""
     report: dict = {"file": str(path), "target": target.name, "duration": info.duration,
                     "has_audio": info.has_audio}
     if info.has_audio:
