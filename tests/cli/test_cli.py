@@ -195,6 +195,16 @@ def test_import_refusals_go_to_stderr_and_results_to_stdout(cli, media):
     assert "zero2.mp4" in as_json.stderr
 
 
+def test_import_says_what_it_heard_in_each_take(cli, media):
+    media.clip("quiet.mp4", duration=2, audio="sine=frequency=1000:sample_rate=48000", audio_filter="volume=-30dB")
+    media.clip("mute.mp4", duration=1, audio="")
+    plain = cli("import", str(media.folder), "--library", str(cli.library))
+    assert plain.returncode == 0
+    lines = {line.split()[2]: line for line in plain.stdout.splitlines() if line.lstrip().startswith("+")}
+    assert lines["quiet.mp4"].endswith("Level off target: too quiet for the target")
+    assert lines["mute.mp4"].endswith("No audio")
+
+
 def test_import_of_a_fifo_manifest_ends_at_once(cli, tmp_path):
     import os
     import subprocess

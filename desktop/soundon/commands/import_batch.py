@@ -32,7 +32,8 @@ def run(args) -> int:
     else:
         say(f"Added {len(result.added)} take(s) to {', '.join(result.batches) or 'no batch'}.")
         for take in result.added:
-            say(f"  + {take.id:>5}  {take.rel_path}  ({take.model or 'model unknown'}, {take.duration:.2f} s)")
+            say(f"  + {take.id:>5}  {take.rel_path}  ({take.model or 'model unknown'}, {take.duration:.2f} s)"
+                f"{_sound_verdict(take.analysis_flags)}")
         if result.skipped:
             say(f"Skipped {len(result.skipped)} already in the library.")
     # Refusals are not results: they go to stderr, in both modes (in --json they are in the document too).
@@ -42,3 +43,14 @@ def run(args) -> int:
     if not result.added and not result.skipped and result.refused:
         return 1
     return 0
+
+
+def _sound_verdict(flags) -> str:
+    """What the import heard in the take's sound: the verdict and its flags ("" when not measured)."""
+    from soundon.core.translation import FLAG_TEXT, VERDICT_TEXT, verdict  # noqa: PLC0415
+    if flags is None:
+        return ""
+    said = verdict(list(flags))
+    if said in ("ok", "no_audio", "silent"):     # the verdict says it all
+        return f"  {VERDICT_TEXT[said]}"
+    return f"  {VERDICT_TEXT[said]}: {', '.join(FLAG_TEXT[f] for f in flags)}"
