@@ -277,12 +277,8 @@ class TruePeakMeter:
                 hot = np.flatnonzero(bound > self.best)
                 if not hot.size:
                     continue
-                # einsum's own loop, not matmul: on this contiguous copy matmul would go to BLAS,
-                # whose threads spin on every core for a product this small (twice the CPU).
-                interpolated = np.einsum("ij,jk->ik", windows[hot], self._phases)
-            else:
-                interpolated = windows @ self._phases     # a strided view: numpy's own loop
-            self.best = max(self.best, float(np.abs(interpolated).max()))
+                windows = windows[hot]
+            self.best = max(self.best, float(np.abs(windows @ self._phases).max()))
 
 
 def _row_max(rows: np.ndarray) -> np.ndarray:
