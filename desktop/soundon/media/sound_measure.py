@@ -155,15 +155,13 @@ def measure_file(path: str | os.PathLike, cancel: threading.Event | None = None,
             with av.open(input_url(path), options=input_options()) as container:
                 if not container.streams.audio:
                     raise MeasureError("the file has no audio stream.")
-                stream = container.streams.audio[0]
-                stream.thread_type = "AUTO"
-                reading = SoundReading(stream)
+                reading = SoundReading(container.streams.audio[0])
                 for frame in container.decode(stream):
                     if cancel is not None and cancel.is_set():
                         raise MeasureCancelled()
                     reading.add(frame)
                 return reading.finish()
-        except av.FFmpegError as exc:
+        except (av.FFmpegError, ValueError) as exc:   # ValueError: frames PyAV or numpy could not take apart
             raise MeasureError(f"the audio could not be decoded ({str(exc)[:300]}).") from None
 
 
