@@ -155,7 +155,8 @@ def measure_file(path: str | os.PathLike, cancel: threading.Event | None = None,
             with av.open(input_url(path), options=input_options()) as container:
                 if not container.streams.audio:
                     raise MeasureError("the file has no audio stream.")
-                reading = SoundReading(container.streams.audio[0])
+                stream = container.streams.audio[0]
+                reading = SoundReading(stream)
                 for frame in container.decode(stream):
                     if cancel is not None and cancel.is_set():
                         raise MeasureCancelled()
