@@ -36,8 +36,9 @@ def test_each_take_has_its_sound_report_when_the_import_ends(library, batch):
     takes = {t.rel_path: t for t in library.takes()}
     assert "too_quiet" in takes["veo_quiet.mp4"].analysis_flags
     assert takes["kling_loud.mp4"].analysis_measured_on == "native audio"
-    # ...and every take is still due its analysis (the dialogue and the sync).
+    # ...and every take is still due its analysis (the dialogue and the sync), decided in SQL.
     assert sorted(takes_due(library)) == sorted(t.id for t in added.values())
+    assert all(sure for _take_id, sure in library.analysis_candidates())
     assert not any(t.analysis_current for t in takes.values())
 
 

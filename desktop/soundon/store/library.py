@@ -21,7 +21,7 @@ from soundon.core.decision_time import spelled, stored_time
 from soundon.core.paths import data_dir
 from soundon.core.review import AudioVerdict, Flag, Note, check_rating
 from soundon.core.swap_spec import SwapSpec
-from soundon.core.take import NATIVE_SOURCE, PostTrack, Take, prompt_group_key
+from soundon.core.take import NATIVE_SOURCE, SOUND_AT_IMPORT_SOURCE, PostTrack, Take, prompt_group_key
 from soundon.core.targets import DEFAULT_TARGET
 from soundon.core.translation import verdict as translation_verdict
 from soundon.store import migrations
@@ -271,21 +271,24 @@ class Library:
         """(take id, surely due) for each take that is or may be due an analysis, in the order
         `takes` lists them.
 
-        Due without reading the take: no analysis yet, or one against another target than the
-        batch's. To look at: a replace take with a post track, or one whose analysis measured a
+        Due without reading the take: no analysis yet, one against another target than the
+        batch's, or the import's report of the sound alone. To look at: a replace take with a post track, or one whose analysis measured a
         post mix (its delivered sound depends on the post track and its spec). Every other take's analysis is
         current, so a library of 50,000 analysed takes is checked without loading one."""
         where, params = (" WHERE b.name = ?", [batch]) if batch is not None else ("", [])
         found = []
-        for take_id, missing, other_target, replace, post_mix in self.db.execute(
+        for take_id, missing, other_target, at_import, replace, post_mix in self.db.execute(
                 "SELECT t.id, a.take_id IS NULL, a.target IS NOT COALESCE(NULLIF(b.target, ''), ?), "
+                "COALESCE(json_extract(a.details, '$.source'), '') = ?, "
                 "COALESCE(r.audio_verdict, '') = 'replace' AND s.take_id IS NOT NULL, "
                 "COALESCE(json_extract(a.details, '$.source'), ?) != ? "
                 "FROM takes t JOIN batches b ON b.id = t.batch_id LEFT JOIN reviews r ON r.take_id = t.id "
                 f"LEFT JOIN analyses a ON a.take_id = t.id LEFT JOIN swap_specs s ON s.take_id = t.id{where} "
-                "ORDER BY b.name, t.rel_path", [DEFAULT_TARGET, NATIVE_SOURCE, NATIVE_SOURCE, *params]):
-            if missing or other_target or replace or post_mix:
-                found.append((take_id, bool(missing or other_target)))
+                "ORDER BY b.name, t.rel_path",
+                [DEFAULT_TARGET, SOUND_AT_IMPORT_SOURCE, NATIVE_SOURCE, NATIVE_SOURCE, *params]):
+            if missing or other_target or at_import or replace or post_mix:
+                # The import's report (the sound alone) is surely due its dialogue and sync.
+                found.append((take_id, bool(missing or other_target or at_import)))
         return found
 
     def decided_takes(self, batch: str | None = None) -> list[DecidedTake]:
