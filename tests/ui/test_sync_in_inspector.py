@@ -94,3 +94,25 @@ def test_the_inspector_draws_loudness_and_spectrum_from_the_stored_report(qtbot,
         colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3)
                    for y in range(0, image.height(), 3)}
         assert len(colours) > 10
+
+
+def test_a_take_measured_only_by_its_import_says_its_dialogue_and_sync_are_not_measured_yet(qtbot, imported):
+    # The panels as the inspector fills them, on the take just imported (before any analysis ran)
+    # and on the same take once its analysis has stored the dialogue and the sync.
+    from soundon.ui.views.sync_field import SyncField
+    from soundon.ui.views.translation_panel import TranslationPanel
+    sync, panel = SyncField(), TranslationPanel()
+    qtbot.addWidget(sync)
+    qtbot.addWidget(panel)
+    take = next(t for t in imported.takes() if t.rel_path == "beach_kling_a.mp4")
+    assert take.sound_measured_only and take.analysis_flags is not None
+    sync.show_take(take)
+    panel.show_take(take)
+    assert sync.estimate.text() == "not measured yet"
+    assert panel.speech.text() == "not measured yet"
+    assert panel.measured_on.text().endswith("The dialogue and the sync are still to be measured.")
+    AnalysisJob(imported, [take.id]).run()
+    analysed = imported.take(take.id)
+    sync.show_take(analysed)
+    panel.show_take(analysed)
+    assert sync.estimate.text() != "not measured yet" and panel.speech.text() != "not measured yet"

@@ -201,6 +201,11 @@ class Take:
         return "post mix" if (self.analysis_source or "").startswith(POST_MIX_SOURCE) else "native audio"
 
     @property
+    def sound_measured_only(self) -> bool:
+        """The stored report is the import's: the sound's measures, the dialogue and sync not yet."""
+        return self.analysis_source == SOUND_AT_IMPORT_SOURCE
+
+    @property
     def analysis_current(self) -> bool:
         """The stored analysis measured what will be delivered, against the batch's target (an
         analysis stored before sources were recorded measured the native audio)."""

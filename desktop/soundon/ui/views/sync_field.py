@@ -65,7 +65,12 @@ class SyncField(QWidget):
             self.badge.setVisible(False)
             return
         offset = take.av_offset_ms
-        self.estimate.setText(describe(offset, take.av_confidence) if take.has_audio else "no audio")
+        if not take.has_audio:
+            self.estimate.setText("no audio")
+        elif take.sound_measured_only:     # the import's report: the sync comes with the analysis
+            self.estimate.setText("not measured yet")
+        else:
+            self.estimate.setText(describe(offset, take.av_confidence))
         noticed = noticed_offset(offset)
         self.badge.setText(f"Out of sync: {noticed}" if noticed else "")
         self.badge.setVisible(noticed is not None)

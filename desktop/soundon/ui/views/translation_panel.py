@@ -50,6 +50,10 @@ def measured_on_text(take: Take) -> str:
         return f"Will be measured on {delivered}."
     if take.analysis_measured_on == "post mix":
         text = "Measured on the post mix, as the export writes it (level and bed applied)."
+    elif take.sound_measured_only:
+        text = "Measured on the native audio as it was imported."
+        if take.delivery_source() == NATIVE_SOURCE:
+            return text + " The dialogue and the sync are still to be measured."
     else:
         text = "Measured on the native audio."
     if not take.analysis_current and take.analysis_target == take.batch_target:
@@ -169,7 +173,8 @@ class TranslationPanel(QWidget):
         if take is None or take.analysis_flags is None:
             self.speech.setText("—")
         elif share is None:
-            self.speech.setText("no audio" if not take.has_audio else "—")
+            self.speech.setText("no audio" if not take.has_audio else
+                                "not measured yet" if take.sound_measured_only else "—")
         elif not places:
             self.speech.setText(f"Speech {share:.0%}: too little to judge" if share else "No speech found")
         else:
