@@ -13,7 +13,7 @@ import pytest
 from soundon.core.listening import DEFAULT_PROFILE, profile_named
 from soundon.media import tools
 from soundon.media.analysis import AnalysisError, analyze
-from soundon.media.sound_measure import MeasureError, SoundMeasure, SoundReading, measure_file
+from soundon.media.sound_measure import FIELDS, MeasureError, SoundMeasure, SoundReading, measure_file
 from tests.signals import programme, write_wav
 
 
@@ -68,6 +68,7 @@ def test_a_take_fed_in_small_blocks_reads_as_in_one_pass(programme_wav):
     for start in range(0, samples.shape[1], 1021):      # a prime: blocks never line up with the 100 ms hop
         pieces.feed(np.ascontiguousarray(samples[:, start:start + 1021]))
     assert pieces.result() == whole.result()
+    assert tuple(whole.result()) == FIELDS      # what the analysis takes over from the import's report
     assert whole.result()["integrated_lufs"] == measure_file(programme_wav)["integrated_lufs"]
 
 

@@ -134,7 +134,8 @@ def audio_peaks(container, reading: SoundReading | None = None) -> np.ndarray:
     before any seek: seeking back to the start of a WebM lands on the picture's first cue and drops
     the audio before it.
 
-    `reading`: one that also measures the sound, from the same decode (the import's)."""
+    `reading`: one that also measures the sound, from the same decode (the import's); its
+    `on_block` becomes the peaks'."""
     stream = container.streams.audio[0]
     rate = stream.codec_context.sample_rate or stream.sample_rate or 48000
     reducer = _PeakReducer(rate)

@@ -13,8 +13,8 @@ The branches, as channels × samples rows:
 
 The filters are biquads in double precision with their state carried from block to block
 (media/dsp/biquads.py), so a take of any length is measured in blocks with flat memory. The same
-measures came from an ffmpeg filter graph on a pipe before; in this process they cost about a
-third of that (no process, no pipe, no second copy of the samples).
+measures came from an ffmpeg filter graph on a pipe before; in this process they cost about half
+of its CPU (no process, no pipe, no second copy of the samples).
 
 `SoundMeasure` is fed blocks by whoever decodes (`measure_file` here, or a reading that decodes the
 sound for something else too); `result()` gives the report's loudness fields.
@@ -58,7 +58,8 @@ CLIP_FLAT = 1.5e-5                   # half a 16-bit step: "the same sample valu
 CLIP_RUN = 3                         # equal steps in a row, i.e. four equal samples
 SILENT_BLOCK_POWER = 1e-7            # −70 dBFS mean square
 MONO_LOSS_FLOOR_LU = -60.0           # the fold-down cancels (almost) everything
-# What `SoundMeasure.result()` gives: the report's fields from the sound's measures.
+# What `SoundMeasure.result()` gives: the report's fields from the sound's measures (the analysis
+# takes these over from the import's report; tests/unit/test_sound_measure.py holds the two alike).
 FIELDS = ("integrated_lufs", "true_peak_dbtp", "lra", "short_term_max_lufs", "momentary_max_lufs", "mono_loss_lu",
           "correlation_p5", "low_freq_share", "phone_loss_lu", "sample_peak_dbfs", "digital_silence",
           "clipped_runs", "overs", "silent_share", "short_term_lufs", "short_term_hop_s", "short_term_first_s")

@@ -272,9 +272,10 @@ class Library:
         `takes` lists them.
 
         Due without reading the take: no analysis yet, one against another target than the
-        batch's, or the import's report of the sound alone. To look at: a replace take with a post track, or one whose analysis measured a
-        post mix (its delivered sound depends on the post track and its spec). Every other take's analysis is
-        current, so a library of 50,000 analysed takes is checked without loading one."""
+        batch's, or the import's report of the sound alone. To look at: a replace take with a post
+        track, or one whose analysis measured a post mix (its delivered sound depends on the post
+        track and its spec). Every other take's analysis is current, so a library of 50,000
+        analysed takes is checked without loading one."""
         where, params = (" WHERE b.name = ?", [batch]) if batch is not None else ("", [])
         found = []
         for take_id, missing, other_target, at_import, replace, post_mix in self.db.execute(
