@@ -4,16 +4,17 @@
   so it is what ffmpeg has actually written, not a guess.
 - Cancel escalates: SIGTERM first (ffmpeg stops at once), SIGKILL if it hasn't gone after
   `KILL_AFTER_S`. Whoever cancels may be another thread; the run raises `Cancelled`.
-- On Linux the child is tied to our process with PR_SET_PDEATHSIG, so if Sound-On itself is killed
-  ffmpeg dies with it instead of finishing a file nobody will rename. (Elsewhere such an orphan
-  finishes its temporary file, which the next run removes; see media/destination.py.)
+- On Linux the child is tied to our process with PR_SET_PDEATHSIG (through setpriv), so if
+  Sound-On itself is killed ffmpeg dies with it instead of finishing a file nobody will rename.
+  (Elsewhere such an orphan finishes its temporary file, which the next run removes; see
+  media/destination.py.)
 - stderr is drained on a thread (a full pipe would stall ffmpeg) and its tail kept for the message.
 """
 from __future__ import annotations
 
 import collections
-import os
-import signal
+import functools
+import shutil
 import subprocess
 import sys
 import threading
@@ -70,26 +71,26 @@ def _stop(proc: subprocess.Popen) -> None:
         pass
 
 
-def _die_with_parent_hook():
-    """A preexec hook that makes the child get SIGKILL when its parent dies (Linux only).
+@functools.cache
+def _die_with_parent() -> tuple[str, ...]:
+    """The prefix that makes ffmpeg get SIGKILL when its parent dies (Linux only): util-linux's
+    setpriv sets PR_SET_PDEATHSIG and then becomes ffmpeg, which keeps it. Empty where setpriv is
+    missing or too old for --pdeathsig.
 
-    The libc function is looked up here, in the parent, so the hook itself does nothing but one
-    system call in the freshly forked child."""
+    Not a preexec hook: Python code run in the child of a process with threads can deadlock before
+    exec. Python frees the other threads' thread-local objects there; PyAV keeps a frame reformatter
+    in one, and freeing it waits forever for slice threads that exist only in the parent (a swap
+    after an import hung so: tests/unit/test_ffmpeg_start_beside_threads.py)."""
     if not sys.platform.startswith("linux"):
-        return None
+        return ()
+    setpriv = shutil.which("setpriv")
+    prefix = (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()
     try:
-        import ctypes
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
-
-    def hook() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    return hook
-
-
-_PREEXEC = _die_with_parent_hook()
+        if prefix and subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+            return prefix
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return ()
 
 
 @dataclass
@@ -109,9 +110,8 @@ def run_ffmpeg(args: list[str], *, duration_s: float | None = None, on_progress:
     cmd = list(args)
     if not capture_stdout:
         cmd[1:1] = ["-progress", "pipe:1", "-stats_period", "0.1", "-nostats"]
+    cmd[:0] = _die_with_parent()
     kwargs = {}
-    if os.name == "posix" and _PREEXEC is not None:
-        kwargs["preexec_fn"] = _PREEXEC
     if sys.platform == "win32":
         kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
