@@ -23,7 +23,11 @@ SYSTEM_PACKAGES=(
   # (its null sink's monitor is what the audio tests record)
   xvfb xauth xdotool pulseaudio pulseaudio-utils
   python3-venv
-  binutils   # strip, for `make package`
+  # the package's one compiled part, the biquad loop (desktop/soundon/media/dsp/_loops.c), built by
+  # the install; python3-dev (Python's headers) only when the interpreter has none of its own
+  gcc libc6-dev python3-dev
+  binutils   # strip, nm and readelf, for `make package`
+  icu-devtools   # icupkg: `make package` trims the bundle's ICU data (packaging/icu_trim.py)
 )
 
 # The packages of a list that are not installed, one per line (none when this is not Debian).
@@ -58,6 +62,9 @@ mapfile -t missing < <(not_installed "${SYSTEM_PACKAGES[@]}")
 if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx 'python3-venv' | grep -v '^$' || true)
 fi
+if python3 -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx 'python3-dev' | grep -v '^$' || true)
+fi
 install_packages "system packages" "${missing[@]}"
 
 if [[ ! -x "$VENV/bin/python" ]]; then
@@ -65,8 +72,10 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   python3 -m venv "$VENV"
 fi
 
-# Reinstall the project only when its declared dependencies changed.
-if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
+# Reinstall the project only when its declared dependencies or its compiled part changed.
+COMPILED=desktop/soundon/media/dsp/_loops.c
+if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" || setup.py -nt "$STAMP" || $COMPILED -nt "$STAMP" ]] \
+   || ! compgen -G "${COMPILED%.c}*.so" >/dev/null; then
   echo "Installing Sound-On and its dependencies into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -e '.[test]'
@@ -76,7 +85,7 @@ fi
 # `make package` only: what building the bundle's own FFmpeg takes (packaging/build-ffmpeg-linux.sh):
 # a compiler, the assembler for its SIMD code, and the headers of the few libraries it links.
 PACKAGE_BUILD_PACKAGES=(
-  gcc make nasm pkgconf xz-utils
+  make nasm pkgconf xz-utils
   zlib1g-dev libx264-dev libmp3lame-dev libopus-dev libvorbis-dev libdav1d-dev libvpx-dev libsoxr-dev
   libxcb1-dev libxcb-shm0-dev libxcb-xfixes0-dev libxcb-shape0-dev
 )

@@ -2,7 +2,7 @@
 import os as _os
 from importlib import metadata as _metadata
 
-# numpy's (and scipy's) OpenBLAS reads this once, when it is loaded: set before any module of ours
+# numpy's OpenBLAS reads this once, when it is loaded: set before any module of ours
 # imports numpy. The app does its work side by side in its own threads (the import's readers, the
 # analysis workers, the audio device); OpenBLAS's own threads on top of them only spin (twice the
 # CPU for the same products) and, with three import readers on two cores, deadlocked one of them in

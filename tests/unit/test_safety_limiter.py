@@ -1,13 +1,21 @@
 """The safety limiter after the noise bed: at rest it hands quiet blocks back untouched instead of
-running pedalboard, and what it plays is the same as the limiter run on every block."""
+running the limiter, and what it plays is the same as pedalboard's (JUCE's) limiter run on every
+block."""
 from __future__ import annotations
 
 import numpy as np
 import pedalboard
 
-from soundon.media.dsp.dynamics import RATE, SafetyLimiter, _limiter
+from soundon.media.dsp import dynamics
+from soundon.media.dsp.dynamics import RATE, SafetyLimiter
 
 BLOCK = 192
+
+
+def _limiter() -> list:
+    return [pedalboard.Compressor(threshold_db=dynamics.CEILING_DB, ratio=dynamics._LIMITER_RATIO,
+                                  attack_ms=dynamics._LIMITER_ATTACK_MS, release_ms=dynamics.LIMITER_RELEASE_MS),
+            pedalboard.Clipping(threshold_db=dynamics.CEILING_DB)]
 
 
 def always_running(signal: np.ndarray) -> np.ndarray:

@@ -115,7 +115,7 @@ def _version_steps(test: SelfTest) -> None:
 
 def _load_every_module() -> str:
     """Import each soundon module: a frozen build that left out a library one of them needs (a Qt
-    module, scipy) fails here, not when an editor first reaches that part of the app."""
+    module, the compiled loops) fails here, not when an editor first reaches that part of the app."""
     import importlib
     import pkgutil
 

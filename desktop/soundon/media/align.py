@@ -33,7 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from soundon.core.errors import SoundOnError
+from soundon.media.dsp import biquads
 from soundon.media.dsp.decode import RATE, decode
+from soundon.media.dsp.spectrum import fast_length
 from soundon.media.listening import ListeningError
 from soundon.media.probe import ProbeError, probe
 
@@ -111,13 +113,12 @@ def _decoded(path: str | os.PathLike, what: str) -> np.ndarray:
 def align_samples(native: np.ndarray, post: np.ndarray, rate: int = RATE,
                   search_s: float = DEFAULT_SEARCH_S) -> Alignment:
     """native, post: (n,) or (n, channels) float arrays at `rate`."""
-    from scipy import signal
     def refuse(message: str, confidence: float = 0.0) -> Alignment:
         return Alignment(None, confidence, message, search_s)
 
-    sos = signal.butter(4, BAND_HZ, "bandpass", fs=rate, output="sos")
-    a = signal.sosfilt(sos, _mono(native)).astype(np.float32)
-    b = signal.sosfilt(sos, _mono(post)).astype(np.float32)
+    sos = biquads.butterworth_bandpass(4, *BAND_HZ, rate)
+    a = biquads.filtered(sos, _mono(native)).astype(np.float32)
+    b = biquads.filtered(sos, _mono(post)).astype(np.float32)
     for sound, what in ((a, "The take's audio"), (b, "The post track")):
         if not len(sound) or float(np.mean(np.square(sound, dtype=np.float64))) < _SILENT_POWER:
             return refuse(f"{what} is silent (nothing above {SILENCE_DBFS:g} dBFS between 200 Hz and 4 kHz): "
@@ -171,10 +172,9 @@ def _normalised_correlation(a: np.ndarray, b: np.ndarray, lo: int, hi: int,
     overlap. A lag scores 0 where either sound is silent over the overlap
     (by `power`, per sample, default the squares of a and b), or where a or b hardly moves against
     that power (a steady sound)."""
-    from scipy import fft
     n, m = len(a), len(b)
-    size = fft.next_fast_len(n + m - 1, real=True)
-    full = fft.irfft(fft.rfft(a, size) * np.conj(fft.rfft(b, size)), size)
+    size = fast_length(n + m - 1)
+    full = np.fft.irfft(np.fft.rfft(a, size) * np.conj(np.fft.rfft(b, size)), size)
     lags = np.arange(lo, hi + 1)
     c = full[lags % size].astype(np.float64)
     start_b = np.maximum(0, -lags)

@@ -2,7 +2,7 @@
 
 For each environment, the native audio is played through the same audio graph the editor hears
 (phone profile, the environment's calibrated noise bed, the phone volume) and compared with the
-clean native audio by STOI (short-time objective intelligibility, Taal et al. 2011, the `pystoi`
+clean native audio by STOI (short-time objective intelligibility, Taal et al. 2011, media/stoi.py
 package), over the speech parts only (media/speech.py finds them). STOI runs from about 0.4
 (nothing understood) to 1 (the clean speech); the words:
 
@@ -24,9 +24,11 @@ import numpy as np
 from soundon.core.listening import NOISE_NAMES, ListeningSetup
 from soundon.core.translation import DEFAULT_ENVIRONMENT
 from soundon.media.audio_graph import AudioGraph
+from soundon.media.dsp.resample import resample_poly
 from soundon.media.plot_data import speech_segments
 from soundon.media.speech import RATE as SPEECH_RATE
 from soundon.media.speech import speech_frames, speech_samples
+from soundon.media.stoi import stoi
 
 RATE = AudioGraph.RATE
 CLEAR, MARGINAL = 0.75, 0.60
@@ -45,7 +47,6 @@ def figure(clean: np.ndarray, heard: np.ndarray, speech: np.ndarray, rate: int =
     """STOI of what is heard against the clean signal, over the samples marked speech."""
     if speech.sum() < MIN_SPEECH_S * rate:
         return None
-    from pystoi import stoi   # noqa: PLC0415 — pystoi loads scipy.signal (seconds): only when measured
     return float(stoi(clean[speech].astype(np.float64), heard[speech].astype(np.float64), rate))
 
 
@@ -62,7 +63,6 @@ def heard_through(native: np.ndarray, environment: str | None, volume_db: float)
 
 def assess(native: np.ndarray, *, volume_db: float = 0.0, chosen: str = DEFAULT_ENVIRONMENT) -> dict:
     """speech_share, and an intelligibility figure and rating per environment (None without speech)."""
-    from scipy.signal import resample_poly   # noqa: PLC0415 — scipy.signal takes seconds to load: not at start
     clean = _mono(native)
     frames = speech_frames(resample_poly(clean, SPEECH_RATE, RATE).astype(np.float32)) if len(clean) else np.zeros(0, bool)
     speech = speech_samples(frames, RATE, len(clean))

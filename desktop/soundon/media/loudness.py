@@ -1,8 +1,8 @@
 """Loudness as ITU-R BS.1770-4 / EBU R128 measure it, on decoded samples in numpy.
 
 The K-weighting filter's coefficients are here; it runs as biquads in double precision with kept
-state (media/dsp/biquads.py, scipy's sosfilt loop). Everything after the filter — gating, loudness
-range, true peak — is here too.
+state (media/dsp/biquads.py, whose loop is compiled: media/dsp/_loops.c). Everything after the
+filter — gating, loudness range, true peak — is here too.
 
 - Integrated loudness: 400 ms blocks every 100 ms, absolute gate −70 LUFS, relative gate −10 LU.
 - Short-term loudness: 3 s windows every 100 ms; a take shorter than 3 s is one window.

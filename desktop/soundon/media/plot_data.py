@@ -12,10 +12,10 @@ second decode. (Its level-dependent compressor is left out, as in the phone loss
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import sosfreqz, welch
 
 from soundon.core.listening import profile_named
 from soundon.media.dsp import biquads
+from soundon.media.dsp.spectrum import power_spectrum, sos_response
 
 FLOOR_LUFS = -70.0
 BANDS_HZ = tuple(round(1000 * 2 ** (k / 3), 1) for k in range(-16, 13))   # 25 Hz … 16 kHz
@@ -35,7 +35,7 @@ def spectrum(native: np.ndarray, rate: int) -> dict:
     mono = native.mean(axis=1) if native.ndim == 2 else native
     if len(mono) < 2048:
         return {"frequencies": list(BANDS_HZ), "native_db": [None] * len(BANDS_HZ)}
-    freqs, power = welch(mono.astype(np.float64), fs=rate, nperseg=min(8192, len(mono)), scaling="spectrum")
+    freqs, power = power_spectrum(mono, rate, min(8192, len(mono)))
     levels = []
     for centre in BANDS_HZ:
         low, high = centre / 2 ** (1 / 6), centre * 2 ** (1 / 6)
@@ -50,7 +50,7 @@ def profile_response_db(profile: str, frequencies, rate: int = 48000) -> list[fl
     sos = biquads.sections(profile_named(profile).eq, rate)
     if not len(sos):
         return [0.0] * len(frequencies)
-    _w, h = sosfreqz(sos, worN=np.asarray(frequencies, dtype=float), fs=rate)
+    h = sos_response(sos, frequencies, rate)
     return [float(v) for v in 20 * np.log10(np.maximum(np.abs(h), 1e-10))]
 
 

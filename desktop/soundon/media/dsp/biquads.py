@@ -1,24 +1,17 @@
-"""The listening profiles' EQ as biquads with kept state (scipy's sosfilt).
+"""The listening profiles' EQ as biquads with kept state (the loop is compiled: _loops.c).
 
 Coefficients are the RBJ audio-EQ cookbook's, as ffmpeg's highpass/lowpass/equalizer/highshelf/
 lowshelf filters compute them with a Q width (`t=q`), so a profile sounds as it did through ffmpeg.
+The alignment's Butterworth band-pass is designed here too.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from scipy.signal import sosfilt
-
-try:
-    # The loop inside sosfilt, without its argument checks and axis moves: those cost ten times the
-    # filtering itself for a 10 ms block, a hundred times a second. The public sosfilt stays the
-    # fallback (the same filter, the same state) should a SciPy release move it.
-    from scipy.signal._sosfilt import _sosfilt as _sosfilt_inplace
-except ImportError:  # pragma: no cover — depends on the SciPy release
-    _sosfilt_inplace = None
 
 from soundon.core.listening import EqBand
+from soundon.media.dsp._loops import filter_rows as _filter_rows_inplace
 
 # Above this share of the sample rate a band has nothing to shape (the same rule as the ffmpeg graph).
 NYQUIST_SHARE = 0.45
@@ -88,10 +81,34 @@ class Filter:
         """(channels, n) C-ordered float64, filtered in place (and returned), the state kept."""
         if not len(self.sos):
             return rows
-        if _sosfilt_inplace is not None:
-            _sosfilt_inplace(self.sos, rows, self._state)
-            return rows
-        out, state = sosfilt(self.sos, rows, axis=-1, zi=self._state.transpose(1, 0, 2))
-        self._state = np.ascontiguousarray(state.transpose(1, 0, 2))
-        rows[:] = out
-        return rows
+        return _filter_rows_inplace(self.sos, rows, self._state)
+
+
+def filtered(sos: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """(n,) or (n, channels) samples through the cascade from rest, as float64 of the same shape."""
+    samples = np.asarray(samples)
+    rows = np.array(samples.reshape(len(samples), -1).T, dtype=np.float64, order="C")
+    Filter(sos, len(rows)).filter_rows(rows)
+    return rows.T.reshape(samples.shape)
+
+
+def butterworth_bandpass(order: int, low: float, high: float, rate: int) -> np.ndarray:
+    """A Butterworth band-pass of `order` (2·order poles) between low and high Hz, as (order, 6)
+    sections: the analog prototype moved to the band, then the bilinear transform with the band
+    edges pre-warped, as SciPy's butter(order, (low, high), 'bandpass', output='sos') designs it."""
+    if not 0 < low < high < rate / 2:
+        raise ValueError(f"band edges {low}–{high} Hz must lie between 0 and {rate / 2} Hz")
+    prototype = -np.exp(1j * np.pi * np.arange(-order + 1, order, 2) / (2 * order))
+    w_low, w_high = (2 * rate * math.tan(math.pi * f / rate) for f in (low, high))
+    width, centre = w_high - w_low, math.sqrt(w_low * w_high)
+    shifted = prototype * width / 2
+    root = np.sqrt(shifted ** 2 - centre ** 2)
+    poles_s = np.concatenate((shifted + root, shifted - root))
+    twice = 2 * rate
+    poles = (twice + poles_s) / (twice - poles_s)
+    gain = width ** order * float(np.real(twice ** order / np.prod(twice - poles_s)))
+    # Each section: one pole pair over a zero at DC and one at Nyquist, (1 − z⁻¹)(1 + z⁻¹).
+    upper = sorted(poles[poles.imag > 0], key=lambda p: abs(p))
+    rows = [[1.0, 0.0, -1.0, 1.0, -2 * p.real, abs(p) ** 2] for p in upper]
+    rows[0][:3] = [gain * v for v in rows[0][:3]]
+    return np.array(rows)

@@ -39,7 +39,7 @@ class DeviceChain:
         The reference passes as is."""
         if self.is_reference:
             return block
-        # Worked on as one row per channel, the layout the filters and pedalboard take, with as few
+        # Worked on as one row per channel, the layout the filters and the dynamics take, with as few
         # numpy calls as can be: each costs several µs on the device callback's cold caches.
         if self.profile.mono:
             rows = np.add(block[:, 0], block[:, 1], dtype=np.float64)[None, :]

@@ -1,22 +1,26 @@
-"""The phone's compressor and limiter, and the safety limiter after the noise: pedalboard (JUCE's
-dynamics processors in C++), which keep their state between blocks when called with reset=False.
+"""The phone's compressor and limiter, and the safety limiter after the noise: JUCE's dynamics
+processors (as pedalboard ran them), in the package's compiled loop (media/dsp/_loops.c), which
+keeps each channel's envelope between blocks.
 
 The design's settings (DESIGN.md: ≈ −24 dB threshold, 3:1, then a −1 dBFS limiter) are kept; what
 differs from the ffmpeg graph these replace:
 - JUCE's compressor follows the peak envelope with a hard knee (ffmpeg's acompressor was set to RMS
   detection with a 2 dB knee); attack, release and the +4 dB make-up are the same.
-- pedalboard's own Limiter is not used: it runs a fixed −10 dB, 4:1 first stage and lowers
+- JUCE's (pedalboard's) Limiter is not used: it runs a fixed −10 dB, 4:1 first stage and lowers
   everything by its threshold, so it is not transparent below −1 dBFS. The limiter here is a
   compressor with a near-infinite ratio and an instant attack, then a hard clip at the same
   ceiling for what the envelope lets through. Below the ceiling both pass the signal untouched.
 
-Each processor works on one channel: pedalboard guesses which axis holds the channels from the
-array's shape, which a block of one or two samples makes ambiguous.
+All in float32, as JUCE computes it: tests/unit/test_dynamics.py holds the chains to pedalboard's,
+sample for sample.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-import pedalboard
+
+from soundon.media.dsp._loops import compress_rows
 
 RATE = 48000
 COMPRESSOR = dict(threshold_db=-24.0, ratio=3.0, attack_ms=5.0, release_ms=120.0)
@@ -27,43 +31,57 @@ _LIMITER_RATIO = 1000.0
 _LIMITER_ATTACK_MS = 0.001
 
 
-def _limiter() -> list:
-    return [pedalboard.Compressor(threshold_db=CEILING_DB, ratio=_LIMITER_RATIO, attack_ms=_LIMITER_ATTACK_MS,
-                                  release_ms=LIMITER_RELEASE_MS),
-            pedalboard.Clipping(threshold_db=CEILING_DB)]
+def gain_of(db: float) -> np.float32:
+    """A level in dB as a float32 gain, the way JUCE's Decibels computes it (10^(dB·0.05) in float)."""
+    return np.float32(10.0) ** (np.float32(db) * np.float32(0.05))
 
 
-class _PerChannel:
-    """One pedalboard chain per channel, fed (n, channels) float blocks."""
+@dataclass(frozen=True)
+class _Compressor:
+    threshold_db: float
+    ratio: float
+    attack_ms: float
+    release_ms: float
 
-    def __init__(self, channels: int, make):
-        self._boards = [pedalboard.Pedalboard(make()) for _ in range(channels)]
+    def run(self, rows: np.ndarray, envelope: np.ndarray) -> None:
+        compress_rows(rows, envelope, self.threshold_db, self.ratio, self.attack_ms, self.release_ms, float(RATE))
+
+
+_LIMITER = _Compressor(CEILING_DB, _LIMITER_RATIO, _LIMITER_ATTACK_MS, LIMITER_RELEASE_MS)
+_CEILING = gain_of(CEILING_DB)
+
+
+class _Chain:
+    """Compressors (each with a gain after it) and a final clip, over (n, channels) float blocks."""
+
+    def __init__(self, channels: int, stages: list[tuple[_Compressor, np.float32 | None]], clip: np.float32):
+        self._stages = stages
+        self._clip = clip
+        self._envelopes = np.zeros((len(stages), channels), np.float32)
 
     def reset(self) -> None:
-        for board in self._boards:
-            board.reset()
+        self._envelopes[:] = 0
 
     def process(self, block: np.ndarray) -> np.ndarray:
         """(n, channels) in, (n, channels) float32 out."""
-        return self.process_rows(np.ascontiguousarray(block.T, dtype=np.float32)).T
+        return self.process_rows(np.array(block.T, dtype=np.float32, order="C")).T
 
     def process_rows(self, rows: np.ndarray) -> np.ndarray:
-        """(channels, n) in, (channels, n) float32 out."""
-        if len(self._boards) == 1:    # a mono device: its one row as it is
-            return self._boards[0].process(np.ascontiguousarray(rows, dtype=np.float32), RATE, reset=False)
-        out = np.empty(rows.shape, np.float32)
-        for channel, board in enumerate(self._boards):
-            samples = np.ascontiguousarray(rows[channel:channel + 1], dtype=np.float32)
-            out[channel] = board.process(samples, RATE, reset=False)[0]
-        return out
+        """(channels, n) in, (channels, n) float32 out (in place when given C-ordered float32)."""
+        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        for (compressor, gain), envelope in zip(self._stages, self._envelopes):
+            compressor.run(rows, envelope)
+            if gain is not None:
+                rows *= gain
+        np.clip(rows, -self._clip, self._clip, out=rows)
+        return rows
 
 
-class PhoneDynamics(_PerChannel):
+class PhoneDynamics(_Chain):
     """Compressor (−24 dB, 3:1, 5/120 ms, +4 dB make-up), then the −1 dBFS limiter."""
 
     def __init__(self, channels: int):
-        super().__init__(channels, lambda: [pedalboard.Compressor(**COMPRESSOR), pedalboard.Gain(MAKEUP_DB),
-                                            *_limiter()])
+        super().__init__(channels, [(_Compressor(**COMPRESSOR), gain_of(MAKEUP_DB)), (_LIMITER, None)], _CEILING)
 
 
 # The safety limiter at rest: no sample at the ceiling for this long. Its envelope (an instant attack,
@@ -74,19 +92,19 @@ RESTING_AFTER = round(10 * LIMITER_RELEASE_MS / 1000 * RATE)
 _REACHES = 10 ** (CEILING_DB / 20) * 0.999
 
 
-class SafetyLimiter(_PerChannel):
+class SafetyLimiter(_Chain):
     """The last stage when something was added on top of the device (noise, a positive gain).
 
     At rest (RESTING_AFTER) a block below the ceiling is passed as it is, without running the
     limiter: below its threshold JUCE's compressor multiplies by exactly 1 and the clipper passes,
     so the samples are the same. The limiter starts from rest again at the first block that reaches
     the ceiling: with its instant attack, its envelope is then where the resting one would be. Why
-    bother: most blocks of speech or music under noise never reach −1 dBFS, and each call into
-    pedalboard from the 4 ms device callback costs ~35 µs on cold caches.
+    bother: most blocks of speech or music under noise never reach −1 dBFS, and the device callback
+    every 4 ms is better off without the copies.
     """
 
     def __init__(self, channels: int):
-        super().__init__(channels, _limiter)
+        super().__init__(channels, [(_LIMITER, None)], _CEILING)
         self._quiet = RESTING_AFTER      # samples since one reached the ceiling
 
     def reset(self) -> None:

@@ -1,13 +1,12 @@
 """Loudness of decoded samples, with the project's BS.1770 meter (soundon.media.loudness).
 
-The K-weighting runs through sosfilt here; the gating is the meter's own.
+The K-weighting runs through the biquads here; the gating is the meter's own.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import sosfilt
-
 from soundon.media import loudness
+from soundon.media.dsp import biquads
 
 
 def k_weighting_sections(rate: int) -> np.ndarray:
@@ -16,7 +15,7 @@ def k_weighting_sections(rate: int) -> np.ndarray:
 
 def weighted_power(samples: np.ndarray, rate: int) -> np.ndarray:
     """Per-sample K-weighted power summed over the channels (weight 1 each: stereo)."""
-    weighted = sosfilt(k_weighting_sections(rate), np.asarray(samples, np.float64), axis=0)
+    weighted = biquads.filtered(k_weighting_sections(rate), samples)
     return loudness.weighted_power(weighted, np.ones(weighted.shape[1]))
 
 

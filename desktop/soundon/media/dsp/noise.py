@@ -12,11 +12,11 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy.signal import sosfreqz
 
 from soundon.core.listening import EqBand, noise_bed_lufs, noise_named
 from soundon.media.dsp import biquads
 from soundon.media.dsp.measure import integrated_lufs
+from soundon.media.dsp.spectrum import sos_response
 
 RATE = 48000
 LOOP_S = 10.0
@@ -34,7 +34,7 @@ def _shaped(seed: int, n: int, slope: float, band) -> np.ndarray:
     freqs = np.fft.rfftfreq(n, 1 / RATE)
     shape = np.zeros(bins)
     shape[1:] = freqs[1:] ** (-slope / 2)
-    _, response = sosfreqz(biquads.sections(band, RATE), worN=freqs, fs=RATE)
+    response = sos_response(biquads.sections(band, RATE), freqs, RATE)
     signal = np.fft.irfft(spectrum * shape * np.abs(response), n)
     return signal / np.sqrt(np.mean(signal * signal))
 

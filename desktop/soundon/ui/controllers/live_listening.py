@@ -41,7 +41,7 @@ def prepare(take: Take, match_gains: bool) -> TakeSound:
     """Decode what the take needs: its post track, and with match_gains the gain of each profile
     (a decode of the take and a pass through the graph per profile: only made while match loudness
     is on). Runs in a background job, its processes at a lower priority; never raises."""
-    from soundon.media.audio_graph import match_gain  # noqa: PLC0415 — scipy/pedalboard on first use
+    from soundon.media.audio_graph import match_gain  # noqa: PLC0415 — the audio graph on first use
     from soundon.media.dsp.decode import decode  # noqa: PLC0415
     from soundon.media.post_source import PostSource  # noqa: PLC0415
 
@@ -78,7 +78,7 @@ def _nudge_heard(take: Take | None) -> float:
 
 def decode_nudged(take: Take):
     """The take's native audio decoded and placed at its nudge (background job)."""
-    from soundon.media.audio_graph import nudged_native  # noqa: PLC0415 — scipy/pedalboard on first use
+    from soundon.media.audio_graph import nudged_native  # noqa: PLC0415 — the audio graph on first use
     from soundon.media.dsp.decode import decode  # noqa: PLC0415
     return nudged_native(decode(take.path, max(1, take.audio_channels or 2), background=True), take.nudge_ms)
 

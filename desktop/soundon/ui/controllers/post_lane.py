@@ -53,7 +53,7 @@ def read_track_peaks(path: str) -> tuple[np.ndarray, float]:
 
 
 def _align(take_path: str, track_path: str):
-    from soundon.media.align import AlignError, align_files  # noqa: PLC0415 — scipy on first use
+    from soundon.media.align import AlignError, align_files  # noqa: PLC0415 — loaded when first aligned
     try:
         return align_files(take_path, track_path)
     except AlignError as exc:

@@ -41,7 +41,7 @@ def live_output() -> LiveOutput:
         lost.close()
         _open(lost.graph, lost.feed)
     if _output is None:
-        from soundon.media.audio_graph import AudioGraph  # noqa: PLC0415 — scipy/pedalboard on first use
+        from soundon.media.audio_graph import AudioGraph  # noqa: PLC0415 — the audio graph on first use
         _open(AudioGraph(), None)
         _tell_the_waiting()
     return _output
