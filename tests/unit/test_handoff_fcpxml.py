@@ -7,6 +7,7 @@ import opentimelineio as otio
 import pytest
 from lxml import etree
 
+from soundon.core.review import Note
 from soundon.jobs.handoff_job import hand_off, original_media
 from soundon.resources import resource_path
 from tests.handoff_batch import NAMES, NOTES, note_frames, reviewed_batch
@@ -76,3 +77,17 @@ def test_fcpxml_validates_and_reads_back_at_each_rate(library, media, tmp_path, 
     else:   # its whole-number rate puts a marker up to a frame early at 23.976 and 29.97
         assert all(0 <= e - r <= 1 for r, e in zip(read, expected)), (read, expected)
     assert len(clips[1].markers) == 0
+
+
+def test_a_note_with_characters_xml_cannot_carry_is_written_without_them(library, media, tmp_path):
+    """A note pasted from a model's page with a stray control character: the FCPXML is written,
+    valid, with the rest of the note (lxml refused the whole document; ElementTree would have
+    written one no NLE can read)."""
+    batch = reviewed_batch(library, media, tmp_path)
+    first = batch.takes[0]
+    library.add_note(first.id, Note("bell\x07 at \x1b[0m the end\ufffe", 0.5, None))
+    result = hand_off(library, batch.name, original_media(library, batch.name), tmp_path / "out", ("fcpxml",))
+    document = etree.parse(result.files["fcpxml"])
+    assert DTD.validate(document), DTD.error_log.filter_from_errors()
+    values = [m.get("value") for m in document.find("library/event").find(f"asset-clip[@name='{Path(NAMES[0]).stem}']").findall("marker")]
+    assert "bell at [0m the end" in values, values

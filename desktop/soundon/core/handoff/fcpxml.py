@@ -1,7 +1,7 @@
 """FCPXML 1.10 (Final Cut Pro 10.6+, DaVinci Resolve): an event holding one asset-clip per take, and,
 when the picks share a rate, a project whose spine holds the picks in order.
 
-Written here with lxml, not with OpenTimelineIO's fcpx adapter: that adapter writes FCPXML 1.8 and
+Written here with the standard library's ElementTree, not with OpenTimelineIO's fcpx adapter: that adapter writes FCPXML 1.8 and
 drops ratings, keywords and metadata. Each clip carries:
 - `<rating value="favorite|reject">` from the flag (none for an unflagged take);
 - a `<keyword>` each for the model, the prompt group, the audio verdict and the translation verdict;
@@ -13,9 +13,9 @@ The result validates against Apple's FCPXML 1.10 DTD (resources/fcpxml/FCPXMLv1_
 """
 from __future__ import annotations
 
+import re
 from fractions import Fraction
-
-from lxml import etree
+from xml.etree import ElementTree as etree
 
 from soundon.core.handoff.selects import NothingToHandOff, MixedRates, Selects, SelectClip
 
@@ -69,9 +69,22 @@ def write(selects: Selects, with_project: bool = True) -> tuple[str, str]:
             left_out = f"The FCPXML has the event but no project: {exc}"
         else:
             _project(event, selects, rate, assets, formats)
-    text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
-                          doctype="<!DOCTYPE fcpxml>").decode("utf-8")
-    return text, left_out
+    return _document(root), left_out
+
+
+# What XML 1.0 can't carry, even escaped: C0 controls but tab, newline and return; lone surrogates;
+# U+FFFE and U+FFFF. A prompt pasted from a model's page can hold them; they are dropped, so the
+# hand-off is written and its NLE reads it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _document(root) -> str:
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, _NOT_XML.sub("", value))
+    etree.indent(root, space="  ")
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE fcpxml>\n"
+            + etree.tostring(root, encoding="unicode") + "\n")
 
 
 def _format_of(formats: dict, clip: SelectClip) -> str:
