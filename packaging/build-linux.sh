@@ -43,10 +43,18 @@ rm -rf build/pyinstaller dist/soundon
 # already stripped) and FFmpeg (stripped by its install) are left alone.
 "$PY" packaging/bundle_layout.py strip dist/soundon/_internal --skip vlc --skip bin --skip lib
 
+# ICU's data, Qt's, cut to what Qt reads from it (32 → 14 MB; packaging/icu_trim.py says what stays).
+while IFS= read -r icu; do "$PY" packaging/icu_trim.py "$icu"; done \
+  < <(find dist/soundon/_internal -name 'libicudata.so.*' -type f)
+
 # PyAV's modules were linked to the FFmpeg copy in its wheel (av.libs, left out by the spec): point
 # them at the bundle's FFmpeg 8.1 in lib/, the release PyAV was built on, shared with ffmpeg and
 # ffprobe. (After stripping, so that patchelf's rewrite is the last change made to them.)
 "$PY" packaging/bundle_layout.py relink-pyav dist/soundon/_internal --patchelf "$PATCHELF"
+
+# Libraries nothing in the bundle loads any more: the dependencies of Qt parts the spec left out
+# (GTK's pango, cairo, gio …; packaging/unreachable_libs.py says what counts as loaded).
+"$PY" packaging/unreachable_libs.py dist/soundon
 
 # The plugin cache makes libVLC start fast; generate it for the bundled plugins.
 PLUGINS=$(find dist/soundon -type d -path '*vlc/plugins' | head -1)

@@ -58,8 +58,9 @@ UNUSED_VLC_PLUGINS = frozenset({
     "t140", "cdg", "xwd", "spudec", "uleaddvaudio", "edummy", "ddummy",
     # demux: chiptunes and trackers
     "sid", "mod", "mpc", "gme", "vobsub", "subtitle",
-    # audio filters: spatial audio and an mp3 decoder libavcodec already covers
-    "spatialaudio", "mad", "speex_resampler",
+    # audio filters: spatial audio, an mp3 decoder libavcodec already covers, and the resamplers
+    # beside SoX's (soxr resamples; libsamplerate alone is 1.4 MB)
+    "spatialaudio", "mad", "speex_resampler", "samplerate",
     # video output: terminals, framebuffers, Wayland (the app draws through X11 on Linux)
     "aa", "caca", "fb", "flaschen", "kms", "evas", "wl_shm", "wl_shell", "xdg_shell", "egl_wl",
     "glconv_vaapi_wl", "glconv_vdpau", "xcb_xv",
@@ -350,6 +351,15 @@ def vlc_folder(bundle: Path) -> Path | None:
     return None
 
 
+# The references the tests hold the app's own DSP to (pyproject.toml's test extra): a bundle that
+# carries one has an import of it in the app, and MB it does not need (scipy with its OpenBLAS 70,
+# pedalboard 21).
+TEST_ONLY_PACKAGES = ("scipy", "scipy.libs", "pystoi", "pyloudnorm", "pedalboard", "pedalboard_native",
+                      "pedalboard.libs")
+# The package's compiled loops (desktop/soundon/media/dsp/_loops.c): without them no take plays.
+_COMPILED_LOOP = re.compile(r"^_loops\.(cpython-.*\.so|.*\.pyd|so)$")
+
+
 def layout_problems(bundle: Path, exe_suffix: str = _EXE) -> list[str]:
     """Every missing part of a built bundle, one sentence each (empty: the layout is complete)."""
     if not bundle.is_dir():
@@ -372,7 +382,15 @@ def layout_problems(bundle: Path, exe_suffix: str = _EXE) -> list[str]:
     for tool in ("ffmpeg", "ffprobe"):
         if not any(p.is_file() for p in bundle.rglob(f"bin/{tool}{exe_suffix}")):
             problems.append(f"{bundle} has no bin/{tool}{exe_suffix}.")
-    wheel_copies = sorted(p.name for p in bundle.rglob("*") if shared_ffmpeg_name(p.name))
+    everything = list(bundle.rglob("*"))
+    carried = sorted({p.name for p in everything if p.is_dir() and p.name in TEST_ONLY_PACKAGES})
+    if carried:
+        problems.append(f"{bundle} carries {', '.join(carried)}, which only the tests use: a module of the app "
+                        f"imports it (tests/unit/test_dsp_without_scipy.py says which).")
+    if not any(_COMPILED_LOOP.match(p.name) and p.parent.name == "dsp" for p in everything):
+        problems.append(f"{bundle} has no compiled loops (soundon/media/dsp/_loops): install the project "
+                        f"(pip install .) before freezing it.")
+    wheel_copies = sorted(p.name for p in everything if shared_ffmpeg_name(p.name))
     if wheel_copies:
         problems.append(f"{bundle} carries PyAV's own FFmpeg copy ({', '.join(wheel_copies[:3])} …) beside "
                         f"its FFmpeg: leave the wheel's av.libs out and relink PyAV (relink-pyav).")

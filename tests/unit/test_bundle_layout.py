@@ -38,6 +38,10 @@ def _bundle(tmp_path: Path) -> Path:
     (bundle / "_internal" / "bin").mkdir()
     for tool in ("ffmpeg", "ffprobe"):
         shutil.copy(shutil.which(tool), bundle / "_internal" / "bin" / tool)
+    from soundon.media.dsp import _loops
+    dsp = bundle / "_internal" / "soundon" / "media" / "dsp"
+    dsp.mkdir(parents=True)
+    shutil.copy(_loops.__file__, dsp)
     return bundle
 
 
@@ -67,6 +71,21 @@ def test_a_missing_plugin_family_fails_the_layout_check(tmp_path):
     assert "No libVLC plugin for the MP4/QuickTime demuxer (mp4)" in problems
     assert "No libVLC plugin for the Matroska/WebM demuxer (mkv)" in problems
     assert "decoding video and audio" not in problems
+
+
+@needs_libvlc
+def test_a_bundle_carrying_scipy_or_lacking_the_compiled_loop_fails_the_layout_check(tmp_path):
+    bundle = _bundle(tmp_path)
+    (bundle / "_internal" / "scipy" / "signal").mkdir(parents=True)
+    (bundle / "_internal" / "pystoi").mkdir()
+    for loop in (bundle / "_internal" / "soundon" / "media" / "dsp").glob("_loops*"):
+        loop.unlink()
+    problems = layout.layout_problems(bundle, exe_suffix="")
+    assert problems == [
+        f"{bundle} carries pystoi, scipy, which only the tests use: a module of the app imports it "
+        f"(tests/unit/test_dsp_without_scipy.py says which).",
+        f"{bundle} has no compiled loops (soundon/media/dsp/_loops): install the project "
+        f"(pip install .) before freezing it."]
 
 
 @needs_libvlc
