@@ -67,7 +67,30 @@ static PyObject *filter_rows(PyObject *self, PyObject *args)
     const double *c = (const double *)sos.buf;
     double *x = (double *)rows.buf, *z = (double *)state.buf;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t ch = 0; ch < channels; ch++) {
+    Py_ssize_t ch = 0;
+    /* Two channels side by side: each sample's recursion waits on the one before, so one channel
+     * alone leaves the processor idle between steps; two independent ones fill the gaps (about
+     * twice the speed for stereo). Each channel's arithmetic is unchanged. */
+    for (; ch + 1 < channels; ch += 2) {
+        double *ra = x + ch * n, *rb = ra + n, *za = z + ch * sections * 2, *zb = za + sections * 2;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            double a = ra[i], b = rb[i];
+            for (Py_ssize_t s = 0; s < sections; s++) {
+                const double *k = c + 6 * s;
+                double *wa = za + 2 * s, *wb = zb + 2 * s;
+                double oa = k[0] * a + wa[0], ob = k[0] * b + wb[0];
+                wa[0] = k[1] * a - k[4] * oa + wa[1];
+                wb[0] = k[1] * b - k[4] * ob + wb[1];
+                wa[1] = k[2] * a - k[5] * oa;
+                wb[1] = k[2] * b - k[5] * ob;
+                a = oa;
+                b = ob;
+            }
+            ra[i] = a;
+            rb[i] = b;
+        }
+    }
+    for (; ch < channels; ch++) {
         double *row = x + ch * n, *zi = z + ch * sections * 2;
         for (Py_ssize_t i = 0; i < n; i++) {
             double cur = row[i];
