@@ -33,9 +33,19 @@ FFMPEG8=(--disable-ffplay --enable-gpl --enable-iconv
          --disable-encoders
          --enable-encoder='aac,pcm_*,flac,alac,libx264,libopus,libvorbis,libmp3lame,libvpx_vp8,libvpx_vp9,prores_ks,mpeg4,mjpeg,png,rawvideo,wrapped_avframe'
          --enable-indev=xcbgrab,lavfi)
-# libVLC decodes with libavcodec and demuxes a few formats with libavformat: nothing else.
+# libVLC decodes with libavcodec and demuxes a few formats with libavformat: nothing else, and only
+# the formats AI takes and post tracks come in (libVLC's own plugins read Vorbis, Opus, FLAC, MP3
+# and PCM too; AV1 is its dav1d plugin's). Pictures: H.264, HEVC, ProRes, DNxHD/HR, CineForm, VP8,
+# VP9, MPEG-1/2/4, MJPEG, PNG and uncompressed; sound: AAC, AC-3/E-AC-3, MP2/MP3, ALAC, FLAC,
+# Opus, Vorbis, PCM. build-linux.sh plays one clip of each it can make through the bundled libVLC
+# (vlc_decodes.py) and fails if one decodes nothing.
+FFMPEG5_DECODERS='h264,hevc,prores,dnxhd,cfhd,vp8,vp9,mpeg1video,mpeg2video,mpeg4,mjpeg,png,rawvideo,v210,v410,r210,qtrle'
+FFMPEG5_DECODERS+=',aac,aac_latm,ac3,eac3,mp2,mp2float,mp3,mp3float,alac,flac,opus,vorbis,pcm_*'
 FFMPEG5=(--disable-programs --disable-avdevice --disable-avfilter --disable-postproc --disable-swresample
-         --disable-encoders --disable-muxers --disable-hwaccels)
+         --disable-encoders --disable-muxers --disable-hwaccels
+         --disable-decoders --enable-decoder="$FFMPEG5_DECODERS"
+         --disable-demuxers --enable-demuxer='mov,matroska,avi,mpegts,mpegps,mxf,wav,aiff,mp3,aac,flac,ogg,h264,hevc,m4v'
+         --disable-parsers --enable-parser='h264,hevc,mpeg4video,mpegvideo,vp8,vp9,av1,mjpeg,png,dnxhd,aac,aac_latm,ac3,mpegaudio,flac,opus,vorbis')
 
 build() {  # name pin source-folder options…
   local name=$1 pin=$2 folder=$3; shift 3

@@ -61,6 +61,10 @@ PLUGINS=$(find dist/soundon -type d -path '*vlc/plugins' | head -1)
 LD_LIBRARY_PATH="$(dirname "$PLUGINS")" "$VLCLIB/vlc/vlc-cache-gen" "$PLUGINS" || true
 
 "$PY" packaging/bundle_layout.py check dist/soundon
+# Every take format the bundle's ffmpeg can make, played through the bundled libVLC and its
+# FFmpeg 5.1: one that decodes nothing fails the build.
+"$PY" packaging/vlc_decodes.py check --libvlc "$(dirname "$PLUGINS")/libvlc.so.5" --plugins "$PLUGINS" \
+  --ffmpeg dist/soundon/_internal/bin/ffmpeg
 echo "Where the bundle's bytes go:"
 "$PY" packaging/bundle_layout.py sizes dist/soundon
 

@@ -408,6 +408,7 @@ SELF_TEST_MUST_SAY = {
     "the bundled libVLC and its path": r"^ok\s+libVLC \(.*\): .*\(bundled: (?P<path>.+)\)$",
     "libVLC plugins loaded from the bundle": r"^ok\s+libVLC plugins \(.*\): [1-9]\d* loaded, all from the bundle \((?P<path>.+)\)$",
     "every module of the app loaded": r"^ok\s+load every module of the app",
+    "a take of every format read (poster, waveform, loudness)": r"^ok\s+read a take of every format",
     "a swapped clip that verified": r"^ok\s+swap its audio and verify \(.*\): \d+ video packets identical",
     "a clip played to its end": r"^ok\s+play it through libVLC \(.*\): played to the end",
     "the main window opened": r"^ok\s+open the main window",

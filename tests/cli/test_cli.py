@@ -129,9 +129,12 @@ def test_decisions_travel_between_libraries(cli, media, tmp_path):
 def test_self_test_passes_and_names_every_part(cli, tmp_path):
     proc = cli("--self-test", env={"SOUNDON_LIBRARY": str(tmp_path / "lib.sqlite"), "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stdout
-    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "load every module of the app", "swap its audio and verify",
-                 "play it through libVLC", "libVLC plugins", "open the main window"):
+    for part in ("Qt", "ffmpeg", "ffprobe", "libVLC", "load every module of the app", "read a take of every format",
+                 "swap its audio and verify", "play it through libVLC", "libVLC plugins", "open the main window"):
         assert f"ok      {part}" in proc.stdout
+    formats = next(line for line in proc.stdout.splitlines() if "read a take of every format" in line)
+    assert "7 formats (h264-aac.mp4, prores-pcm.mov, vp9-opus.webm, vp8-vorbis.webm, mpeg4-mp3.mkv, " \
+           "mjpeg-alac.mov, h264-flac.mkv): poster, waveform and loudness of each" in formats, formats
     plugins = next(line for line in proc.stdout.splitlines() if line.startswith("ok      libVLC plugins"))
     assert re.search(r": [1-9]\d* loaded from /\S+ \(not a frozen build\)$", plugins), plugins
     assert proc.stdout.rstrip().endswith("self-test passed")

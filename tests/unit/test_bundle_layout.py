@@ -310,6 +310,7 @@ ok      ffmpeg (101 ms): 5.1.9-0+deb12u1 ({internal}/bin/ffmpeg)
 ok      ffprobe (122 ms): 5.1.9-0+deb12u1 ({internal}/bin/ffprobe)
 ok      libVLC (19 ms): 3.0.24 Vetinari (bundled: {internal}/vlc/libvlc.so.5)
 ok      load every module of the app (900 ms): 160 modules
+ok      read a take of every format (2100 ms): 7 formats (h264-aac.mp4, prores-pcm.mov): poster, waveform and loudness of each
 ok      generate a 1-second clip (288 ms): 94900 bytes
 ok      probe it (80 ms): 320x180 h264/aac 1.00 s
 ok      swap its audio and verify (900 ms): 25 video packets identical, audio ends +0.0 ms from the video's end; re-encoded: audio
@@ -323,6 +324,13 @@ self-test passed
 
 def test_a_frozen_self_test_report_with_every_part_passes(tmp_path):
     assert layout.self_test_problems(_report(tmp_path / "soundon"), tmp_path / "soundon") == []
+
+
+def test_a_report_without_every_format_read_fails(tmp_path):
+    report = _report(tmp_path / "soundon").replace("ok      read a take of every format",
+                                                   "FAILED  read a take of every format")
+    assert "The self-test did not report a take of every format read (poster, waveform, loudness)." \
+        in layout.self_test_problems(report, tmp_path / "soundon")
 
 
 def test_a_report_with_plugins_from_outside_the_bundle_or_no_swap_fails(tmp_path):

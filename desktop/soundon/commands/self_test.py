@@ -1,8 +1,8 @@
 """soundon --self-test: a diagnostic run of every native part, printed for bug reports.
 
 Each step prints one line (ok / FAILED and why); the exit status is 0 only when every step passed.
-Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; load every module of the app; generate
-a 1-second clip; probe it; swap its audio for a generated track and verify the result; play it
+Steps: versions of the app, Qt, libVLC, ffmpeg and ffprobe; load every module of the app; read a
+take of each format as the import does (poster, waveform, loudness); generate a 1-second clip; probe it; swap its audio for a generated track and verify the result; play it
 through libVLC to the end; say where the libVLC plugins that played it were loaded from (in a frozen
 build they must be the bundle's own); open the main window offscreen and close it.
 """
@@ -52,6 +52,7 @@ def run_self_test() -> int:
         work = Path(folder)
         _version_steps(test)
         test.step("load every module of the app", _load_every_module)
+        test.step("read a take of every format", lambda: _read_every_format(work / "formats"))
         clip = work / "self test clip.mp4"
         track = work / "post track.wav"
         out = work / "swapped.mp4"
@@ -132,6 +133,26 @@ def _load_every_module() -> str:
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(names)} could not be loaded: {'; '.join(failed[:3])}")
     return f"{len(names)} modules"
+
+
+def _read_every_format(folder: Path) -> str:
+    """A take of each format made and read as the import reads it: a bundle whose FFmpeg lacks a
+    decoder or demuxer one of them needs fails here."""
+    from soundon.media.synth import make_take_formats
+    from soundon.media.take_reading import read_for_import
+    folder.mkdir()
+    takes = make_take_formats(folder)
+    failed = []
+    for take in takes:
+        reading = read_for_import(take, take.with_suffix(".jpg"), take.with_suffix(".npy"))
+        lacking = [what for what, there in (("a poster", reading.overview and reading.overview.thumbnail),
+                                           ("a waveform", reading.overview and reading.overview.waveform),
+                                           ("its loudness", reading.sound)) if not there]
+        if lacking:
+            failed.append(f"{take.name} ({', '.join(lacking)} missing)")
+    if failed:
+        raise RuntimeError("not read: " + "; ".join(failed))
+    return f"{len(takes)} formats ({', '.join(take.name for take in takes)}): poster, waveform and loudness of each"
 
 
 def _audio_output() -> str:

@@ -17,7 +17,23 @@ VIDEO_ENCODERS = {
     "vp9": ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k"],
     "prores": ["-c:v", "prores_ks", "-profile:v", "0"],
     "mpeg4": ["-c:v", "mpeg4", "-q:v", "5"],
+    "vp8": ["-c:v", "libvpx", "-deadline", "realtime", "-b:v", "300k"],
+    "mjpeg": ["-c:v", "mjpeg", "-q:v", "5"],
 }
+# An audio encoder by name, where the container's usual one (AUDIO_ENCODERS) is not wanted.
+AUDIO_CODECS = {
+    "aac": ["-c:a", "aac", "-b:a", "128k"], "pcm": ["-c:a", "pcm_s16le"], "opus": ["-c:a", "libopus"],
+    "vorbis": ["-c:a", "libvorbis"], "mp3": ["-c:a", "libmp3lame"], "alac": ["-c:a", "alac"],
+    "flac": ["-c:a", "flac"],
+}
+# One take of each format Sound-On must read and play that a bundled ffmpeg can make (HEVC and AV1
+# have no encoder there): the frozen self-test reads each, and the build plays each through the
+# bundled libVLC (packaging/vlc_decodes.py). (file name, video codec, audio codec)
+TAKE_FORMATS = (
+    ("h264-aac.mp4", "h264", "aac"), ("prores-pcm.mov", "prores", "pcm"), ("vp9-opus.webm", "vp9", "opus"),
+    ("vp8-vorbis.webm", "vp8", "vorbis"), ("mpeg4-mp3.mkv", "mpeg4", "mp3"), ("mjpeg-alac.mov", "mjpeg", "alac"),
+    ("h264-flac.mkv", "h264", "flac"),
+)
 AUDIO_ENCODERS = {
     ".mp4": ["-c:a", "aac", "-b:a", "128k"], ".m4v": ["-c:a", "aac", "-b:a", "128k"],
     ".mov": ["-c:a", "aac", "-b:a", "128k"], ".mkv": ["-c:a", "aac", "-b:a", "128k"],
@@ -41,6 +57,7 @@ class ClipSpec:
     sample_rate: int = 48000
     audio_filter: str = ""          # applied after the source (mixing, panning, shaping)
     rotation: int = 0               # written as display-matrix metadata
+    audio_codec: str = ""           # a name of AUDIO_CODECS; by default the container's usual one
     extra: list[str] = field(default_factory=list)
 
 
@@ -67,7 +84,8 @@ def make_clip(path: str | os.PathLike, spec: ClipSpec | None = None) -> Path:
     if spec.video:
         args += VIDEO_ENCODERS[spec.video_codec]
     if spec.audio:
-        args += AUDIO_ENCODERS.get(out.suffix.lower(), ["-c:a", "aac"])
+        args += AUDIO_CODECS[spec.audio_codec] if spec.audio_codec else \
+            AUDIO_ENCODERS.get(out.suffix.lower(), ["-c:a", "aac"])
     final = out
     if spec.rotation:
         # ffmpeg 5 writes the rotate tag only when stream-copying: encode first, then tag.
@@ -80,3 +98,9 @@ def make_clip(path: str | os.PathLike, spec: ClipSpec | None = None) -> Path:
                        check=True, capture_output=True, timeout=120)
         out.unlink()
     return final
+
+
+def make_take_formats(folder: str | os.PathLike, seconds: float = 0.6) -> list[Path]:
+    """One short take of each of TAKE_FORMATS in `folder`."""
+    return [make_clip(Path(folder) / name, ClipSpec(duration=seconds, video_codec=video, audio_codec=audio))
+            for name, video, audio in TAKE_FORMATS]
