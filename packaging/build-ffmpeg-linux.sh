@@ -21,31 +21,41 @@ JOBS=$(nproc)
 
 COMMON=(--enable-shared --disable-static --disable-doc --disable-debug --disable-autodetect
         --enable-pthreads --enable-zlib --disable-network --disable-devices)
+# The decoders of the formats AI takes and post tracks come in (the same in both sets; libVLC can't
+# play a take whose picture or sound is not among them): pictures H.264, HEVC, ProRes, DNxHD/HR,
+# CineForm, VP8, VP9, MPEG-1/2/4, MJPEG, PNG and uncompressed; sound AAC, AC-3/E-AC-3, MP2/MP3,
+# ALAC, FLAC, Opus, Vorbis, PCM. build-linux.sh and the frozen self-test check one take of every
+# format a bundled ffmpeg can make (media/synth.py's TAKE_FORMATS).
+TAKE_DECODERS='h264,hevc,prores,dnxhd,cfhd,vp8,vp9,mpeg1video,mpeg2video,mpeg4,mjpeg,png,rawvideo,v210,v410,r210,qtrle'
+TAKE_DECODERS+=',aac,aac_latm,ac3,eac3,mp2,mp2float,mp3,mp3float,alac,flac,opus,vorbis,pcm_*'
+TAKE_PARSERS='h264,hevc,mpeg4video,mpegvideo,vp8,vp9,av1,mjpeg,png,dnxhd,aac,aac_latm,ac3,mpegaudio,flac,opus,vorbis'
+
 # What the app runs ffmpeg for: remuxing any take (video copied, audio decoded and encoded to AAC or
 # PCM), loudness and level filters, thumbnails, the synthetic clips of the demo and the self-test
 # (lavfi sources, x264, AAC, Opus, Vorbis, MP3, FLAC, ProRes, MPEG-4, VP9), the SoX resampler the
 # swap resamples with (aresample=resampler=soxr), and x11grab for the release job's screenshot.
-# Every native decoder, demuxer, muxer and filter stays in.
+# Decoders: the take formats' and AV1 (dav1d); demuxers: the ones the app lets ffmpeg open
+# (media/safety.py's ALLOWED_DEMUXERS, checked by tests/unit/test_bundle_layout.py). Every native
+# muxer and filter stays in.
 FFMPEG8=(--disable-ffplay --enable-gpl --enable-iconv
          --enable-libx264 --enable-libmp3lame --enable-libopus --enable-libvorbis --enable-libdav1d --enable-libvpx
          --enable-libsoxr
          --enable-libxcb --enable-libxcb-shm --enable-libxcb-xfixes --enable-libxcb-shape
          --disable-encoders
          --enable-encoder='aac,pcm_*,flac,alac,libx264,libopus,libvorbis,libmp3lame,libvpx_vp8,libvpx_vp9,prores_ks,mpeg4,mjpeg,png,rawvideo,wrapped_avframe'
-         --enable-indev=xcbgrab,lavfi)
+         --enable-indev=xcbgrab,lavfi
+         --disable-decoders --enable-decoder="$TAKE_DECODERS,libdav1d,av1,wrapped_avframe"
+         --disable-demuxers --enable-demuxer='mov,matroska,wav,w64,aiff,flac,mp3,aac,ogg,image2,png_pipe,mjpeg'
+         --disable-parsers --enable-parser="$TAKE_PARSERS")
 # libVLC decodes with libavcodec and demuxes a few formats with libavformat: nothing else, and only
-# the formats AI takes and post tracks come in (libVLC's own plugins read Vorbis, Opus, FLAC, MP3
-# and PCM too; AV1 is its dav1d plugin's). Pictures: H.264, HEVC, ProRes, DNxHD/HR, CineForm, VP8,
-# VP9, MPEG-1/2/4, MJPEG, PNG and uncompressed; sound: AAC, AC-3/E-AC-3, MP2/MP3, ALAC, FLAC,
-# Opus, Vorbis, PCM. build-linux.sh plays one clip of each it can make through the bundled libVLC
+# the take formats (libVLC's own plugins read Vorbis, Opus, FLAC, MP3 and PCM too; AV1 is its dav1d
+# plugin's). build-linux.sh plays one take of each format through the bundled libVLC
 # (vlc_decodes.py) and fails if one decodes nothing.
-FFMPEG5_DECODERS='h264,hevc,prores,dnxhd,cfhd,vp8,vp9,mpeg1video,mpeg2video,mpeg4,mjpeg,png,rawvideo,v210,v410,r210,qtrle'
-FFMPEG5_DECODERS+=',aac,aac_latm,ac3,eac3,mp2,mp2float,mp3,mp3float,alac,flac,opus,vorbis,pcm_*'
 FFMPEG5=(--disable-programs --disable-avdevice --disable-avfilter --disable-postproc --disable-swresample
          --disable-encoders --disable-muxers --disable-hwaccels
-         --disable-decoders --enable-decoder="$FFMPEG5_DECODERS"
+         --disable-decoders --enable-decoder="$TAKE_DECODERS"
          --disable-demuxers --enable-demuxer='mov,matroska,avi,mpegts,mpegps,mxf,wav,aiff,mp3,aac,flac,ogg,h264,hevc,m4v'
-         --disable-parsers --enable-parser='h264,hevc,mpeg4video,mpegvideo,vp8,vp9,av1,mjpeg,png,dnxhd,aac,aac_latm,ac3,mpegaudio,flac,opus,vorbis')
+         --disable-parsers --enable-parser="$TAKE_PARSERS")
 
 build() {  # name pin source-folder options…
   local name=$1 pin=$2 folder=$3; shift 3

@@ -370,3 +370,15 @@ def test_every_archive_the_release_workflow_fetches_is_pinned():
     assert len(fetched) == 8, fetched           # two for Windows, three for each Mac
     assert fetched <= set(pins), fetched - set(pins)
     assert all(pins[name].sha256 for name in ("vlc-win64", "ffmpeg-win64", "vlc-macos-arm64", "vlc-macos-x86_64"))
+
+
+def test_the_bundles_ffmpeg_has_a_demuxer_for_every_format_the_app_lets_it_open():
+    """The FFmpeg 8.1 set's demuxers (build-ffmpeg-linux.sh) cover media/safety.py's whitelist,
+    by FFmpeg's demuxer names (mov answers for mp4, m4a, 3gp…; matroska for webm; ogg for opus)."""
+    from soundon.media.safety import ALLOWED_DEMUXERS
+    script = (ROOT / "packaging" / "build-ffmpeg-linux.sh").read_text()
+    ffmpeg8 = script[script.index("FFMPEG8=("):script.index("FFMPEG5=(")]
+    built = set(re.search(r"--enable-demuxer='([^']+)'", ffmpeg8)[1].split(","))
+    answers = {"mp4": "mov", "m4a": "mov", "3gp": "mov", "3g2": "mov", "mj2": "mov", "webm": "matroska", "opus": "ogg"}
+    missing = {name for name in ALLOWED_DEMUXERS.split(",") if answers.get(name, name) not in built}
+    assert not missing, f"the bundle's ffmpeg could not open {sorted(missing)}"
