@@ -14,7 +14,7 @@
  * compressor with a hard knee, float32, in place: the signal's magnitude through a peak follower
  * (attack when rising, release when falling), and above the threshold a gain of
  * (envelope / threshold) ^ (1/ratio − 1). This is JUCE's dsp::Compressor (as pedalboard ran it),
- * constants computed as it computes them, so the output equals pedalboard's to float rounding.
+ * constants computed as it computes them, so the output equals pedalboard's sample for sample.
  *   rows      (channels, n) float32, C order, writable
  *   envelope  (channels,) float32, writable: the follower's state, carried to the next call
  */
