@@ -379,6 +379,10 @@ def layout_problems(bundle: Path, exe_suffix: str = _EXE) -> list[str]:
         for need, names in PLUGIN_NEEDS.items():
             if not found.intersection(names):
                 problems.append(f"No libVLC plugin for {need} ({' or '.join(names)}) in {vlc / 'plugins'}.")
+    strays = sorted(p.name for p in vlc.parent.iterdir() if re.match(r"libvlc(core)?\.so\.\d+$", p.name))
+    if strays:
+        problems.append(f"{vlc.parent} holds a second libVLC ({', '.join(strays)}) beside {vlc.name}/: the system's "
+                        f"copy, which would look for the system's plugins if loaded.")
     for tool in ("ffmpeg", "ffprobe"):
         if not any(p.is_file() for p in bundle.rglob(f"bin/{tool}{exe_suffix}")):
             problems.append(f"{bundle} has no bin/{tool}{exe_suffix}.")

@@ -74,6 +74,16 @@ def test_a_missing_plugin_family_fails_the_layout_check(tmp_path):
 
 
 @needs_libvlc
+def test_a_second_libvlc_in_the_top_folder_fails_the_layout_check(tmp_path):
+    bundle = _bundle(tmp_path)
+    internal = bundle / "_internal"
+    shutil.copy(internal / "vlc" / "libvlccore.so.9", internal / "libvlccore.so.9")
+    assert layout.layout_problems(bundle, exe_suffix="") == [
+        f"{internal} holds a second libVLC (libvlccore.so.9) beside vlc/: the system's copy, which would look "
+        f"for the system's plugins if loaded."]
+
+
+@needs_libvlc
 def test_a_bundle_carrying_scipy_or_lacking_the_compiled_loop_fails_the_layout_check(tmp_path):
     bundle = _bundle(tmp_path)
     (bundle / "_internal" / "scipy" / "signal").mkdir(parents=True)
