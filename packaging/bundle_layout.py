@@ -353,9 +353,9 @@ def vlc_folder(bundle: Path) -> Path | None:
 
 # The references the tests hold the app's own DSP to (pyproject.toml's test extra): a bundle that
 # carries one has an import of it in the app, and MB it does not need (scipy with its OpenBLAS 70,
-# pedalboard 21).
+# pedalboard 21, lxml 10).
 TEST_ONLY_PACKAGES = ("scipy", "scipy.libs", "pystoi", "pyloudnorm", "pedalboard", "pedalboard_native",
-                      "pedalboard.libs")
+                      "pedalboard.libs", "lxml")
 # The package's compiled loops (desktop/soundon/media/dsp/_loops.c): without them no take plays.
 _COMPILED_LOOP = re.compile(r"^_loops\.(cpython-.*\.so|.*\.pyd|so)$")
 
