@@ -14,10 +14,14 @@ from soundon.store.library import Library
 
 class LibraryBridge(QObject):
     changed = Signal(str, list)  # kind ('takes', 'review', 'notes', 'analysis', 'swap', 'metadata', 'batches'), take ids
+    # A change as it arrives, from any thread; delivered as `changed` on the bridge's own thread.
+    _arrived = Signal(str, list)
 
     def __init__(self, library: Library, parent: QObject | None = None):
         super().__init__(parent)
         self._sources: list[Library] = []
+        self._closed = False
+        self._arrived.connect(self._deliver)
         self.listen_to(library)
 
     def listen_to(self, library: Library) -> None:
@@ -30,8 +34,15 @@ class LibraryBridge(QObject):
             self._sources.remove(library)
 
     def close(self) -> None:
+        """No change is delivered after this, not even one a job's thread had already sent: the
+        window is closing and its library may be closed next (a late one read a closed database)."""
+        self._closed = True
         for library in list(self._sources):
             self.forget(library)
 
     def _emit(self, kind: str, ids: list[int]) -> None:
-        self.changed.emit(kind, list(ids))
+        self._arrived.emit(kind, list(ids))
+
+    def _deliver(self, kind: str, ids: list) -> None:
+        if not self._closed:
+            self.changed.emit(kind, ids)
